@@ -1,0 +1,143 @@
+"""One settings object: defaults < config file (TOML, or the reference's config.json) < PAUSECODE_* env < flags.
+
+Keys (API keys) are only ever read from the environment and are never shown by `Settings.public_dict()`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError
+
+CONFIG_CANDIDATES = ("pausecode.toml", "config.json")
+
+
+class Settings(BaseSettings):
+    """Everything tunable. Field names are the env names without the PAUSECODE_ prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="PAUSECODE_", extra="ignore", validate_assignment=True)
+
+    data_dir: Path = Path("./pausecode_data")
+    database_url: str | None = None  # default: sqlite:///<data_dir>/pausecode.db
+
+    # sampling / change detection
+    frame_interval: float = Field(2.0, gt=0, le=60)  # max time a change can go unseen (reference's frame_interval)
+    settle_time: float = Field(0.35, ge=0, le=10)  # a screen state lasting this long is read by the engine
+    max_video_duration: float = Field(4 * 3600, gt=0)
+
+    # recognition
+    engine: str = "rapidocr"
+    ocr_threads: int = Field(2, ge=1, le=64)
+
+    # segments (reference's code_extraction.* keys)
+    similarity_threshold: float = Field(0.85, ge=0, le=1)
+    min_code_length: int = Field(0, ge=0)
+
+    # downloads
+    download_retries: int = Field(3, ge=0, le=20)
+    download_timeout: float = Field(60.0, gt=0)
+    allow_private_urls: bool = False
+    max_upload_mb: int = Field(2048, gt=0)
+
+    # server
+    api_key: SecretStr | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+    redis_url: str | None = None
+
+    # remote engines (keys come from the environment only: GEMINI_API_KEY / OPENAI_API_KEY)
+    gemini_model: str = "gemini-2.5-flash"
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    vlm_temperature: float = 0.0
+    vlm_max_output_tokens: int = 4096
+    vlm_concurrency: int = Field(4, ge=1, le=64)
+    vlm_max_requests: int | None = None
+    vlm_timeout: float = 60.0
+    vlm_max_retries: int = 5
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = v.strip()
+            if v.startswith("["):
+                return json.loads(v)
+            return [s.strip() for s in v.split(",") if s.strip()]
+        return v
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'pausecode.db').resolve()}"
+
+    @property
+    def videos_dir(self) -> Path:
+        return self.data_dir / "videos"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
+
+    def public_dict(self) -> dict[str, Any]:
+        d = self.model_dump(mode="json")
+        d["api_key"] = "***" if self.api_key else None
+        return d
+
+
+def _flatten_reference_json(raw: dict[str, Any]) -> dict[str, Any]:
+    """Map the reference design's config.json keys onto ours."""
+    out: dict[str, Any] = {}
+    if "frame_interval" in raw:
+        out["frame_interval"] = raw["frame_interval"]
+    ce = raw.get("code_extraction") or {}
+    for key in ("similarity_threshold", "min_code_length"):
+        if key in ce:
+            out[key] = ce[key]
+    for key in Settings.model_fields:
+        if key in raw and key not in out:
+            out[key] = raw[key]
+    return out
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"cannot read config file {path}: {e.strerror}") from e
+    try:
+        if path.suffix == ".json":
+            return _flatten_reference_json(json.loads(text))
+        raw = tomllib.loads(text)
+    except (ValueError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"config file {path} is malformed: {e}") from e
+    raw = raw.get("pausecode", raw)
+    return _flatten_reference_json(raw)
+
+
+def find_config_file() -> Path | None:
+    env = os.environ.get("PAUSECODE_CONFIG")
+    if env:
+        return Path(env)
+    for name in CONFIG_CANDIDATES:
+        p = Path(name)
+        if p.is_file():
+            return p
+    return None
+
+
+def load_settings(config_file: Path | str | None = None, **overrides: Any) -> Settings:
+    """Build the layered settings. `overrides` (flags) win; None values are ignored."""
+    path = Path(config_file) if config_file else find_config_file()
+    file_values = read_config_file(path) if path else {}
+    env_values = Settings().model_dump(exclude_unset=True)  # only what the environment set
+    merged = {**file_values, **env_values, **{k: v for k, v in overrides.items() if v is not None}}
+    try:
+        return Settings(**merged)
+    except ValueError as e:
+        raise ConfigError(f"invalid settings: {e}") from e

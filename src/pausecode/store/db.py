@@ -1,0 +1,234 @@
+"""The database: SQLite by default (in the data folder), any SQLAlchemy URL (PostgreSQL) by setting.
+
+A video's segments are written in one transaction together with its `complete` status, so a crash mid-way
+never leaves a result that reads as complete.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from ..errors import StoreError, VideoNotFoundError
+from ..models import ProcessingStats, Segment, VideoInfo, VideoResult
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class VideoRow(Base):
+    __tablename__ = "videos"
+    video_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="processing")  # processing|complete|partial|failed
+    info: Mapped[dict] = mapped_column(JSON)
+    stats: Mapped[dict] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[float] = mapped_column(Float, default=time.time)
+    updated_at: Mapped[float] = mapped_column(Float, default=time.time)
+
+
+class SegmentRow(Base):
+    __tablename__ = "segments"
+    video_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("videos.video_id", ondelete="CASCADE"), primary_key=True
+    )
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    segment_type: Mapped[str] = mapped_column(String(16))
+    code_content: Mapped[str | None] = mapped_column(Text, nullable=True)
+    learning_topic: Mapped[str | None] = mapped_column(Text, nullable=True)
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    language: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    code_complete: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    file_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def make_engine(url: str) -> Engine:
+    """One SQLAlchemy engine per URL per process; tables created on first use."""
+    with _ENGINES_LOCK:
+        eng = _ENGINES.get(url)
+        if eng is None:
+            if url.startswith("sqlite:///"):
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            eng = create_engine(url, future=True, pool_pre_ping=True)
+            if eng.dialect.name == "sqlite":
+                event.listen(eng, "connect", _sqlite_pragmas)
+            Base.metadata.create_all(eng)
+            _ENGINES[url] = eng
+        return eng
+
+
+def _seg_row(video_id: str, idx: int, s: Segment) -> SegmentRow:
+    return SegmentRow(
+        video_id=video_id,
+        idx=idx,
+        start=s.start,
+        end=s.end,
+        segment_type=s.segment_type,
+        code_content=s.code_content,
+        learning_topic=s.learning_topic,
+        confidence=s.confidence,
+        language=s.language,
+        code_complete=s.code_complete,
+        file_name=s.file_name,
+    )
+
+
+def _row_seg(r: SegmentRow) -> Segment:
+    return Segment(
+        start=r.start,
+        end=r.end,
+        segment_type=r.segment_type,  # type: ignore[arg-type]
+        code_content=r.code_content,
+        learning_topic=r.learning_topic,
+        confidence=r.confidence,
+        language=r.language,
+        code_complete=r.code_complete,
+        file_name=r.file_name,
+    )
+
+
+class Store:
+    """Videos and their segments. Thread-safe; each call uses its own short session."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._session()
+
+    def mark_processing(self, info: VideoInfo) -> None:
+        """Record that work started (status `processing`: never read as a result)."""
+        try:
+            with self.session() as s, s.begin():
+                row = s.get(VideoRow, info.video_id)
+                if row is None:
+                    s.add(VideoRow(video_id=info.video_id, status="processing", info=info.to_dict(), stats={}))
+                else:
+                    row.status, row.info, row.error, row.updated_at = "processing", info.to_dict(), None, time.time()
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot write to the store: {e}") from e
+
+    def mark_failed(self, video_id: str, error: str) -> None:
+        with self.session() as s, s.begin():
+            row = s.get(VideoRow, video_id)
+            if row is not None and row.status == "processing":
+                row.status, row.error, row.updated_at = "failed", error[:2000], time.time()
+
+    def save_result(self, result: VideoResult) -> None:
+        """Replace the video's segments and mark it complete (or partial) in one transaction."""
+        vid = result.video.video_id
+        status = "partial" if result.stats.partial else "complete"
+        try:
+            with self.session() as s, s.begin():
+                s.execute(delete(SegmentRow).where(SegmentRow.video_id == vid))
+                row = s.get(VideoRow, vid)
+                if row is None:
+                    row = VideoRow(video_id=vid, info={}, stats={})
+                    s.add(row)
+                row.info, row.stats, row.status = result.video.to_dict(), result.stats.to_dict(), status
+                row.error, row.updated_at = None, time.time()
+                s.flush()
+                s.add_all(_seg_row(vid, i, seg) for i, seg in enumerate(result.segments))
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot save results for {vid}: {e}") from e
+
+    def status(self, video_id: str) -> str | None:
+        with self.session() as s:
+            row = s.get(VideoRow, video_id)
+            return row.status if row else None
+
+    def has_result(self, video_id: str) -> bool:
+        return self.status(video_id) in ("complete", "partial")
+
+    def load_result(self, video_id: str) -> VideoResult:
+        with self.session() as s:
+            row = s.get(VideoRow, video_id)
+            if row is None or row.status not in ("complete", "partial"):
+                raise VideoNotFoundError(
+                    f"no processed video with id {video_id!r}",
+                    hint="run `pausecode videos` to list processed videos, or `pausecode process SOURCE`",
+                )
+            segs = s.scalars(
+                select(SegmentRow).where(SegmentRow.video_id == video_id).order_by(SegmentRow.idx)
+            ).all()
+            stats = ProcessingStats(**{k: v for k, v in (row.stats or {}).items() if k in ProcessingStats.__dataclass_fields__})
+            info = VideoInfo(**{k: v for k, v in row.info.items() if k in VideoInfo.__dataclass_fields__})
+            return VideoResult(video=info, segments=[_row_seg(r) for r in segs], stats=stats, cached=True)
+
+    def list_videos(self) -> list[dict[str, Any]]:
+        with self.session() as s:
+            rows = s.scalars(select(VideoRow).order_by(VideoRow.updated_at.desc())).all()
+            out = []
+            for r in rows:
+                n = s.query(SegmentRow).filter(SegmentRow.video_id == r.video_id).count()
+                out.append(
+                    {
+                        "video_id": r.video_id,
+                        "status": r.status,
+                        "title": r.info.get("title", ""),
+                        "duration": r.info.get("duration", 0.0),
+                        "source": r.info.get("source", ""),
+                        "segments": n,
+                        "processing_time": (r.stats or {}).get("processing_time"),
+                        "updated_at": r.updated_at,
+                        "error": r.error,
+                    }
+                )
+            return out
+
+    def delete_video(self, video_id: str) -> bool:
+        with self.session() as s, s.begin():
+            row = s.get(VideoRow, video_id)
+            if row is None:
+                return False
+            s.execute(delete(SegmentRow).where(SegmentRow.video_id == video_id))
+            s.delete(row)
+            return True
+
+    def size_bytes(self) -> int | None:
+        if self.url.startswith("sqlite:///"):
+            p = Path(self.url.removeprefix("sqlite:///"))
+            return sum(f.stat().st_size for f in p.parent.glob(p.name + "*") if f.is_file())
+        return None
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)
