@@ -1,0 +1,198 @@
+"""What kind of moment a frame is, read from OCR boxes: where the code pane is, code vs learning, topic, file name.
+
+No model: editors have a signature (a regular grid of monospace lines, usually a line-number gutter, code
+punctuation); slides, presenters and docs pages don't (big or proportional text, few lines, prose).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .grid import Box, char_width, cluster_rows, line_pitch, monospace_score
+
+FILE_RE = re.compile(
+    r"([A-Za-z0-9_][\w.-]*\.(?:py|pyw|ipynb|js|jsx|ts|tsx|mjs|java|kt|c|h|cc|cpp|hpp|cs|go|rs|rb|php|swift|"
+    r"scala|sh|html|css|json|yaml|yml|toml|sql|md|txt|r|lua|dart))\b"
+)
+CODE_CHARS = set("()[]{}=:;<>#\"'._")
+CODE_WORDS = re.compile(
+    r"\b(def|class|import|from|return|if|elif|else|for|while|print|self|function|const|let|var|public|"
+    r"static|void|int|include|printf|console|lambda|try|except|async|await|None|True|False|null)\b"
+)
+DIGITS_RE = re.compile(r"^\d{1,5}$")
+LEADING_NUMBER_RE = re.compile(r"^(\d{1,5})(\s+)(\S.*)$")
+
+
+def split_line_numbers(boxes: list[Box]) -> list[Box]:
+    """Split boxes the detector merged with their line number ("4 STOP = {" in vim) into number + text."""
+    out: list[Box] = []
+    for b in boxes:
+        m = LEADING_NUMBER_RE.match(b.text.strip())
+        if m and len(b.text.strip()) >= 4:
+            cw = b.w / max(1, len(b.text.strip()))
+            n_num, n_sp = len(m.group(1)), len(m.group(2))
+            out.append(Box(b.x1, b.y1, b.x1 + n_num * cw, b.y2, m.group(1), b.score))
+            out.append(Box(b.x1 + (n_num + n_sp) * cw, b.y1, b.x2, b.y2, m.group(3), b.score))
+        else:
+            out.append(b)
+    return out
+
+
+@dataclass
+class PaneGuess:
+    """The code area found in a frame (frame coordinates), or none."""
+
+    rows: list[list[Box]] = field(default_factory=list)  # code rows (boxes right of the gutter)
+    gutter_x: float | None = None  # right edge of the line-number gutter
+    pitch: float | None = None
+    char_w: float | None = None
+    x0: float | None = None
+    pane: tuple[int, int, int, int] | None = None
+    score: float = 0.0  # how code-like, 0..1
+
+
+def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | None:
+    """Line numbers: ≥3 digit boxes, right-aligned, increasing downwards, in the left 60% of the frame."""
+    digits = [b for b in boxes if DIGITS_RE.match(b.text.strip()) and b.x2 < 0.6 * frame_w]
+    if len(digits) < 3:
+        return None
+    best: list[Box] = []
+    for ref in digits:
+        group = [b for b in digits if abs(b.x2 - ref.x2) <= 5]
+        if len(group) > len(best):
+            best = group
+    if len(best) < 3:
+        return None
+    best.sort(key=lambda b: b.cy)
+    nums = [int(b.text.strip()) for b in best]
+    increasing = sum(1 for a, b in zip(nums, nums[1:]) if b > a)
+    if increasing < 0.7 * (len(nums) - 1):
+        return None
+    return float(np.median([b.x2 for b in best])), best
+
+
+def _pitch_chain(rows: list[list[Box]], pitch: float) -> list[list[Box]]:
+    """Longest run of rows sitting on one grid of the given pitch (blank lines allowed)."""
+    cys = [float(np.median([b.cy for b in r])) for r in rows]
+    best: list[int] = []
+    for i in range(len(rows)):
+        chain = [i]
+        for j in range(i + 1, len(rows)):
+            k = (cys[j] - cys[chain[-1]]) / pitch
+            if k > 6.5:  # a big vertical gap ends the pane
+                break
+            if abs(k - round(k)) < 0.15 and round(k) >= 1:
+                chain.append(j)
+        if len(chain) > len(best):
+            best = chain
+    return [rows[i] for i in best]
+
+
+def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int) -> PaneGuess:
+    g = PaneGuess()
+    boxes = [b for b in boxes if b.text.strip()]
+    if not boxes:
+        return g
+    gutter = find_gutter(boxes, frame_w)
+    if gutter is None:
+        split = split_line_numbers(boxes)
+        gutter = find_gutter(split, frame_w)
+        if gutter is not None:
+            boxes = split
+    cand = boxes
+    if gutter is not None:
+        g.gutter_x, digits = gutter
+        # every code line has a number (wrapped lines sit between numbers): the gutter bounds the pane
+        # (dim numbers are often missed above, so the top bound is loose; below the last number come status
+        # bars and panels, so the bottom bound is tight)
+        dh = max(b.h for b in digits)
+        top = min(b.y1 for b in digits) - 40 * dh
+        bot = max(b.y2 for b in digits) + 1.2 * dh
+        cand = [b for b in boxes if b.x1 > g.gutter_x + 1 and top <= b.cy <= bot]
+    if not cand:
+        if gutter is not None:  # an (almost) empty editor: the gutter alone says "code"
+            g.score = 0.6
+            g.pitch = float(np.median([b.h for b in gutter[1]])) if gutter else None
+        return g
+    med_h = float(np.median([b.h for b in cand]))
+    cand = [b for b in cand if 0.6 * med_h <= b.h <= 1.6 * med_h]
+    rows = cluster_rows(cand)
+    pitch = line_pitch(rows)
+    if pitch:
+        rows = _pitch_chain(rows, pitch)
+    if gutter is None and rows:
+        # No gutter: keep the dominant left-aligned block (terminal, REPL, editor without numbers).
+        lefts = np.array([r[0].x1 for r in rows])
+        cw0 = char_width([b for r in rows for b in r]) or med_h * 0.55
+        best_x, best_n = lefts.min(), 0
+        for x in lefts:
+            n = int(np.sum(np.abs(lefts - x) < 0.6 * cw0))
+            if n > best_n or (n == best_n and x < best_x):
+                best_x, best_n = float(x), n
+        rows = [[b for b in r if b.x1 >= best_x - 0.6 * cw0] for r in rows]
+        rows = [r for r in rows if r]
+    if not rows:
+        return g
+    flat = [b for r in rows for b in r]
+    g.rows = rows
+    g.pitch = pitch or float(np.median([b.h for b in flat])) * 1.25
+    g.char_w = char_width(flat)
+    g.x0 = min(b.x1 for b in flat)
+    x1 = int(g.gutter_x + 2) if g.gutter_x is not None else int(max(0, g.x0 - 4))
+    y1 = int(min(b.y1 for b in flat))
+    y2 = int(max(b.y2 for b in flat))
+    x2 = int(max(b.x2 for b in flat))
+    g.pane = (x1, y1, x2, y2)
+    g.score = code_likeness(rows, gutter is not None, med_h, frame_h)
+    return g
+
+
+def code_likeness(rows: list[list[Box]], has_gutter: bool, text_h: float, frame_h: int) -> float:
+    texts = [" ".join(b.text for b in r) for r in rows]
+    n = len(texts)
+    if n == 0:
+        return 0.6 if has_gutter else 0.0
+    codeish = sum(1 for t in texts if (set(t) & CODE_CHARS) or CODE_WORDS.search(t)) / n
+    mono = monospace_score([b for r in rows for b in r])
+    big_text = text_h > frame_h / 22  # slide-sized letters
+    score = 0.35 * codeish + 0.35 * mono + (0.3 if has_gutter else 0.1 * min(n, 3))
+    if big_text:
+        score -= 0.35
+    if n <= 1 and not has_gutter:
+        score -= 0.2
+    return float(np.clip(score, 0.0, 1.0))
+
+
+def learning_topic(boxes: list[Box], frame_h: int) -> str | None:
+    """The slide title / page heading: the tallest text in the upper part of the frame, else the first line."""
+    texts = [b for b in boxes if len(b.text.strip()) >= 3 and b.score > 0.6]
+    if not texts:
+        return None
+    upper = [b for b in texts if b.cy < 0.6 * frame_h] or texts
+    tallest = max(b.h for b in upper)
+    heads = [b for b in upper if b.h >= 0.8 * tallest]
+    heads.sort(key=lambda b: (b.y1, b.x1))
+    row = [b for b in heads if abs(b.cy - heads[0].cy) < 0.5 * heads[0].h]
+    title = " ".join(b.text.strip() for b in sorted(row, key=lambda b: b.x1))
+    return title[:200] or None
+
+
+def file_name(boxes: list[Box], pane_top: float | None, frame_h: int) -> str | None:
+    """The open file's name from a tab or title bar above the code (nearest above the pane wins)."""
+    limit = pane_top if pane_top is not None else 0.2 * frame_h
+    found: list[tuple[float, str]] = []
+    for b in boxes:
+        if b.cy > limit:
+            continue
+        for m in FILE_RE.finditer(b.text):
+            found.append((b.cy, m.group(1)))
+    if not found:
+        return None
+    # The window title names the active file first ("grades.py - project - Editor"); else the tab nearest the code.
+    title = [name for cy, name in found if cy < 0.05 * frame_h]
+    if title:
+        return title[0]
+    return max(found)[1]

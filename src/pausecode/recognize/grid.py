@@ -1,0 +1,145 @@
+"""Box geometry → the editor's character grid: rows, line pitch, character width, column 0.
+
+OCR engines read text but lose indentation and often spaces; on a monospace grid both come back exactly from
+where the ink is: columns = round((x - x0) / char_width).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Box:
+    """An axis-aligned text box in frame coordinates, with its text when read."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    text: str = ""
+    score: float = 1.0
+
+    @property
+    def cy(self) -> float:
+        return (self.y1 + self.y2) / 2
+
+    @property
+    def h(self) -> float:
+        return self.y2 - self.y1
+
+    @property
+    def w(self) -> float:
+        return self.x2 - self.x1
+
+
+def boxes_from_quads(quads: np.ndarray | list, texts: list[str] | None = None, scores: list[float] | None = None,
+                     scale: float = 1.0, dx: float = 0.0, dy: float = 0.0) -> list[Box]:
+    out = []
+    for i, q in enumerate(quads if quads is not None else []):
+        q = np.asarray(q, dtype=np.float32)
+        out.append(Box(float(q[:, 0].min()) / scale + dx, float(q[:, 1].min()) / scale + dy,
+                       float(q[:, 0].max()) / scale + dx, float(q[:, 1].max()) / scale + dy,
+                       texts[i] if texts else "", float(scores[i]) if scores else 1.0))
+    return out
+
+
+def char_width(boxes: list[Box]) -> float | None:
+    """Robust monospace character width: median of width/len over boxes with enough characters."""
+    ratios = [b.w / len(b.text) for b in boxes if len(b.text) >= 4 and b.w > 0]
+    if len(ratios) < 2:
+        ratios += [b.w / len(b.text) for b in boxes if 1 <= len(b.text) < 4 and b.w > 0]
+    if not ratios:
+        return None
+    return float(np.median(ratios))
+
+
+def monospace_score(boxes: list[Box]) -> float:
+    """1 when width/len is the same for every box (monospace), falls toward 0 for proportional text."""
+    ratios = np.array([b.w / len(b.text.strip()) for b in boxes if len(b.text.strip()) >= 6 and b.w > 0])
+    if len(ratios) < 3:
+        return 0.5
+    med = float(np.median(ratios))
+    if med <= 0:
+        return 0.0
+    # OCR boxes include a little padding, so allow some spread; proportional fonts spread far more.
+    mad = float(np.median(np.abs(ratios - med))) / med
+    return float(np.clip(1.0 - (mad - 0.03) / 0.09, 0.0, 1.0))
+
+
+def cluster_rows(boxes: list[Box]) -> list[list[Box]]:
+    """Group boxes into text lines by vertical centre (boxes on one line overlap vertically)."""
+    rows: list[list[Box]] = []
+    for b in sorted(boxes, key=lambda b: b.cy):
+        if rows:
+            last = rows[-1]
+            ref_cy = float(np.median([x.cy for x in last]))
+            ref_h = float(np.median([x.h for x in last]))
+            if abs(b.cy - ref_cy) < 0.45 * max(ref_h, b.h):
+                last.append(b)
+                continue
+        rows.append([b])
+    for r in rows:
+        r.sort(key=lambda b: b.x1)
+    return rows
+
+
+def line_pitch(rows: list[list[Box]]) -> float | None:
+    """Line height from the spacing of consecutive rows (multiples of the pitch when lines are blank)."""
+    if len(rows) < 2:
+        return None
+    cys = [float(np.median([b.cy for b in r])) for r in rows]
+    hs = float(np.median([b.h for r in rows for b in r]))
+    diffs = np.diff(cys)
+    diffs = diffs[diffs > 0.6 * hs]
+    if len(diffs) == 0:
+        return None
+    base = float(np.percentile(diffs, 25))
+    # refine using multiples: each diff ≈ k * pitch
+    ks = np.maximum(1, np.round(diffs / base))
+    return float(np.median(diffs / ks))
+
+
+def join_row(row: list[Box], x0: float, cw: float) -> str:
+    """One line's text: indentation and spaces between boxes from their x positions on the grid."""
+    out = ""
+    for b in row:
+        col = max(0, int(round((b.x1 - x0) / cw)))
+        text = b.text.strip()
+        if not text:
+            continue
+        if len(out) < col:
+            out += " " * (col - len(out))
+        elif out and not out.endswith(" ") and col > len(out.rstrip()):
+            out += " "
+        out += text
+    return out.rstrip()
+
+
+def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = 40.0) -> np.ndarray:
+    """Boolean per column: does this gray row strip have text ink there (ignoring full-height 1-2 px guides)?"""
+    if strip.size == 0:
+        return np.zeros(strip.shape[1] if strip.ndim == 2 else 0, dtype=bool)
+    if bg is None:
+        bg = float(np.median(strip))
+    ink = np.abs(strip.astype(np.int16) - bg) > thresh
+    counts = ink.sum(axis=0)
+    cols = counts > 0
+    h = strip.shape[0]
+    tall = counts >= 0.92 * h  # indent guides / cursor: thin, full-height
+    if tall.any():
+        idx = np.flatnonzero(tall)
+        for i in idx:
+            lo, hi = max(0, i - 2), min(len(cols), i + 3)
+            if (counts[lo:hi] > 0).sum() <= 3:
+                cols[lo:hi] = False
+    return cols
+
+
+def ink_span(cols: np.ndarray, min_run: int = 1) -> tuple[int, int] | None:
+    idx = np.flatnonzero(cols)
+    if len(idx) < min_run:
+        return None
+    return int(idx[0]), int(idx[-1]) + 1

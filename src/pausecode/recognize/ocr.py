@@ -1,0 +1,301 @@
+"""Shared OCR engine logic: read a whole frame once per scene, then re-read only the grid rows that changed.
+
+Concrete OCR backends (RapidOCR, Tesseract) supply two primitives: `_detect_and_read(frame)` → text boxes, and
+`_read_row_images(images)` → text per single-line image. Everything about editors lives here and in
+`classify.py` / `grid.py`, so every OCR backend gets the same layout handling.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import abstractmethod
+
+import cv2
+import numpy as np
+
+from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
+from .classify import file_name, find_code_pane, learning_topic
+from .grid import Box, ink_columns, join_row
+
+log = logging.getLogger(__name__)
+
+ROW_DIFF = 40  # gray levels: a pixel changed
+ROW_CHANGED_PIXELS = 4  # more changed pixels than this → the row changed
+MAX_INCREMENTAL_SHARE = 0.6  # more changed rows than this → read the whole frame again
+
+
+def to_gray(frame: np.ndarray) -> np.ndarray:
+    return frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+
+
+class OcrEngine(RecognitionEngine):
+    """Template for OCR engines: full read on new scenes, row re-reads for small changes."""
+
+    @abstractmethod
+    def _detect_and_read(self, frame: np.ndarray) -> list[Box]:
+        """Detect and read every text box in a BGR frame (frame coordinates)."""
+
+    @abstractmethod
+    def _read_row_images(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Read single-line BGR/gray images (recognition only)."""
+
+    def read_rows(self, rows: list[np.ndarray]) -> list[tuple[str, float]]:
+        return self._read_row_images(rows)
+
+    def __init__(self, settings) -> None:  # noqa: ANN001
+        super().__init__(settings)
+        self._x0_memory: dict[int, float] = {}  # gutter/pane left → smallest column-0 x seen
+        self.rows_read = 0
+        self.full_reads = 0
+
+    # ------------------------------------------------------------------ entry
+    def recognize(self, frame: np.ndarray, context: FrameContext) -> Recognition:
+        prev = context.previous
+        if (
+            prev is not None
+            and prev.layout is not None
+            and prev.segment_type != "learning"
+            and context.previous_frame is not None
+            and context.previous_frame.shape[:2] == frame.shape[:2]
+        ):
+            inc = self._incremental(frame, context.previous_frame, prev)
+            if inc is not None:
+                return inc
+        return self._full(frame)
+
+    # ------------------------------------------------------------------ full read
+    def _full(self, frame: np.ndarray) -> Recognition:
+        self.full_reads += 1
+        h, w = frame.shape[:2]
+        boxes = self._detect_and_read(frame)
+        pane = find_code_pane(boxes, w, h)
+        fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
+        if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
+            return Recognition(
+                segment_type="learning",
+                confidence=float(np.clip(1.0 - pane.score, 0.5, 1.0)),
+                learning_topic=learning_topic(boxes, h),
+            )
+        if not pane.rows or not pane.char_w or not pane.pitch:
+            # An empty editor: code, nothing typed yet.
+            return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
+        key = int(round((pane.gutter_x if pane.gutter_x is not None else pane.x0 or 0) / 4))
+        x0 = min(pane.x0 or 0, self._x0_memory.get(key, 1e9))
+        # column 0 can only be left of the gutter's text by less than a few characters
+        self._x0_memory[key] = x0
+        cw, pitch = pane.char_w, pane.pitch
+        first_cy = float(np.median([b.cy for b in pane.rows[0]]))
+        gray = to_gray(frame)
+        y0 = refine_row_phase(gray, pane.pane, first_cy - pitch / 2, pitch)  # type: ignore[arg-type]
+        x1, _, x2, y2 = pane.pane  # type: ignore[misc]
+        bottom_limit = h - 1
+        layout = CodeLayout(x0=x0, y0=y0, pitch=pitch, char_width=cw,
+                            pane=(x1, int(y0), max(x2 + int(4 * cw), x1 + 10), int(min(bottom_limit, y2 + pitch))))
+        det_lines: dict[int, TextLine] = {}
+        for r in pane.rows:
+            cy = float(np.median([b.cy for b in r]))
+            row = int(round((cy - y0 - pitch / 2) / pitch))
+            det_lines[row] = TextLine(text=join_row(r, x0, cw), top=layout.row_top(row),
+                                      confidence=float(np.mean([b.score for b in r])), row=row)
+        last = max(det_lines)
+        layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
+        self._pane_bg = self._background(gray, layout)
+        starts = self._ink_starts(gray, layout, list(range(0, last + 1)))
+        if starts:  # column 0 from the ink (detector boxes are padded), remembered per editor layout
+            ink_x0 = min(starts)
+            x0 = min(ink_x0, self._x0_memory.get(-key - 1, 1e9))
+            if x0 < ink_x0 - 40 * cw:  # a remembered x0 from another layout: don't trust it
+                x0 = ink_x0
+            self._x0_memory[-key - 1] = x0
+            layout.x0 = x0
+        read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
+        for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
+            if row not in read and ln.text.strip():
+                read[row] = ln
+        lines = list(read.values())
+        mixed = self._is_mixed(boxes, pane.rows, w)
+        rec = self._finish(lines, layout, fname, pane.score, mixed)
+        if mixed:
+            rec.learning_topic = learning_topic([b for b in boxes if b.x1 > layout.pane[2] or b.x2 < x1], h)
+        del gray
+        return rec
+
+    @staticmethod
+    def _is_mixed(boxes: list[Box], rows: list[list[Box]], frame_w: int) -> bool:
+        """Code beside a big block of other text (docs or slides next to the editor)."""
+        code_ids = {id(b) for r in rows for b in r}
+        others = [b for b in boxes if id(b) not in code_ids and len(b.text) > 12]
+        prose = [b for b in others if b.text.count(" ") >= 3]
+        return len(prose) >= 6 and len(rows) >= 2
+
+    def _finish(self, lines: list[TextLine], layout: CodeLayout, fname: str | None, score: float,
+                mixed: bool = False) -> Recognition:
+        lines = sorted(lines, key=lambda ln: ln.row if ln.row is not None else 0)
+        text = render_lines(lines)
+        return Recognition(
+            segment_type="mixed" if mixed else "code",
+            confidence=float(np.clip(0.5 + 0.5 * score, 0, 1)) if lines else 0.6,
+            code_content=text,
+            file_name=fname,
+            lines=lines,
+            layout=layout,
+        )
+
+    # ------------------------------------------------------------------ incremental read
+    def _row_strip(self, gray: np.ndarray, layout: CodeLayout, row: int) -> np.ndarray:
+        top = layout.row_top(row)
+        bot = int(round(top + layout.pitch))
+        x1, _, x2, _ = layout.pane
+        return gray[max(0, top):bot, x1:x2]
+
+    @staticmethod
+    def _background(gray: np.ndarray, layout: CodeLayout) -> float:
+        x1, y1, x2, y2 = layout.pane
+        region = gray[y1:y2, x1:x2]
+        return float(np.median(region)) if region.size else 0.0
+
+    def _ink_starts(self, gray: np.ndarray, layout: CodeLayout, rows: list[int]) -> list[float]:
+        xs = []
+        for r in rows:
+            strip = self._row_strip(gray, layout, r)
+            if strip.size == 0:
+                continue
+            span = text_span(ink_columns(strip), layout.char_width)
+            if span is not None:
+                xs.append(layout.pane[0] + span[0])
+        return xs
+
+    def _read_grid_rows(self, gray: np.ndarray, layout: CodeLayout, rows: list[int]) -> dict[int, TextLine]:
+        """Re-read grid rows with recognition only; indentation from where the ink starts on the grid."""
+        pane_bg = getattr(self, "_pane_bg", None)
+        crops, where = [], []
+        for r in rows:
+            strip = self._row_strip(gray, layout, r)
+            if strip.size == 0:
+                continue
+            bg = float(np.median(strip))
+            if pane_bg is not None and abs(bg - pane_bg) > 30:  # status bar / panel header, not code
+                continue
+            span = text_span(ink_columns(strip, bg), layout.char_width)
+            if span is None:
+                continue
+            a, b = span
+            pad = int(max(3, layout.char_width * 0.6))
+            crops.append(strip[:, max(0, a - pad): b + pad])
+            where.append((r, layout.pane[0] + a))
+        out: dict[int, TextLine] = {}
+        if not crops:
+            return out
+        results = self._read_row_images(crops)
+        self.rows_read += len(crops)
+        for (r, ax), (text, score) in zip(where, results):
+            text = text.strip()
+            if not text:
+                continue
+            indent = max(0, int(round((ax - layout.x0) / layout.char_width)))
+            out[r] = TextLine(" " * indent + text, layout.row_top(r), score, r)
+        return out
+
+    def _incremental(self, frame: np.ndarray, prev_frame: np.ndarray, prev: Recognition) -> Recognition | None:
+        layout = prev.layout
+        assert layout is not None
+        gray, pgray = to_gray(frame), to_gray(prev_frame)
+        h = gray.shape[0]
+        n_rows = int((min(h, layout.pane[3] + 6 * layout.pitch) - layout.y0) // layout.pitch)
+        if n_rows <= 0:
+            return None
+        old_text = {ln.row: ln for ln in prev.lines if ln.row is not None}
+        changed: list[int] = []
+        for r in range(n_rows):
+            a, b = self._row_strip(gray, layout, r), self._row_strip(pgray, layout, r)
+            if a.shape != b.shape or a.size == 0:
+                continue
+            if int((cv2.absdiff(a, b) > ROW_DIFF).sum()) > ROW_CHANGED_PIXELS:
+                changed.append(r)
+        if not changed:
+            return Recognition(**{**prev.__dict__})
+        if len(changed) > MAX_INCREMENTAL_SHARE * max(len(old_text), 4) and len(changed) > 3:
+            return None
+        # the frame outside the pane must be (mostly) unchanged, else it is a new scene
+        x1, y1, x2, y2 = layout.pane
+        outside = cv2.absdiff(gray, pgray)
+        outside[y1:y2, x1:x2] = 0
+        if (outside > ROW_DIFF).mean() > 0.05:
+            return None
+        new_lines = dict(old_text)
+        to_read: list[int] = []
+        for r in changed:
+            strip = self._row_strip(gray, layout, r)
+            match = None
+            for d in (-1, 1, -2, 2, -3, 3):  # lines inserted/deleted above: rows moved by whole lines
+                src = r + d
+                if src < 0 or src >= n_rows:
+                    continue
+                other = self._row_strip(pgray, layout, src)
+                if other.shape == strip.shape and int((cv2.absdiff(strip, other) > ROW_DIFF).sum()) <= ROW_CHANGED_PIXELS:
+                    match = src
+                    break
+            if match is not None:
+                if match in old_text:
+                    new_lines[r] = TextLine(old_text[match].text, layout.row_top(r), old_text[match].confidence, r)
+                else:
+                    new_lines.pop(r, None)
+            else:
+                to_read.append(r)
+        read = self._read_grid_rows(gray, layout, to_read)
+        for r in to_read:
+            if r in read:
+                new_lines[r] = read[r]
+            else:
+                new_lines.pop(r, None)
+        return self._finish(list(new_lines.values()), layout, prev.file_name, max(prev.confidence * 2 - 1, 0.5),
+                            prev.segment_type == "mixed")
+
+
+def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0) -> tuple[int, int] | None:
+    """Ink extent of one line's text: from the first ink to the last before a gap of many characters
+    (a minimap, scrollbar or the mouse pointer far to the right is not part of the line)."""
+    idx = np.flatnonzero(cols)
+    if len(idx) == 0:
+        return None
+    gaps = np.diff(idx)
+    cut = np.flatnonzero(gaps > max_gap_chars * char_w)
+    end = idx[cut[0]] if len(cut) else idx[-1]
+    if end + 1 - idx[0] < 0.7 * char_w and idx[0] > 30 * char_w:  # a lone I-beam pointer on an empty row
+        return None
+    return int(idx[0]), int(end) + 1
+
+
+def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: float, pitch: float) -> float:
+    """Shift the row grid so row boundaries fall where there is least ink (no cut underscores or descenders)."""
+    x1, y1, x2, y2 = pane
+    top = max(0, int(y0 - pitch))
+    region = gray[top:int(y2 + pitch), x1:x2]
+    if region.size == 0:
+        return y0
+    bg = float(np.median(region))
+    prof = (np.abs(region.astype(np.int16) - bg) > 40).sum(axis=1).astype(np.float32)
+    best, best_cost = y0, None
+    for k in range(-int(pitch // 2), int(pitch // 2) + 1):
+        cand = y0 + k * 0.5
+        ys = np.arange(cand - top, len(prof), pitch).astype(int)
+        ys = ys[(ys >= 0) & (ys < len(prof))]
+        cost = float(prof[ys].sum()) + 0.01 * abs(k)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = cand, cost
+    return best
+
+
+def render_lines(lines: list[TextLine]) -> str:
+    """Lines on their grid rows → text, blank rows kept between lines, none before the first."""
+    if not lines:
+        return ""
+    out: list[str] = []
+    first = lines[0].row or 0
+    for ln in lines:
+        row = (ln.row if ln.row is not None else first + len(out)) - first
+        while len(out) < row:
+            out.append("")
+        if len(out) == row:
+            out.append(ln.text.rstrip())
+    return "\n".join(out)

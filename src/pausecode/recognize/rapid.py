@@ -1,0 +1,89 @@
+"""RapidOCR (PP-OCR ONNX models shipped inside the wheel): the default, offline engine.
+
+Settings follow ../shared/notes/ocr-findings.md: no angle classifier, detection at native scale (the wheel's
+defaults are ~4x slower and less accurate on editor frames), recognition-only calls for single rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import cv2
+import numpy as np
+
+from ..errors import EngineUnavailableError
+from .base import register_engine
+from .grid import Box, boxes_from_quads
+from .ocr import OcrEngine
+
+log = logging.getLogger(__name__)
+
+DET_MAX_SIDE = 1280  # 1080p frames are read at 720p-equivalent scale: editor fonts stay legible
+_SHARED: dict[int, object] = {}
+_LOCK = threading.Lock()
+
+
+def _rapid(threads: int):  # noqa: ANN202
+    """One RapidOCR instance per thread count per process (loading models takes ~0.5 s)."""
+    with _LOCK:
+        inst = _SHARED.get(threads)
+        if inst is None:
+            try:
+                from rapidocr import RapidOCR
+            except ImportError as e:  # pragma: no cover - dependency of the package
+                raise EngineUnavailableError("rapidocr is not installed", hint="pip install rapidocr onnxruntime") from e
+            logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+            inst = RapidOCR(
+                params={
+                    "Global.use_cls": False,
+                    "Global.log_level": "error",
+                    "Det.limit_type": "max",
+                    "Det.limit_side_len": DET_MAX_SIDE,
+                    "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                }
+            )
+            _SHARED[threads] = inst
+        return inst
+
+
+@register_engine
+class RapidOcrEngine(OcrEngine):
+    name = "rapidocr"
+    description = "Offline OCR (PP-OCRv6 ONNX models from the rapidocr wheel). Default."
+
+    def __init__(self, settings) -> None:  # noqa: ANN001
+        super().__init__(settings)
+        self._ocr = _rapid(settings.ocr_threads)
+        self._lock = threading.Lock()
+
+    def _recognizer(self):  # noqa: ANN202
+        getter = getattr(self._ocr, "_load_rec_model", None)
+        if getter is not None:
+            return getter()
+        return self._ocr.text_rec
+
+    def _detect_and_read(self, frame: np.ndarray) -> list[Box]:
+        h, w = frame.shape[:2]
+        scale = min(1.0, DET_MAX_SIDE / max(h, w))
+        img = frame if scale == 1.0 else cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        with self._lock:
+            out = self._ocr(img, use_det=True, use_cls=False, use_rec=True)
+        if out.boxes is None:
+            return []
+        return boxes_from_quads(out.boxes, list(out.txts), list(out.scores), scale=scale)
+
+    def _read_row_images(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
+        if not images:
+            return []
+        imgs = [cv2.cvtColor(im, cv2.COLOR_GRAY2BGR) if im.ndim == 2 else im for im in images]
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
+        with self._lock:
+            out = self._recognizer()(TextRecInput(img=imgs))
+        txts = list(out.txts) if out.txts is not None else []
+        scores = list(out.scores) if out.scores is not None else []
+        if len(txts) != len(imgs):  # defensive: never misalign rows
+            return [("", 0.0)] * len(imgs)
+        return [(t, float(s)) for t, s in zip(txts, scores)]

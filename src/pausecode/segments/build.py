@@ -1,0 +1,104 @@
+"""Screen states with their readings → segments: merge runs of the same content, repair, label.
+
+Consecutive states that read the same are one segment; a state whose reading differs only by OCR noise from
+both neighbours inside a run of the same code is outvoted (line-level vote) so one bad frame cannot spoil it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from ..models import Segment
+from ..recognize.base import Recognition
+from .language import code_complete, detect_language
+from .repair import build_forms, repair_code
+
+
+@dataclass
+class TimedReading:
+    start: float
+    end: float
+    rec: Recognition
+
+
+def _norm(code: str | None) -> str:
+    lines = [ln.rstrip() for ln in (code or "").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def _kind(rec: Recognition) -> str:
+    return "learning" if rec.segment_type == "learning" else rec.segment_type
+
+
+def vote_flicker(readings: list[TimedReading], max_dist: int = 3) -> None:
+    """A short reading sandwiched between two identical ones, differing by a few characters, is OCR noise."""
+    for i in range(1, len(readings) - 1):
+        a, b, c = readings[i - 1].rec, readings[i].rec, readings[i + 1].rec
+        if _kind(a) != "learning" and _kind(a) == _kind(b) == _kind(c):
+            ca, cb, cc = _norm(a.code_content), _norm(b.code_content), _norm(c.code_content)
+            if ca == cc and cb != ca and Levenshtein.distance(ca, cb) <= max_dist:
+                readings[i].rec = a
+
+
+def build_segments(readings: list[TimedReading], min_code_length: int = 0) -> list[Segment]:
+    readings = [r for r in readings if r.end > r.start]
+    vote_flicker(readings)
+    forms = build_forms([r.rec.code_content or "" for r in readings if _kind(r.rec) != "learning"])
+    segs: list[Segment] = []
+    topics: list[str | None] = []
+    for r in readings:
+        rec = r.rec
+        kind = _kind(rec)
+        code = _norm(rec.code_content) if kind != "learning" else None
+        if code is not None and len(code.strip()) < min_code_length:
+            kind, code = "learning", None
+        topic = rec.learning_topic if kind != "code" else None
+        if segs and segs[-1].segment_type == kind and (
+            (kind == "learning" and (topic is None or topics[-1] is None or topic == topics[-1]))
+            or (kind != "learning" and segs[-1].code_content == code)
+        ):
+            last = segs[-1]
+            last.end = max(last.end, r.end)
+            last.confidence = max(last.confidence, rec.confidence)
+            if topics[-1] is None and topic:
+                topics[-1] = last.learning_topic = topic
+            if last.file_name is None and rec.file_name:
+                last.file_name = rec.file_name
+            continue
+        if segs and segs[-1].end < r.start:
+            segs[-1].end = r.start  # intervals tile the timeline
+        segs.append(Segment(start=r.start, end=r.end, segment_type=kind, code_content=code, learning_topic=topic,
+                            confidence=rec.confidence, file_name=rec.file_name))
+        topics.append(topic)
+    # file name: carry within a run of code segments when a frame missed the tab
+    for i in range(1, len(segs)):
+        if segs[i].segment_type != "learning" and not segs[i].file_name and segs[i - 1].segment_type != "learning":
+            segs[i].file_name = segs[i - 1].file_name
+    _label(segs, forms)
+    return segs
+
+
+def _label(segs: list[Segment], forms: dict[str, str]) -> None:
+    by_file: dict[str | None, Counter[str]] = {}
+    for s in segs:
+        if s.segment_type == "learning" or s.code_content is None:
+            continue
+        lang = detect_language(s.code_content, s.file_name)
+        by_file.setdefault(s.file_name, Counter())[lang or ""] += 1
+        s.language = lang
+    for s in segs:  # one language per file (short states read too little to tell)
+        if s.segment_type == "learning" or s.code_content is None:
+            continue
+        votes = by_file.get(s.file_name)
+        if votes:
+            best = max(((k, v) for k, v in votes.items() if k), key=lambda kv: kv[1], default=(None, 0))[0]
+            s.language = best or s.language
+        s.code_content = repair_code(s.code_content, s.language, forms)
+        s.code_complete = code_complete(s.code_content, s.language)

@@ -1,0 +1,129 @@
+"""Text of the short states between two engine readings, from pixels alone.
+
+While someone types, each keystroke is a new screen state lasting ~0.1 s. Reading each with OCR would cost
+seconds per second of video. Instead: a row that changed is compared, column by column, with the same row in
+the key state before (A) and after (B). The line being typed is a prefix of what it becomes (or of what it was,
+when deleting), and on a monospace grid the length of the matching prefix in pixels gives the number of
+characters. Rows that moved by whole lines (Enter, deleted lines) are found by matching shifted rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..frames.states import State
+from ..recognize.base import CodeLayout, Recognition, TextLine
+from ..recognize.ocr import render_lines
+
+PIX = 40
+SAME_PIXELS = 4
+
+
+@dataclass
+class KeyRead:
+    state: State
+    rec: Recognition
+
+
+def _strip(luma: np.ndarray, y_off: int, layout: CodeLayout, row: int) -> np.ndarray | None:
+    top = layout.row_top(row) - y_off
+    bot = int(round(top + layout.pitch))
+    if top < 0 or bot > luma.shape[0]:
+        return None
+    x1, _, x2, _ = layout.pane
+    return luma[top:bot, x1:x2]
+
+
+def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    return a is not None and b is not None and a.shape == b.shape and int((cv2.absdiff(a, b) > PIX).sum()) <= SAME_PIXELS
+
+
+def _prefix_px(t: np.ndarray, ref: np.ndarray | None) -> int:
+    """How many pixel columns from the left of `t` equal `ref` (ignoring 1-pixel noise)."""
+    if ref is None or ref.shape != t.shape:
+        return 0
+    cols = (cv2.absdiff(t, ref) > PIX).sum(axis=0) > 1
+    idx = np.flatnonzero(cols)
+    return int(idx[0]) if len(idx) else t.shape[1]
+
+
+def _texts(rec: Recognition) -> dict[int, str]:
+    return {ln.row: ln.text for ln in rec.lines if ln.row is not None}
+
+
+def _nearest(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | None:
+    if a is None or b is None:
+        return (a or b).rec if (a or b) else None
+    if st.thumb is None or a.state.thumb is None or b.state.thumb is None:
+        return a.rec
+    da = float(cv2.absdiff(st.thumb, a.state.thumb).mean())
+    db = float(cv2.absdiff(st.thumb, b.state.thumb).mean())
+    return a.rec if da <= db else b.rec
+
+
+def derive(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | None:
+    """Recognition for a transient state `st` lying between key reads `a` and `b`."""
+    if a is None or a.rec.layout is None or a.rec.segment_type == "learning" or st.band is None:
+        return _nearest(st, a, b)
+    if st.band_luma is None or a.state.luma is None:
+        return a.rec
+    layout = a.rec.layout
+    b_ok = (
+        b is not None
+        and b.rec.layout is not None
+        and b.state.luma is not None
+        and abs(b.rec.layout.y0 - layout.y0) < 1
+        and abs(b.rec.layout.x0 - layout.x0) < 1
+    )
+    ta = _texts(a.rec)
+    tb = _texts(b.rec) if b_ok and b is not None else {}
+    y1, y2 = st.band
+    first = max(0, int((y1 - layout.y0) // layout.pitch))
+    last = int((y2 - layout.y0) // layout.pitch) + 1
+    lines = dict(ta)
+    for r in range(first, last + 1):
+        t = _strip(st.band_luma, y1, layout, r)
+        if t is None:
+            continue
+        sa = _strip(a.state.luma, 0, layout, r)
+        sb = _strip(b.state.luma, 0, layout, r) if b_ok and b is not None else None
+        if _same(t, sa):
+            continue
+        if _same(t, sb):
+            _set(lines, r, tb.get(r))
+            continue
+        shifted = None
+        for d in (-1, 1, -2, 2):
+            if _same(t, _strip(a.state.luma, 0, layout, r + d)):
+                shifted = ta.get(r + d)
+                break
+            if b_ok and b is not None and _same(t, _strip(b.state.luma, 0, layout, r + d)):
+                shifted = tb.get(r + d)
+                break
+        else:
+            pa, pb = _prefix_px(t, sa), _prefix_px(t, sb)
+            src, px = (tb.get(r), pb) if pb > pa else (ta.get(r), pa)
+            n = int(round((layout.pane[0] + px - layout.x0) / layout.char_width))
+            _set(lines, r, (src or "")[: max(0, n)].rstrip() if n > 0 else "")
+            continue
+        _set(lines, r, shifted)
+    tl = [TextLine(text, layout.row_top(r), 1.0, r) for r, text in sorted(lines.items()) if text and text.strip()]
+    conf = min(a.rec.confidence, b.rec.confidence if b is not None else 1.0) * 0.95
+    return Recognition(
+        segment_type=a.rec.segment_type,
+        confidence=conf,
+        code_content=render_lines(tl),
+        file_name=a.rec.file_name,
+        lines=tl,
+        layout=layout,
+    )
+
+
+def _set(lines: dict[int, str], r: int, text: str | None) -> None:
+    if text and text.strip():
+        lines[r] = text
+    else:
+        lines.pop(r, None)

@@ -1,0 +1,110 @@
+"""Repair what OCR typically gets wrong in code, only where the text itself lets us check.
+
+- look-alike characters (full-width punctuation, curly quotes) → ASCII;
+- identifiers split or mangled (`GRADE BANDS`, `letter for`) → the spelling seen elsewhere in the video;
+- Python: missing block colons and `_init_` dunders, accepted only when `ast` agrees or the line is settled.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+
+CONFUSABLES = str.maketrans({
+    "：": ":", "；": ";", "，": ",", "。": ".", "（": "(", "）": ")", "［": "[", "］": "]", "｛": "{", "｝": "}",
+    "“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "`", "＝": "=", "＜": "<", "＞": ">", "！": "!",
+    "？": "?", "＿": "_", "－": "-", "＋": "+", "＊": "*", "／": "/", "＼": "\\", "｜": "|", "＃": "#", "＄": "$",
+    "％": "%", "＆": "&", "＠": "@", "＾": "^", "～": "~", "θ": "0", "二": "=", "一": "-", "丨": "|", "Ⅱ": "|",
+    "Ｉ": "I", "０": "0", "１": "1", "２": "2", "３": "3", "４": "4", "５": "5", "６": "6", "７": "7", "８": "8",
+    "９": "9", "\u00a0": " ",
+})
+IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+BLOCK_START = re.compile(r"^\s*(def|class|if|elif|else|for|while|try|except|finally|with|async def|async for)\b")
+
+
+def normalize_chars(text: str) -> str:
+    return text.translate(CONFUSABLES)
+
+
+def vocabulary(texts: list[str]) -> Counter[str]:
+    """Identifiers with underscores seen across the video: the evidence for re-joining split names."""
+    vocab: Counter[str] = Counter()
+    for t in texts:
+        for m in IDENT_RE.finditer(t):
+            w = m.group(0)
+            if "_" in w.strip("_") or w.startswith("__"):
+                vocab[w] += 1
+    return vocab
+
+
+def _split_forms(vocab: Counter[str]) -> dict[str, str]:
+    """'GRADE BANDS' / 'GRADEBANDS' / 'letter for' → the underscored identifier they most likely were."""
+    forms: dict[str, str] = {}
+    for w, _n in vocab.most_common():
+        core = w.strip("_")
+        if "_" not in core:
+            continue
+        for sep in (" ", ""):
+            forms.setdefault(core.replace("_", sep), core)
+    return forms
+
+
+def rejoin_identifiers(line: str, forms: dict[str, str]) -> str:
+    if not forms or "_" in line and all(f not in line for f in forms):
+        return line
+    for bad, good in forms.items():
+        if bad and bad in line:
+            # a space-split name is only re-joined where an identifier must stand (before ( . [ = , ) : or
+            # at line end), so prose in strings and comments ("the letter for") stays as it is
+            tail = r"(?=\s*[(\[.=,):]|\s*$)" if " " in bad else r"(?![A-Za-z0-9_])"
+            line = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(bad)}{tail}", good, line)
+    return line
+
+
+def fix_dunders(line: str) -> str:
+    line = re.sub(r"\bdef\s*_+(init|str|repr|eq|len|call|iter|next|enter|exit|name|main)_+\s*\(", r"def __\1__(", line)
+    line = re.sub(r"(?<![A-Za-z0-9_])_+(name|main|init)_+(?![A-Za-z0-9])", r"__\1__", line)
+    return line
+
+
+def fix_block_colons(lines: list[str]) -> list[str]:
+    """Add a missing ':' to a block opener when the next non-blank line is indented deeper."""
+    out = list(lines)
+    for i, ln in enumerate(out):
+        s = ln.rstrip()
+        if not s or s.endswith((":", ",", "(", "[", "{", "\\")) or not BLOCK_START.match(s):
+            continue
+        nxt = next((x for x in out[i + 1:] if x.strip()), None)
+        if nxt is None:
+            continue
+        if len(nxt) - len(nxt.lstrip()) > len(s) - len(s.lstrip()) and s.count("(") == s.count(")"):
+            out[i] = s.rstrip(";.") + ":"
+    return out
+
+
+def repair_code(code: str, language: str | None, forms: dict[str, str] | None = None) -> str:
+    """Conservative repairs; for Python, structural fixes are kept only if they don't break parsing."""
+    lines = [normalize_chars(ln).rstrip() for ln in code.split("\n")]
+    if forms:
+        lines = [rejoin_identifiers(ln, forms) for ln in lines]
+    if language == "python":
+        lines = [fix_dunders(ln) for ln in lines]
+        fixed = fix_block_colons(lines)
+        if fixed != lines:
+            before, after = _parses("\n".join(lines)), _parses("\n".join(fixed))
+            if after or not before:
+                lines = fixed
+    return "\n".join(lines)
+
+
+def _parses(code: str) -> bool:
+    try:
+        ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def build_forms(texts: list[str]) -> dict[str, str]:
+    return _split_forms(vocabulary([normalize_chars(t) for t in texts]))
