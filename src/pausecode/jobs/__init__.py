@@ -1,0 +1,9 @@
+"""Background jobs: Huey queue (SQLite or Redis), job state in the store, workers that survive crashes."""
+
+from __future__ import annotations
+
+from .manager import JobManager, Submission
+from .queue import JobConfig, JobQueue
+from .worker import InProcessConsumer, run_worker
+
+__all__ = ["JobConfig", "JobManager", "JobQueue", "InProcessConsumer", "Submission", "run_worker"]

@@ -1,0 +1,158 @@
+"""What a worker does with one job id: claim it, run the service with progress and cancellation, record the end.
+
+The heavy lifting is `PauseToCodeService.process`, the same call the CLI makes. This module only connects it to
+the job table: progress callbacks become (throttled) row updates, the cancel callback reads the row's cancel flag,
+and a heartbeat thread renews the lease so other workers know this one is alive.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CancelledError, PausecodeError
+from .queue import worker_name
+
+if TYPE_CHECKING:
+    from .queue import JobQueue
+
+log = logging.getLogger(__name__)
+
+_NOT_FRAME_STAGES = ("download", "probe", "fetch", "ingest")
+
+
+class JobReporter:
+    """The progress and should_cancel callbacks handed to the service for one claimed job."""
+
+    def __init__(self, queue: JobQueue, job_id: str, token: str) -> None:
+        self.queue, self.job_id, self.token = queue, job_id, token
+        self.cfg = queue.config
+        self.lost = False  # another worker holds the job now
+        self.cancelled = False
+        self._stage: str | None = None
+        self._stage_started = time.monotonic()
+        self._last_write = 0.0
+        self._last_poll = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self, stage: str, done: float, total: float) -> None:
+        now = time.monotonic()
+        with self._lock:
+            new_stage = stage != self._stage
+            if new_stage:
+                self._stage, self._stage_started = stage, now
+            finished = total > 0 and done >= total
+            if not (new_stage or finished or now - self._last_write >= self.cfg.progress_interval):
+                return
+            self._last_write = now
+        percent = min(100.0, max(0.0, 100.0 * done / total)) if total > 0 else 0.0
+        elapsed = now - self._stage_started
+        eta = elapsed * (total - done) / done if total > 0 and done > 0 and elapsed > 0.5 else None
+        values: dict[str, Any] = {"stage": str(stage)[:64], "percent": percent, "eta_seconds": eta}
+        if not any(word in str(stage).lower() for word in _NOT_FRAME_STAGES):
+            values.update(frames_done=int(done), frames_total=int(total))
+        try:
+            if not self.queue.jobs.progress(self.job_id, self.token, **values):
+                self.lost = True
+        except PausecodeError as e:  # a busy store must not kill the job
+            log.warning("job %s: progress not recorded: %s", self.job_id, e)
+
+    def should_cancel(self) -> bool:
+        if self.lost or self.cancelled:
+            return True
+        now = time.monotonic()
+        if now - self._last_poll < self.cfg.cancel_poll_seconds:
+            return False
+        self._last_poll = now
+        try:
+            stop = self.queue.jobs.should_stop(self.job_id, self.token)
+        except PausecodeError:
+            return False
+        if stop:
+            self.cancelled = True
+        return stop
+
+
+class Heartbeat(threading.Thread):
+    """Renews the job's lease every `heartbeat_seconds` until stopped."""
+
+    def __init__(self, reporter: JobReporter) -> None:
+        super().__init__(name=f"heartbeat-{reporter.job_id[:8]}", daemon=True)
+        self.reporter = reporter
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        r = self.reporter
+        while not self._stop_event.wait(r.cfg.heartbeat_seconds):
+            try:
+                if not r.queue.jobs.heartbeat(r.job_id, r.token):
+                    r.lost = True
+                    return
+            except PausecodeError as e:
+                log.warning("job %s: heartbeat failed: %s", r.job_id, e)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+
+
+def _summary(result: Any) -> dict[str, Any]:
+    s = result.summary()
+    s["video_title"] = s.get("title", "")
+    s["total_segments"] = s.get("segments", 0)
+    return s
+
+
+def execute_job(queue: JobQueue, job_id: str) -> str | None:
+    """Run one job to its end. Returns the final state, or None when the job was not ours to run."""
+    jobs = queue.jobs
+    token = jobs.claim(job_id, worker_name())
+    if token is None:
+        log.info("job %s is not queued any more; skipped", job_id)
+        return None
+    row = jobs.internal(job_id)
+    opts = dict(row.options or {})
+    reporter = JobReporter(queue, job_id, token)
+    heartbeat = Heartbeat(reporter)
+    queue.track(job_id, token)
+    heartbeat.start()
+    log.info("job %s started (attempt %d)", job_id, row.attempts)
+    try:
+        result = queue.service.process(
+            row.source,
+            frame_interval=opts.get("frame_interval"),
+            force_reprocess=bool(opts.get("force_reprocess")),
+            engine=opts.get("engine"),
+            progress=reporter,
+            should_cancel=reporter.should_cancel,
+        )
+    except CancelledError as e:
+        return _end(queue, reporter, "cancelled", error_code=e.code, error=str(e))
+    except PausecodeError as e:
+        if reporter.cancelled and not reporter.lost:
+            return _end(queue, reporter, "cancelled", error_code="cancelled", error="cancelled on request")
+        return _end(queue, reporter, "failed", error_code=e.code, error=str(e))
+    except Exception as e:  # noqa: BLE001 - a job must always reach a final state
+        log.exception("job %s crashed", job_id)
+        return _end(queue, reporter, "failed", error_code="internal_error", error=f"{type(e).__name__}: {e}")
+    else:
+        if reporter.cancelled and not reporter.lost and jobs.should_stop(job_id, token):
+            # the pipeline finished before it looked at the flag: the result is stored, still honour the cancel
+            return _end(queue, reporter, "cancelled", error_code="cancelled", error="cancelled on request",
+                        video_id=result.video.video_id)
+        return _end(queue, reporter, "done", result=_summary(result), video_id=result.video.video_id)
+    finally:
+        heartbeat.stop()
+        queue.track(job_id, None)
+
+
+def _end(queue: JobQueue, reporter: JobReporter, state: str, **kw: Any) -> str | None:
+    if reporter.lost:
+        log.warning("job %s: lease lost to another worker; not recording %s", reporter.job_id, state)
+        return None
+    if not queue.jobs.finish(reporter.job_id, reporter.token, state, **kw):
+        log.warning("job %s: could not record %s (lease gone)", reporter.job_id, state)
+        return None
+    log.info("job %s %s", reporter.job_id, state)
+    return state

@@ -1,0 +1,137 @@
+"""The FastAPI application: `create_app(settings)` for tests and embedding, `serve(...)` for `pausecode serve`.
+
+`serve` runs one uvicorn process with a Huey consumer inside it (worker threads), so a single command gives the
+API, the web player and background processing. More consumers can join with `pausecode worker`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from ..jobs.queue import JobQueue
+from ..jobs.worker import InProcessConsumer
+from ..settings import Settings, load_settings
+from .errors import install_error_handlers
+from .routes import jobs, media, process, system, videos
+from .state import AppState
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+
+DESCRIPTION = """Pause a programming tutorial video, get the exact code on screen.
+
+Process a video by URL (`POST /api/v1/video/process`) or upload (`POST /api/v1/video/upload`), follow the job
+(`GET /api/v1/jobs/{job_id}`), then ask for the code at any moment (`GET /api/v1/video/{id}/code?timestamp=`).
+Every error has the same JSON shape: `{"success": false, "status", "error", "message"}`.
+When the server has an API key, send it as `X-API-Key` or `Authorization: Bearer`."""
+
+
+class RequestCounter:
+    """Pure ASGI middleware (cheap on the hot path): counts API requests for /api/v1/stats."""
+
+    def __init__(self, app: Any, state: AppState) -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = {"code": 500}
+
+        async def _send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, _send)
+        finally:
+            self.state.requests.add(scope["method"], scope["path"], status["code"],
+                                    (time.perf_counter() - started) * 1000)
+
+
+def create_app(settings: Settings | None = None, *, run_consumer: bool = False, consumer_workers: int = 1,
+               queue: JobQueue | None = None) -> FastAPI:
+    """Build the app. With `run_consumer`, job worker threads start and stop with the app (lifespan)."""
+    settings = settings or load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    state = AppState(settings, queue)
+    consumer = InProcessConsumer(state.queue, consumer_workers) if run_consumer else None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if consumer is not None:
+            consumer.start()
+        try:
+            yield
+        finally:
+            if consumer is not None:
+                consumer.stop()
+
+    app = FastAPI(title="pausecode", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.pc = state
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (system, videos, media, process, jobs):
+        app.include_router(module.router)
+    app.include_router(system.api_router)
+
+    if STATIC_DIR.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+        @app.get("/", include_in_schema=False)
+        def index() -> Response:
+            return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.add_middleware(RequestCounter, state=state)  # type: ignore[arg-type]
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["X-API-Key", "Authorization", "Content-Type", "Range"],
+            expose_headers=["Content-Range", "Accept-Ranges", "Content-Length", "Content-Disposition", "Location"],
+            max_age=600,
+        )
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For `uvicorn --factory pausecode.server.app:app_factory` (several uvicorn workers; no consumer inside)."""
+    return create_app(load_settings())
+
+
+class _RedactTokens(logging.Filter):
+    _pattern = re.compile(r"(token|api_key|key)=[^&\s\"]+", re.I)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple):
+            record.args = tuple(self._pattern.sub(r"\1=***", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, consumer_workers: int = 1,
+          log_level: str = "info") -> None:
+    """Run the API, the web player and a job consumer in this process until interrupted."""
+    import uvicorn
+
+    if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_key:
+        log.warning("serving on %s without an API key: anyone who can reach it can submit jobs "
+                    "(set PAUSECODE_API_KEY)", host)
+    logging.getLogger("uvicorn.access").addFilter(_RedactTokens())
+    app = create_app(settings, run_consumer=True, consumer_workers=consumer_workers)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)
