@@ -1,0 +1,1 @@
+"""Fake HTTP servers for tests that must not touch the internet."""
