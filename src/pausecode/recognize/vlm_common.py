@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from ..errors import BudgetExceededError, EngineAuthError, EngineError, FrameRecognitionError
+from ..store.cache import LayeredCache
 from .base import FrameContext, Recognition, RecognitionEngine
 from .budget import RequestBudget
 
@@ -53,7 +54,7 @@ Return only one JSON object with these fields:
 
 USER_PROMPT = "Read this frame. Answer with the JSON object only."
 
-# (name, json type, required-non-null) in the order the model should write them: type first, confidence last.
+# (name, JSON type) in the order the model should write them: the type first, confidence last.
 FIELDS: list[tuple[str, str]] = [
     ("segment_type", "string"),
     ("language", "string"),
@@ -101,18 +102,16 @@ def gemini_schema() -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------------------------- images
-def downscale(frame: np.ndarray, max_long_side: int = MAX_LONG_SIDE) -> np.ndarray:
-    h, w = frame.shape[:2]
-    scale = max_long_side / max(h, w)
-    if scale >= 1:
-        return frame
-    return cv2.resize(frame, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
-
-
 def sent_size(width: int, height: int, max_long_side: int = MAX_LONG_SIDE) -> tuple[int, int]:
-    """Size of the image actually sent for a frame of this size (used by the cost estimate)."""
+    """Size of the image actually sent for a frame of this size (never upscaled; used by the estimate too)."""
     scale = min(1.0, max_long_side / max(width, height, 1))
     return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def downscale(frame: np.ndarray, max_long_side: int = MAX_LONG_SIDE) -> np.ndarray:
+    h, w = frame.shape[:2]
+    size = sent_size(w, h, max_long_side)
+    return frame if size == (w, h) else cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
 
 
 def encode_jpeg(frame: np.ndarray, max_long_side: int = MAX_LONG_SIDE) -> bytes:
@@ -307,16 +306,15 @@ class VLMEngine(RecognitionEngine):
     backoff_base: float = 1.0  # seconds; first retry waits ~base, doubling, full jitter
     backoff_cap: float = 30.0
     retry_after_cap: float = 120.0  # never sleep longer than this for one Retry-After
+    auth_hint: ClassVar[str] = "check the API key in the environment"
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
         self.budget = RequestBudget(settings.vlm_max_requests)
         self._sem = threading.BoundedSemaphore(settings.vlm_concurrency)
-        self._memo: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self.client_lock = threading.Lock()  # the SDK client is built once, lazily, by exactly one thread
-        self._store: Any = None
-        self._store_failed = False
+        self.cache = LayeredCache(getattr(settings, "db_url", None))
         self.sleep: Callable[[float], None] = time.sleep  # tests may swap in a recorder
         self.stats = {"requests": 0, "cache_hits": 0, "retries": 0, "malformed": 0, "failed": 0,
                       "input_tokens": 0, "output_tokens": 0}
@@ -352,13 +350,12 @@ class VLMEngine(RecognitionEngine):
 
     def recognize(self, frame: np.ndarray, context: FrameContext) -> Recognition:
         key = self.cache_key(frame)
-        data = self._cached(key)
+        data = self.cache.get(key)
         if data is not None:
-            with self._lock:
-                self.stats["cache_hits"] += 1
+            self._bump(cache_hits=1)
             return to_recognition(data)
         jpeg = encode_jpeg(frame, self.max_long_side)
-        last: MalformedOutput | None = None
+        problem: MalformedOutput | None = None
         for _attempt in range(2):  # malformed or truncated output gets exactly one more try
             self.budget.take()
             try:
@@ -367,27 +364,26 @@ class VLMEngine(RecognitionEngine):
                         lambda: self._generate(jpeg), retries=self.settings.vlm_max_retries,
                         give_up=lambda m: FrameRecognitionError(f"frame at {context.t:.2f}s failed: {m}"))
             except FrameRecognitionError:
-                with self._lock:
-                    self.stats["failed"] += 1
+                self._bump(failed=1)
                 raise
-            with self._lock:
-                self.stats["requests"] += 1
-                self.stats["input_tokens"] += usage.get("input", 0)
-                self.stats["output_tokens"] += usage.get("output", 0)
+            self._bump(requests=1, input_tokens=usage.get("input", 0), output_tokens=usage.get("output", 0))
             try:
                 data = parse_model_json(text, truncated)
                 break
             except MalformedOutput as e:
-                last = e
-                with self._lock:
-                    self.stats["malformed"] += 1
+                problem = e
+                self._bump(malformed=1)
                 log.info("%s: unusable answer for frame at %.2fs (%s)", self.name, context.t, e)
         else:
-            with self._lock:
-                self.stats["failed"] += 1
-            raise FrameRecognitionError(f"frame at {context.t:.2f}s: unusable model output twice ({last})")
-        self._remember(key, data)
+            self._bump(failed=1)
+            raise FrameRecognitionError(f"frame at {context.t:.2f}s: unusable model output twice ({problem})")
+        self.cache.put(key, data, engine=self.name, model=self.model_id, prompt_version=PROMPT_VERSION)
         return to_recognition(data)
+
+    def _bump(self, **counts: int) -> None:
+        with self._lock:
+            for k, v in counts.items():
+                self.stats[k] += v
 
     def _call(self, fn: Callable[[], T], retries: int, give_up: Callable[[str], Exception]) -> T:
         """Run `fn`; back off and retry transient failures; auth errors stop everything at once."""
@@ -408,8 +404,7 @@ class VLMEngine(RecognitionEngine):
                 raise give_up(msg) from None
             wait = self._backoff(attempt, f.retry_after)
             log.info("%s: %s; retry %d/%d in %.2fs", self.name, msg, attempt + 1, retries, wait)
-            with self._lock:
-                self.stats["retries"] += 1
+            self._bump(retries=1)
             self.sleep(wait)
             attempt += 1
 
@@ -419,41 +414,7 @@ class VLMEngine(RecognitionEngine):
         ceiling = min(self.backoff_cap, self.backoff_base * (2**attempt))
         return random.uniform(ceiling / 2, ceiling)
 
-    auth_hint: ClassVar[str] = "check the API key in the environment"
-
-    # -- cache: memory first, then the store (so a re-run of the same video sends nothing)
     def cache_key(self, frame: np.ndarray) -> str:
+        """Same picture + same engine, model and prompt = same answer; anything else is a new request."""
         raw = f"{frame_hash(frame)}|{self.name}|{self.model_id}|{PROMPT_VERSION}|{self.max_long_side}"
         return hashlib.sha256(raw.encode()).hexdigest()
-
-    def _response_cache(self) -> Any:
-        if self._store is None and not self._store_failed:
-            try:
-                from ..store.cache import ResponseCache
-
-                self._store = ResponseCache(self.settings.db_url)
-            except Exception as e:  # the cache is an optimisation; never fail a run over it
-                log.warning("response cache unavailable: %s", e)
-                self._store_failed = True
-        return self._store
-
-    def _cached(self, key: str) -> dict[str, Any] | None:
-        with self._lock:
-            hit = self._memo.get(key)
-        if hit is not None:
-            return hit
-        store = self._response_cache()
-        if store is None:
-            return None
-        hit = store.get(key)
-        if hit is not None:
-            with self._lock:
-                self._memo[key] = hit
-        return hit
-
-    def _remember(self, key: str, data: dict[str, Any]) -> None:
-        with self._lock:
-            self._memo[key] = data
-        store = self._response_cache()
-        if store is not None:
-            store.put(key, data, engine=self.name, model=self.model_id, prompt_version=PROMPT_VERSION)

@@ -7,6 +7,7 @@ never the request, the image or anything that could carry a key. Lives in the sa
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -73,3 +74,46 @@ class ResponseCache:
             if engine:
                 q = q.where(ResponseCacheRow.engine == engine)
             return int(s.execute(q).rowcount or 0)
+
+
+class LayeredCache:
+    """Memory in front of the store: repeats within a run cost a dict lookup, repeats across runs a query.
+
+    Opening the store is deferred to the first miss, and a store that cannot be opened degrades to memory only.
+    """
+
+    def __init__(self, url: str | None) -> None:
+        self.url = url
+        self._memo: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self._db: ResponseCache | None = None
+        self._db_failed = url is None
+
+    def _store(self) -> ResponseCache | None:
+        with self._lock:
+            if self._db is None and not self._db_failed:
+                try:
+                    self._db = ResponseCache(self.url)  # type: ignore[arg-type]
+                except Exception as e:  # noqa: BLE001 - an optimisation must never fail a run
+                    log.warning("response cache unavailable, memory only: %s", e)
+                    self._db_failed = True
+            return self._db
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        db = self._store()
+        hit = db.get(key) if db is not None else None
+        if hit is not None:
+            with self._lock:
+                self._memo[key] = hit
+        return hit
+
+    def put(self, key: str, value: dict[str, Any], *, engine: str, model: str, prompt_version: str) -> None:
+        with self._lock:
+            self._memo[key] = value
+        db = self._store()
+        if db is not None:
+            db.put(key, value, engine=engine, model=model, prompt_version=prompt_version)
