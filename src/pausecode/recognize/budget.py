@@ -1,8 +1,9 @@
-"""Spending limits and cost estimates for the remote engines.
+"""Spending little on the remote engines: a request budget, cost estimates, and the hybrid engine.
 
 `RequestBudget` stops a run before it sends more requests than allowed (`vlm_max_requests`); the pipeline
 catches `BudgetExceededError`, stops, and keeps what was done. `estimate_cost` / `dry_run_report` answer
-"what would this video cost?" without sending anything (`pausecode process --dry-run`).
+"what would this video cost?" without sending anything (`pausecode process --dry-run`). `HybridEngine`
+(`--engine hybrid`) sends only code frames, cropped to the code pane.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import math
 import threading
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..errors import BudgetExceededError
+from .base import FrameContext, Recognition, RecognitionEngine, TextLine, engine_class, register_engine
 
 if TYPE_CHECKING:
     from ..models import VideoInfo
@@ -136,3 +140,86 @@ def dry_run_report(info: VideoInfo, settings: Settings) -> dict[str, Any]:
     minutes = info.duration / 60 if info.duration else 0.0
     report["requests_per_minute"] = round(report["requests"] / minutes, 2) if minutes else None
     return report
+
+
+# ------------------------------------------------------------------------------------------ hybrid mode
+def _vlm_lines(code: str | None, ocr: Recognition) -> list[TextLine]:
+    """Put the model's lines on OCR's grid rows when they line up one to one (blank rows included), so the
+    pipeline can still derive the typing states between reads from pixels. Otherwise: no grid."""
+    if not code or ocr.layout is None or not ocr.lines or any(ln.row is None for ln in ocr.lines):
+        return []
+    rows = sorted(ln.row for ln in ocr.lines if ln.row is not None)
+    first = rows[0]
+    texts = code.split("\n")
+    if len(texts) != rows[-1] - first + 1 or any(not texts[r - first].strip() for r in rows):
+        return []
+    return [TextLine(text=t, top=ocr.layout.row_top(first + i), confidence=1.0, row=first + i)
+            for i, t in enumerate(texts) if t.strip()]
+
+
+@register_engine
+class HybridEngine(RecognitionEngine):
+    """Spend requests only where OCR cannot do the job: OCR decides code vs learning and where the code pane
+    is; the vision model reads only that pane, and only on code frames. Learning frames cost nothing."""
+
+    name = "hybrid"
+    description = "Offline OCR classifies; a vision model (hybrid_vlm: gemini|openai) reads code frames only."
+    offline = False
+    ocr_name = "rapidocr"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        from .vlm_common import env_key
+
+        vlm = getattr(settings, "hybrid_vlm", None) or (
+            "gemini" if env_key("GEMINI_API_KEY", "GOOGLE_API_KEY") else "openai")
+        self.ocr = engine_class(self.ocr_name)(settings)
+        self.vlm = engine_class(vlm)(settings)
+
+    def check(self) -> None:
+        self.ocr.check()
+        self.vlm.check()
+
+    @property
+    def rows_read(self) -> int:
+        return int(getattr(self.ocr, "rows_read", 0))
+
+    @property
+    def stats(self) -> dict[str, int]:
+        return getattr(self.vlm, "stats", {})
+
+    def read_rows(self, rows: list[np.ndarray]) -> list[tuple[str, float]]:
+        return self.ocr.read_rows(rows)
+
+    def recognize(self, frame: np.ndarray, context: FrameContext) -> Recognition:
+        o = self.ocr.recognize(frame, context)
+        if o.segment_type == "learning":
+            return o
+        crop = frame
+        if o.layout is not None:
+            x1, y1, x2, y2 = o.layout.pane
+            m = int(2 * o.layout.pitch)  # a little context around the pane: first/last rows, indentation
+            h, w = frame.shape[:2]
+            crop = frame[max(0, y1 - m):min(h, y2 + m), max(0, x1 - m):min(w, x2 + m)]
+            if crop.size == 0:
+                crop = frame
+        v = self.vlm.recognize(crop, FrameContext(t=context.t, video_id=context.video_id))
+        lines = _vlm_lines(v.code_content, o)
+        return Recognition(
+            segment_type=o.segment_type if v.segment_type == "learning" else (
+                "mixed" if "mixed" in (o.segment_type, v.segment_type) else "code"),
+            confidence=v.confidence,
+            code_content=v.code_content if v.code_content is not None else o.code_content,
+            language=v.language,
+            code_complete=v.code_complete,
+            learning_topic=o.learning_topic or v.learning_topic,
+            file_name=o.file_name or v.file_name,
+            ide=v.ide,
+            explanation_text=v.explanation_text,
+            lines=lines,
+            layout=o.layout if lines else None,
+        )
+
+    def close(self) -> None:
+        self.ocr.close()
+        self.vlm.close()
