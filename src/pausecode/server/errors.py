@@ -121,6 +121,6 @@ ERROR_SCHEMA: dict[str, Any] = {
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": desc, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
-    for status, desc in ((401, "Missing or wrong API key"), (404, "Unknown video or job"),
+    for status, desc in ((400, "Malformed request body"), (401, "Missing or wrong API key"), (404, "Unknown video or job"),
                          (422, "Invalid parameters"))
 }
