@@ -67,7 +67,9 @@ class StateScanner:
         if self.activity is not None:
             dyn = self.activity > DYNAMIC_LEVEL
             if dyn.any():
-                big = np.repeat(np.repeat(dyn, BLOCK, axis=0), BLOCK, axis=1)[: mask.shape[0], : mask.shape[1]]
+                big = np.zeros_like(mask)
+                rep = np.repeat(np.repeat(dyn, BLOCK, axis=0), BLOCK, axis=1)
+                big[: rep.shape[0], : rep.shape[1]] = rep[: mask.shape[0], : mask.shape[1]]
                 mask &= ~big
         return mask
 

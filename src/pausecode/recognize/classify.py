@@ -57,7 +57,7 @@ class PaneGuess:
 def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | None:
     """Line numbers: ≥3 digit boxes, right-aligned, increasing downwards, in the left 60% of the frame."""
     digits = [b for b in boxes if DIGITS_RE.match(b.text.strip()) and b.x2 < 0.6 * frame_w]
-    if len(digits) < 3:
+    if not digits:
         return None
     best: list[Box] = []
     for ref in digits:
@@ -65,7 +65,15 @@ def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | Non
         if len(group) > len(best):
             best = group
     if len(best) < 3:
-        return None
+        # a short file: "1" (and "2") with code right beside them still make a gutter
+        best.sort(key=lambda b: b.cy)
+        nums = [int(b.text.strip()) for b in best]
+        if nums != list(range(nums[0], nums[0] + len(nums))) or nums[0] > 9:
+            return None
+        beside = [b for b in boxes if b not in best and any(
+            abs(b.cy - d.cy) < 0.5 * d.h and 0 < b.x1 - d.x2 < 8 * d.h for d in best)]
+        if len(beside) < len(best) - 0 or not beside:
+            return None
     best.sort(key=lambda b: b.cy)
     nums = [int(b.text.strip()) for b in best]
     increasing = sum(1 for a, b in zip(nums, nums[1:]) if b > a)
@@ -109,7 +117,8 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int) -> PaneGuess:
         # (dim numbers are often missed above, so the top bound is loose; below the last number come status
         # bars and panels, so the bottom bound is tight)
         dh = max(b.h for b in digits)
-        top = min(b.y1 for b in digits) - 40 * dh
+        first = min(digits, key=lambda b: b.cy)
+        top = first.y1 - (max(0, int(first.text.strip()) - 1) + 0.5) * dh * 1.1
         bot = max(b.y2 for b in digits) + 1.2 * dh
         cand = [b for b in boxes if b.x1 > g.gutter_x + 1 and top <= b.cy <= bot]
     if not cand:

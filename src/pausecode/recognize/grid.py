@@ -56,17 +56,30 @@ def char_width(boxes: list[Box]) -> float | None:
     return float(np.median(ratios))
 
 
+_NARROW = set("ijlI.,:;'!|ft()[]{} `\"1r")
+_WIDE = set("mwMW@%&OQGDHNU")
+
+
+def _prop_width(text: str) -> float:
+    """Relative width of a string in a typical proportional sans font (em units, roughly)."""
+    return sum(0.32 if c in _NARROW else 0.85 if c in _WIDE else 0.62 if c.isupper() else 0.55 for c in text)
+
+
+def _spread(x: np.ndarray) -> float:
+    med = float(np.median(x))
+    return float(np.median(np.abs(x - med))) / med if med > 0 else 1.0
+
+
 def monospace_score(boxes: list[Box]) -> float:
-    """1 when width/len is the same for every box (monospace), falls toward 0 for proportional text."""
-    ratios = np.array([b.w / len(b.text.strip()) for b in boxes if len(b.text.strip()) >= 6 and b.w > 0])
-    if len(ratios) < 3:
+    """~1 for monospace text, ~0 for proportional: which width model (per character, or per glyph shape)
+    explains the boxes' widths better. Long prose averages out per-character widths, so compare both."""
+    use = [b for b in boxes if len(b.text.strip()) >= 5 and b.w > 0]
+    if len(use) < 3:
         return 0.5
-    med = float(np.median(ratios))
-    if med <= 0:
-        return 0.0
-    # OCR boxes include a little padding, so allow some spread; proportional fonts spread far more.
-    mad = float(np.median(np.abs(ratios - med))) / med
-    return float(np.clip(1.0 - (mad - 0.03) / 0.09, 0.0, 1.0))
+    mono = np.array([b.w / len(b.text.strip()) for b in use])
+    prop = np.array([b.w / _prop_width(b.text.strip()) for b in use])
+    d = _spread(prop) - _spread(mono)  # > 0: the monospace model fits better
+    return float(np.clip(0.5 + d / 0.06, 0.0, 1.0))
 
 
 def cluster_rows(boxes: list[Box]) -> list[list[Box]]:
@@ -125,6 +138,10 @@ def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = 40.0
     if bg is None:
         bg = float(np.median(strip))
     ink = np.abs(strip.astype(np.int16) - bg) > thresh
+    # horizontal rules (current-line box, panel borders) are not text: drop pixel rows inked across the strip
+    wide = ink.sum(axis=1) > 0.5 * strip.shape[1]
+    if wide.any():
+        ink[wide] = False
     counts = ink.sum(axis=0)
     cols = counts > 0
     h = strip.shape[0]

@@ -110,7 +110,7 @@ class OcrEngine(RecognitionEngine):
             layout.x0 = x0
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
-            if row not in read and ln.text.strip():
+            if row not in read and ln.text.strip() and self._row_is_pane(gray, layout, row):
                 read[row] = ln
         lines = list(read.values())
         mixed = self._is_mixed(boxes, pane.rows, w)
@@ -154,13 +154,18 @@ class OcrEngine(RecognitionEngine):
         region = gray[y1:y2, x1:x2]
         return float(np.median(region)) if region.size else 0.0
 
+    def _row_is_pane(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
+        strip = self._row_strip(gray, layout, row)
+        pane_bg = getattr(self, "_pane_bg", None)
+        return strip.size > 0 and (pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= 30)
+
     def _ink_starts(self, gray: np.ndarray, layout: CodeLayout, rows: list[int]) -> list[float]:
         xs = []
         for r in rows:
             strip = self._row_strip(gray, layout, r)
             if strip.size == 0:
                 continue
-            span = text_span(ink_columns(strip), layout.char_width)
+            span = text_span(ink_columns(strip[1:-1]), layout.char_width)
             if span is not None:
                 xs.append(layout.pane[0] + span[0])
         return xs
@@ -176,7 +181,7 @@ class OcrEngine(RecognitionEngine):
             bg = float(np.median(strip))
             if pane_bg is not None and abs(bg - pane_bg) > 30:  # status bar / panel header, not code
                 continue
-            span = text_span(ink_columns(strip, bg), layout.char_width)
+            span = text_span(ink_columns(strip[1:-1], bg), layout.char_width)  # edges may hold neighbours' ink
             if span is None:
                 continue
             a, b = span
@@ -261,7 +266,7 @@ def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0) -> tu
     gaps = np.diff(idx)
     cut = np.flatnonzero(gaps > max_gap_chars * char_w)
     end = idx[cut[0]] if len(cut) else idx[-1]
-    if end + 1 - idx[0] < 0.7 * char_w and idx[0] > 30 * char_w:  # a lone I-beam pointer on an empty row
+    if end + 1 - idx[0] < 1.3 * char_w and idx[0] > 30 * char_w:  # a lone I-beam pointer on an empty row
         return None
     return int(idx[0]), int(end) + 1
 

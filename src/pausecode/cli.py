@@ -1,0 +1,264 @@
+"""`pausecode` command line: a thin shell over `PauseToCodeService`. Errors become exit codes, never tracebacks.
+
+Human output by default, `--json` for scripts; progress goes to stderr so stdout stays parseable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import ExitCode, PausecodeError, UsageError
+from .exports import fmt_time
+
+log = logging.getLogger("pausecode")
+
+
+def _progress_bar(enabled: bool):  # noqa: ANN202
+    """A tqdm bar on stderr that follows (stage, done, total) callbacks."""
+    if not enabled:
+        return None, lambda *a: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=100, unit="%", file=sys.stderr, leave=False, dynamic_ncols=True,
+               bar_format="{desc:<10} {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
+
+    def update(stage: str, done: float, total: float) -> None:
+        bar.set_description_str(stage)
+        pct = 100.0 * done / total if total else 0.0
+        bar.n = min(100.0, round(pct, 1))
+        bar.refresh()
+
+    return bar, update
+
+
+def _settings(args: argparse.Namespace):  # noqa: ANN202
+    from .settings import load_settings
+
+    return load_settings(
+        getattr(args, "config", None),
+        data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
+        engine=getattr(args, "engine", None),
+        frame_interval=getattr(args, "interval", None),
+        vlm_max_requests=getattr(args, "max_requests", None),
+    )
+
+
+def _service(args: argparse.Namespace):  # noqa: ANN202
+    from .service import PauseToCodeService
+
+    return PauseToCodeService(_settings(args))
+
+
+def _out(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.dry_run:
+        from .ingest import open_source
+
+        info = open_source(args.source, settings)
+        try:
+            from .recognize.budget import dry_run_report
+
+            report = dry_run_report(info, settings)
+        except ImportError:
+            from .pipeline import plan_key_frames
+
+            report = plan_key_frames(info, settings)
+        _out(report) if args.json else print("\n".join(f"{k}: {v}" for k, v in report.items()))
+        return 0
+    from .service import PauseToCodeService
+
+    svc = PauseToCodeService(settings)
+    bar, progress = _progress_bar(not args.json and not args.quiet and sys.stderr.isatty())
+    try:
+        result = svc.process(args.source, force_reprocess=args.force, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    summary = result.summary()
+    if args.json:
+        _out(summary)
+    else:
+        state = "cached" if result.cached else f"processed in {summary['processing_time']:.1f}s"
+        print(f"{summary['video_id']}  {summary['title']!r}  {fmt_time(summary['duration'])}  "
+              f"{summary['segments']} segments ({summary['code_segments']} code)  [{state}]")
+        if result.stats.partial:
+            print(f"warning: the video decoded only until {result.stats.decoded_until:.1f}s; "
+                  "what decoded was processed", file=sys.stderr)
+    return int(ExitCode.PARTIAL) if result.stats.partial else 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    res = _service(args).get_code_at_timestamp(args.video_id, args.t, args.tolerance)
+    if args.json:
+        _out(res)
+    elif not res["found"]:
+        print(res["message"])
+    elif res["segment_type"] == "learning":
+        print(f"[{fmt_time(res['segment_start'])}–{fmt_time(res['segment_end'])}] {res['message']}")
+    else:
+        name = f" {res['file_name']}" if res.get("file_name") else ""
+        print(f"# [{fmt_time(res['segment_start'])}–{fmt_time(res['segment_end'])}]{name} "
+              f"({res['language'] or 'code'}, confidence {res['confidence']:.2f})")
+        print(res["code_content"] or "")
+    return 0 if res["found"] else int(ExitCode.NOT_FOUND)
+
+
+def cmd_segments(args: argparse.Namespace) -> int:
+    segs = _service(args).get_segments(args.video_id, args.type, args.min_confidence)
+    if args.json:
+        _out([s.to_dict() for s in segs])
+        return 0
+    for s in segs:
+        what = s.learning_topic or "" if s.segment_type == "learning" else (s.code_content or "").split("\n")[0][:60]
+        print(f"{fmt_time(s.start)}–{fmt_time(s.end)}  {s.segment_type:<8} {s.confidence:.2f}  {what}")
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    svc = _service(args)
+    if args.output:
+        print(svc.export_code_timeline(args.video_id, args.output))
+    else:
+        sys.stdout.write(svc.export(args.video_id, "md") + "\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    text = _service(args).export(args.video_id, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(args.output)
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+def cmd_videos(args: argparse.Namespace) -> int:
+    vids = _service(args).list_videos()
+    if args.json:
+        _out(vids)
+        return 0
+    if not vids:
+        print("no videos yet: pausecode process SOURCE")
+    for v in vids:
+        print(f"{v['video_id']:<20} {v['status']:<10} {fmt_time(v['duration'] or 0):>9} {v['segments']:>5} seg  "
+              f"{v['title']}")
+    return 0
+
+
+def cmd_engines(args: argparse.Namespace) -> int:
+    from .recognize.base import available_engines
+
+    for name in available_engines():
+        print(name)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server.app import serve
+
+    serve(_settings(args), args.host, args.port)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from .jobs.worker import run_worker
+
+    run_worker(_settings(args), workers=args.workers)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="data folder (default ./pausecode_data, env PAUSECODE_DATA_DIR)")
+    common.add_argument("--config", help="config file (TOML, or the reference's config.json)")
+    common.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    common.add_argument("-v", "--verbose", action="store_true")
+
+    p = argparse.ArgumentParser(prog="pausecode", description="Pause a coding tutorial, get the code on screen.")
+    p.add_argument("--version", action="version", version=f"pausecode {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sp = sub.add_parser("process", parents=[common], help="process a video file or URL")
+    sp.add_argument("source", help="local video file or URL (YouTube or any site yt-dlp supports)")
+    sp.add_argument("--interval", type=float, help="longest a change can go unread, seconds (default 2.0)")
+    sp.add_argument("--engine", help="recognition engine (default rapidocr; see `pausecode engines`)")
+    sp.add_argument("--force", action="store_true", help="reprocess even if already processed")
+    sp.add_argument("--dry-run", action="store_true", help="count engine requests (and cost) without reading")
+    sp.add_argument("--max-requests", type=int, help="stop after this many engine requests (remote engines)")
+    sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    sp.set_defaults(func=cmd_process)
+
+    sp = sub.add_parser("query", parents=[common], help="the code on screen at a timestamp")
+    sp.add_argument("video_id")
+    sp.add_argument("t", help="seconds, or [h:]m:s")
+    sp.add_argument("--tolerance", default=1.0, help="accept the nearest segment within this many seconds")
+    sp.set_defaults(func=cmd_query)
+
+    sp = sub.add_parser("segments", parents=[common], help="list segments")
+    sp.add_argument("video_id")
+    sp.add_argument("--type", choices=["code", "learning", "mixed"])
+    sp.add_argument("--min-confidence", type=float, default=0.0)
+    sp.set_defaults(func=cmd_segments)
+
+    sp = sub.add_parser("timeline", parents=[common], help="markdown timeline")
+    sp.add_argument("video_id")
+    sp.add_argument("-o", "--output")
+    sp.set_defaults(func=cmd_timeline)
+
+    sp = sub.add_parser("export", parents=[common], help="export analysis json, timeline md or code py")
+    sp.add_argument("video_id")
+    sp.add_argument("--format", choices=["json", "md", "py"], required=True)
+    sp.add_argument("-o", "--output")
+    sp.set_defaults(func=cmd_export)
+
+    sp = sub.add_parser("videos", parents=[common], help="list processed videos")
+    sp.set_defaults(func=cmd_videos)
+
+    sp = sub.add_parser("engines", parents=[common], help="list recognition engines")
+    sp.set_defaults(func=cmd_engines)
+
+    sp = sub.add_parser("serve", parents=[common], help="REST API + web player (+ in-process job worker)")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8000)
+    sp.set_defaults(func=cmd_serve)
+
+    sp = sub.add_parser("worker", parents=[common], help="run background job workers")
+    sp.add_argument("--workers", type=int, default=1)
+    sp.set_defaults(func=cmd_worker)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return int(args.func(args))
+    except PausecodeError as e:
+        if getattr(args, "json", False):
+            sys.stdout.write(json.dumps(e.to_dict()) + "\n")
+        print(f"error: {e}", file=sys.stderr)
+        return int(e.exit_code)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError) as e:  # argument values argparse could not check
+        err = UsageError(str(e))
+        print(f"error: {err}", file=sys.stderr)
+        return int(err.exit_code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
