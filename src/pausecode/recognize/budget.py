@@ -139,6 +139,8 @@ def dry_run_report(info: VideoInfo, settings: Settings) -> dict[str, Any]:
     report.update(estimate_cost(n, width, height, settings.engine, settings))
     minutes = info.duration / 60 if info.duration else 0.0
     report["requests_per_minute"] = round(report["requests"] / minutes, 2) if minutes else None
+    if plan.get("interval_samples") is not None:  # what sampling every frame_interval would send instead
+        report["requests_fixed_interval"] = int(plan["interval_samples"])
     return report
 
 
