@@ -174,7 +174,7 @@ def test_estimate_cost(tmp_path):
 
 
 def test_dry_run_report_uses_plan_key_frames(tmp_path, monkeypatch):
-    import pausecode.pipeline as pipeline
+    from pausecode import pipeline
 
     calls = []
 

@@ -11,8 +11,8 @@ pytest.importorskip("google.genai")
 pytest.importorskip("openai")
 av = pytest.importorskip("av")
 
-from fakes.rig import code_frame, make_rig  # noqa: E402
-from fakes.vlm_servers import GOOD_ANSWER, GOOD_KEY, LEARNING_ANSWER, Reply  # noqa: E402
+from fakes.rig import code_frame, make_rig
+from fakes.vlm_servers import GOOD_ANSWER, GOOD_KEY, LEARNING_ANSWER, Reply
 
 
 def _pipeline_ready() -> bool:

@@ -14,16 +14,16 @@ import pytest
 pytest.importorskip("google.genai")
 pytest.importorskip("openai")
 
-from fakes.rig import code_frame, make_rig  # noqa: E402
-from fakes.vlm_servers import GOOD_ANSWER, GOOD_KEY, LEARNING_ANSWER, Reply  # noqa: E402
+from fakes.rig import code_frame, make_rig
+from fakes.vlm_servers import GOOD_ANSWER, GOOD_KEY, LEARNING_ANSWER, Reply
 
-from pausecode.errors import (  # noqa: E402
+from pausecode.errors import (
     BudgetExceededError,
     EngineAuthError,
     EngineError,
     FrameRecognitionError,
 )
-from pausecode.recognize.base import FrameContext, get_engine  # noqa: E402
+from pausecode.recognize.base import FrameContext, get_engine
 
 CTX = FrameContext(t=12.5, video_id="vid")
 
@@ -225,7 +225,7 @@ def test_concurrency_is_limited(rig):
     def work(i: int) -> None:
         try:
             eng.recognize(code_frame(f"conc {i}"), CTX)
-        except BaseException as e:  # pragma: no cover - surfaced below
+        except BaseException as e:  # noqa: BLE001 - surfaced by the assert below
             errors.append(e)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]

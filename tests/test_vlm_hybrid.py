@@ -8,10 +8,10 @@ import pytest
 pytest.importorskip("google.genai")
 pytest.importorskip("openai")
 
-from fakes.rig import code_frame, make_rig  # noqa: E402
-from fakes.vlm_servers import GOOD_ANSWER, Reply  # noqa: E402
+from fakes.rig import code_frame, make_rig
+from fakes.vlm_servers import GOOD_ANSWER, Reply
 
-from pausecode.recognize.base import (  # noqa: E402
+from pausecode.recognize.base import (
     CodeLayout,
     FrameContext,
     Recognition,
@@ -19,7 +19,7 @@ from pausecode.recognize.base import (  # noqa: E402
     TextLine,
     register_engine,
 )
-from pausecode.recognize.budget import HybridEngine  # noqa: E402
+from pausecode.recognize.budget import HybridEngine
 
 CTX = FrameContext(t=1.0)
 LAYOUT = CodeLayout(x0=100, y0=50, pitch=30, char_width=12, pane=(90, 50, 1200, 650))

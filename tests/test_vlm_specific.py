@@ -7,12 +7,12 @@ import pytest
 pytest.importorskip("google.genai")
 pytest.importorskip("openai")
 
-from fakes.rig import code_frame, make_rig  # noqa: E402
-from fakes.vlm_servers import GOOD_ANSWER, Reply  # noqa: E402
+from fakes.rig import code_frame, make_rig
+from fakes.vlm_servers import GOOD_ANSWER, Reply
 
-from pausecode.errors import BudgetExceededError, EngineUnavailableError  # noqa: E402
-from pausecode.recognize.base import FrameContext, available_engines, engine_class  # noqa: E402
-from pausecode.recognize.openai_compat import LOCAL_DUMMY_KEY, model_listed  # noqa: E402
+from pausecode.errors import BudgetExceededError, EngineUnavailableError
+from pausecode.recognize.base import FrameContext, available_engines, engine_class
+from pausecode.recognize.openai_compat import LOCAL_DUMMY_KEY, model_listed
 
 CTX = FrameContext(t=3.0)
 

@@ -137,11 +137,11 @@ class FakeAPI:
     def port(self) -> int:
         return self._srv.server_address[1]
 
-    def __enter__(self) -> FakeAPI:
+    def __enter__(self) -> FakeAPI:  # noqa: PYI034 - subclasses are used through this base
         self._thread.start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._srv.shutdown()
         self._srv.server_close()
 

@@ -6,6 +6,7 @@ The endpoint can be moved (proxy, fake server in tests) with `gemini_base_url` o
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from typing import Any
@@ -26,6 +27,8 @@ from .vlm_common import (
     is_transport_error,
     parse_retry_after,
 )
+
+log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
 _DELAY = re.compile(r"^\s*([0-9.]+)s\s*$")
@@ -142,6 +145,6 @@ class GeminiEngine(VLMEngine):
         if self._client is not None:
             try:
                 self._client.close()
-            except Exception:  # noqa: BLE001 - closing is best effort
-                pass
+            except Exception as e:  # noqa: BLE001 - closing is best effort
+                log.debug("closing the %s client failed: %s", self.name, type(e).__name__)
             self._client = None

@@ -173,6 +173,6 @@ class OpenAICompatEngine(VLMEngine):
         if self._client is not None:
             try:
                 self._client.close()
-            except Exception:  # noqa: BLE001 - closing is best effort
-                pass
+            except Exception as e:  # noqa: BLE001 - closing is best effort
+                log.debug("closing the %s client failed: %s", self.name, type(e).__name__)
             self._client = None

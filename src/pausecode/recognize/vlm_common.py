@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import random
 import re
@@ -204,7 +205,7 @@ def normalize(data: dict[str, Any]) -> dict[str, Any]:
         conf = float(data.get("confidence", 0.5))
     except (TypeError, ValueError):
         conf = 0.5
-    conf = min(1.0, max(0.0, conf if conf == conf else 0.5))
+    conf = 0.5 if math.isnan(conf) else min(1.0, max(0.0, conf))
     cc = data.get("code_complete")
     if isinstance(cc, str):
         cc = {"true": True, "false": False}.get(cc.strip().lower())
@@ -268,7 +269,7 @@ def parse_retry_after(headers: Any) -> float | None:
         if ms is not None:
             return max(0.0, float(ms) / 1000)
         ra = headers.get("retry-after")
-    except Exception:
+    except (AttributeError, TypeError, ValueError):
         return None
     if ra is None:
         return None
@@ -391,7 +392,7 @@ class VLMEngine(RecognitionEngine):
         while True:
             try:
                 return fn()
-            except Exception as exc:  # noqa: BLE001 - classified below, unknown ones re-raised
+            except Exception as exc:
                 f = self._classify(exc)
                 if f is None:
                     raise
