@@ -17,7 +17,7 @@ FILE_RE = re.compile(
     r"([A-Za-z0-9_][\w.-]*\.(?:py|pyw|ipynb|js|jsx|ts|tsx|mjs|java|kt|c|h|cc|cpp|hpp|cs|go|rs|rb|php|swift|"
     r"scala|sh|html|css|json|yaml|yml|toml|sql|md|txt|r|lua|dart))\b"
 )
-CODE_CHARS = set("()[]{}=:;<>#\"'._")
+CODE_CHARS = set("()[]{}=:;<>#\"'")
 CODE_WORDS = re.compile(
     r"\b(def|class|import|from|return|if|elif|else|for|while|print|self|function|const|let|var|public|"
     r"static|void|int|include|printf|console|lambda|try|except|async|await|None|True|False|null)\b"

@@ -76,7 +76,12 @@ class OcrEngine(RecognitionEngine):
                 confidence=float(np.clip(1.0 - pane.score, 0.5, 1.0)),
                 learning_topic=learning_topic(boxes, h),
             )
-        if not pane.rows or not pane.char_w or not pane.pitch:
+        if not pane.rows or not pane.char_w or not pane.pitch or (len(pane.rows) < 3 and pane.gutter_x is None):
+            if pane.rows and pane.char_w:  # too few lines to trust a grid: plain text, no incremental reads
+                text = "\n".join(join_row(r, min(b.x1 for rr in pane.rows for b in rr), pane.char_w)
+                                 for r in pane.rows)
+                return Recognition(segment_type="code", confidence=0.5 + 0.4 * pane.score, code_content=text,
+                                   file_name=fname)
             # An empty editor: code, nothing typed yet.
             return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
         key = int(round((pane.gutter_x if pane.gutter_x is not None else pane.x0 or 0) / 4))
@@ -110,7 +115,8 @@ class OcrEngine(RecognitionEngine):
             layout.x0 = x0
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
-            if row not in read and ln.text.strip() and self._row_is_pane(gray, layout, row):
+            lone = len(ln.text.strip()) <= 2 and len(ln.text) - len(ln.text.lstrip()) > 30  # mouse pointer
+            if row not in read and ln.text.strip() and not lone and self._row_is_pane(gray, layout, row):
                 read[row] = ln
         lines = list(read.values())
         mixed = self._is_mixed(boxes, pane.rows, w)

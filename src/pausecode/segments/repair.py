@@ -63,7 +63,9 @@ def rejoin_identifiers(line: str, forms: dict[str, str]) -> str:
 
 
 def fix_dunders(line: str) -> str:
-    line = re.sub(r"\bdef\s*_+(init|str|repr|eq|len|call|iter|next|enter|exit|name|main)_+\s*\(", r"def __\1__(", line)
+    names = "init|str|repr|eq|len|call|iter|next|enter|exit|getitem|setitem|contains|add"
+    # at least one underscore must be there: "def len(" stays a user function, "definit_(" is __init__
+    line = re.sub(rf"\bdef\s*(?:_+({names})_*|_*({names})_+)\s*\(", lambda m: f"def __{m.group(1) or m.group(2)}__(", line)
     line = re.sub(r"(?<![A-Za-z0-9_])_+(name|main|init)_+(?![A-Za-z0-9])", r"__\1__", line)
     return line
 
