@@ -6,6 +6,7 @@ import base64
 import json
 import logging
 import threading
+import traceback
 
 import cv2
 import numpy as np
@@ -167,6 +168,7 @@ def test_invalid_key_fails_in_check_before_any_frame(rig):
     assert rig.posts == 0
     assert len(rig.fake.seen) == 1  # one cheap models call, no retries on auth
     assert bad not in str(ei.value) and bad not in repr(ei.value.to_dict())
+    assert bad not in "".join(traceback.format_exception(ei.value))  # the SDK error is not chained in
     assert "key" in str(ei.value).lower()
 
 
