@@ -119,3 +119,45 @@ def test_dry_run_report_on_a_real_video(rig, tmp_path):
     rep = dry_run_report(open_source(video, settings), settings)
     assert rep["requests"] == rep["key_frames"] >= 2 and rep["image_tokens"] > 0
     assert rig.fake.seen == []  # a dry run sends nothing
+
+
+def _cli(rig, tmp_path, *args: str) -> int:
+    from pausecode.cli import main
+
+    if rig.name == "openai":
+        rig.env.setenv("PAUSECODE_OPENAI_BASE_URL", rig.fake.base_url)
+    return main(["process", *args, "--engine", rig.name, "--data-dir", str(tmp_path / "cli"), "--json", "-q"])
+
+
+def test_cli_process_end_to_end(rig, tmp_path, capsys):
+    import json
+
+    video = make_video(tmp_path / "tiny.mp4")
+    assert _cli(rig, tmp_path, video) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["engine"] == rig.name and summary["code_segments"] >= 1
+    assert rig.posts >= 2
+
+
+def test_cli_dry_run_sends_nothing(rig, tmp_path, capsys):
+    import json
+
+    video = make_video(tmp_path / "tiny.mp4")
+    assert _cli(rig, tmp_path, video, "--dry-run") == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["engine"] == rig.name and rep["requests"] >= 2 and rep["image_tokens"] > 0
+    assert rig.fake.seen == []
+
+
+def test_cli_max_requests_and_bad_key(rig, tmp_path, capsys):
+    from pausecode.errors import ExitCode
+
+    video = make_video(tmp_path / "tiny.mp4")
+    assert _cli(rig, tmp_path, video, "--max-requests", "1") == ExitCode.PARTIAL
+    assert rig.posts == 1
+    capsys.readouterr()
+    rig.set_key("wrong-key-for-cli-0000")
+    assert _cli(rig, tmp_path, video, "--force") == ExitCode.ENGINE
+    out = capsys.readouterr()
+    assert "wrong-key-for-cli-0000" not in out.out + out.err and "key" in out.err.lower()
+    assert rig.posts == 1

@@ -11,13 +11,13 @@ pytest.importorskip("openai")
 from fakes.rig import code_frame, make_rig
 from fakes.vlm_servers import GOOD_ANSWER, Reply
 
+from pausecode.recognize import base
 from pausecode.recognize.base import (
     CodeLayout,
     FrameContext,
     Recognition,
     RecognitionEngine,
     TextLine,
-    register_engine,
 )
 from pausecode.recognize.budget import HybridEngine
 
@@ -25,7 +25,6 @@ CTX = FrameContext(t=1.0)
 LAYOUT = CodeLayout(x0=100, y0=50, pitch=30, char_width=12, pane=(90, 50, 1200, 650))
 
 
-@register_engine
 class StubOcr(RecognitionEngine):
     """Bright frames are slides; dark ones are code with GOOD_ANSWER's 4 lines on rows 0-3."""
 
@@ -41,6 +40,7 @@ class StubOcr(RecognitionEngine):
 
 @pytest.fixture(params=["gemini", "openai"])
 def rig(request, tmp_path, monkeypatch):
+    monkeypatch.setitem(base._REGISTRY, "stub-ocr", StubOcr)  # registered for this test only
     monkeypatch.setattr(HybridEngine, "ocr_name", "stub-ocr")
     for r in make_rig(request.param, tmp_path, monkeypatch):
         r.settings = r.settings.model_copy(update={"hybrid_vlm": request.param}) if hasattr(
