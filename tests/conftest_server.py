@@ -94,21 +94,23 @@ def save_fake_result(settings: Settings, video_id: str = "vid_demo01", *, path: 
 # ---------------------------------------------------------------- fake pipeline
 def fake_run_pipeline(info: VideoInfo, engine: Any, settings: Settings, progress: Callable | None = None,
                       should_cancel: Callable[[], bool] | None = None) -> tuple[list[Segment], ProcessingStats]:
+    """Like the real pipeline: progress in seconds of video, ("recognize", t, duration), then ("segments", 1, 1)."""
     steps = int(os.environ.get("PAUSECODE_TEST_FAKE_STEPS", "10"))
     pause = float(os.environ.get("PAUSECODE_TEST_FAKE_SLEEP", "0.01"))
+    dur = info.duration or 2.0
     for i in range(steps):
         if should_cancel is not None and should_cancel():
             raise CancelledError("processing cancelled")
         if progress is not None:
-            progress("recognize", i, steps)
+            progress("recognize", dur * i / steps, dur)
         time.sleep(pause)
     if progress is not None:
-        progress("recognize", steps, steps)
+        progress("recognize", dur, dur)
+        progress("segments", 1, 1)
     marker = os.environ.get("PAUSECODE_TEST_FAKE_MARKER")
     if marker:  # lets a test see which process finished the job
         with open(marker, "a") as f:
             f.write(f"{os.getpid()}\n")
-    dur = info.duration or 2.0
     return sample_segments(dur), ProcessingStats(frames_decoded=steps, states=3, engine="fake")
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_NOT_FRAME_STAGES = ("download", "probe", "fetch", "ingest")
+_TIME_STAGES = ("recognize",)  # the pipeline reports these in seconds of video: (t, duration)
 
 
 class JobReporter:
@@ -36,6 +36,37 @@ class JobReporter:
         self._last_write = 0.0
         self._last_poll = 0.0
         self._lock = threading.Lock()
+        self._fps: float | None = None
+        self._fps_checked = False
+
+    def _video_fps(self) -> float | None:
+        """fps of the video being processed (from its `processing` row), to turn seconds into frames."""
+        if self._fps_checked:
+            return self._fps
+        self._fps_checked = True
+        try:
+            from sqlalchemy import select
+
+            from ..store.db import VideoRow
+
+            row = self.queue.jobs.internal(self.job_id)
+            with self.queue.jobs._session() as s:
+                info = None
+                if row.video_id:
+                    v = s.get(VideoRow, row.video_id)
+                    info = v.info if v is not None else None
+                if info is None:  # URL jobs: the id is known once downloaded; find the row by its source
+                    for vid, vinfo in s.execute(select(VideoRow.video_id, VideoRow.info)
+                                                .where(VideoRow.status == "processing")).all():
+                        if (vinfo or {}).get("source") == row.source:
+                            info = vinfo
+                            self.queue.jobs.set_video_id(self.job_id, vid)
+                            break
+            fps = float((info or {}).get("fps") or 0)
+            self._fps = fps if fps > 0 else None
+        except Exception as e:  # noqa: BLE001 - progress detail only
+            log.debug("job %s: no fps for progress: %s", self.job_id, e)
+        return self._fps
 
     def __call__(self, stage: str, done: float, total: float) -> None:
         now = time.monotonic()
@@ -51,7 +82,12 @@ class JobReporter:
         elapsed = now - self._stage_started
         eta = elapsed * (total - done) / done if total > 0 and done > 0 and elapsed > 0.5 else None
         values: dict[str, Any] = {"stage": str(stage)[:64], "percent": percent, "eta_seconds": eta}
-        if not any(word in str(stage).lower() for word in _NOT_FRAME_STAGES):
+        low = str(stage).lower()
+        if any(word in low for word in _TIME_STAGES):
+            fps = self._video_fps()
+            if fps:
+                values.update(frames_done=int(round(done * fps)), frames_total=int(round(total * fps)))
+        elif "frame" in low:
             values.update(frames_done=int(done), frames_total=int(total))
         try:
             if not self.queue.jobs.progress(self.job_id, self.token, **values):
