@@ -155,3 +155,67 @@ def worker_command(data_dir: Path, redis_url: str | None = None, fake: bool = Tr
         f"run_worker(Settings(data_dir={str(data_dir)!r}, engine='null', redis_url={redis_url!r}), {workers})"
     )
     return [sys.executable, "-c", code]
+
+
+# ---------------------------------------------------------------- truth engine (web end-to-end)
+def install_truth_engine(truth_path: Path) -> str:
+    """Register engine `truth`: reads each frame as the generated video's truth says (a recognition stand-in).
+
+    The real pipeline (decode, change detection, segments, store) runs unchanged; only the reading is exact,
+    so a web test checks the player, not OCR accuracy. Returns the engine name.
+    """
+    import json
+
+    from pausecode.recognize.base import Recognition, RecognitionEngine, register_engine
+
+    truth = json.loads(Path(truth_path).read_text())
+    samples = sorted(truth["samples"], key=lambda s: s["t"])
+
+    class TruthEngine(RecognitionEngine):
+        name = "truth"
+        description = "test stand-in: the generated video's truth"
+
+        def recognize(self, frame, context):  # noqa: ANN001
+            best = samples[0]
+            for s in samples:
+                if s["t"] <= context.t + 0.13:
+                    best = s
+                else:
+                    break
+            if best["type"] == "learning":
+                return Recognition(segment_type="learning", confidence=0.99, learning_topic=best.get("topic"))
+            return Recognition(segment_type="code", confidence=0.99, code_content=best.get("visible_code") or "",
+                               language=truth.get("language", "python"), file_name=best.get("file"),
+                               code_complete=None)
+
+    register_engine(TruthEngine)
+    return "truth"
+
+
+class LiveServer:
+    """uvicorn serving `app` on a free loopback port in a thread (lifespan on: in-process consumer runs)."""
+
+    def __init__(self, app: Any) -> None:
+        import threading
+
+        import uvicorn
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        wait_for(lambda: self.server.started, 20, what="uvicorn to start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(20)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]

@@ -217,3 +217,38 @@ def test_upload_to_code_through_the_api_with_in_process_consumer(tmp_path: Path,
         assert c.get(f"/api/v1/video/{vid}/info").json()["video_title"] == "lesson"
         again = c.post("/api/v1/video/upload", files={"file": ("copy.mp4", video.read_bytes())})
         assert again.status_code == 200 and again.json()["status"] == "completed"
+
+
+def test_process_url_end_to_end_over_loopback(tmp_path: Path, fake_pipeline) -> None:  # noqa: F811
+    """POST a direct video link (served on loopback; private URLs allowed by setting) → download → job → code."""
+    import functools
+    import http.server
+    import threading
+
+    from conftest_server import free_port
+    from pausecode.server.app import create_app
+
+    site = tmp_path / "site"
+    make_video(site / "lesson.mp4", seconds=3)
+    port = free_port()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    settings = settings_for(tmp_path, allow_private_urls=True)
+    url = f"http://127.0.0.1:{port}/lesson.mp4"
+    try:
+        with TestClient(create_app(settings, run_consumer=True, queue=JobQueue(settings, FAST))) as c:
+            sub = c.post("/api/v1/video/process", json={"url": url})
+            assert sub.status_code == 202, sub.text
+            job = wait_for(lambda: (j := c.get(f"/api/v1/jobs/{sub.json()['job_id']}").json())["state"]
+                           in ("done", "failed") and j, 60, what="URL job")
+            assert job["state"] == "done", job
+            vid = job["video_id"]
+            code = c.get(f"/api/v1/video/{vid}/code", params={"timestamp": 2.5}).json()
+            assert code["found"] and "greet" in code["code_content"]
+            again = c.post("/api/v1/video/process", json={"url": url})
+            assert again.status_code == 200 and again.json()["video_id"] == vid
+            media = c.get(f"/api/v1/video/{vid}/media", headers={"Range": "bytes=0-3"})
+            assert media.status_code == 206 and media.content == (site / "lesson.mp4").read_bytes()[:4]
+    finally:
+        httpd.shutdown()

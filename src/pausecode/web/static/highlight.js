@@ -94,8 +94,8 @@
     return diffLines(before, after).map((d) => {
       const cls = d.op === "+" ? "add" : d.op === "-" ? "del" : "same";
       return '<span class="line ' + cls + '"><span class="gut">' + (d.op === " " ? "&nbsp;" : d.op) +
-        "</span>" + highlight(d.text, lang) + "</span>";
-    }).join("\n");
+        "</span>" + (highlight(d.text, lang) || "&#8203;") + "</span>";
+    }).join("");
   }
 
   const EXT = { python: "py", javascript: "js", typescript: "ts", java: "java", c: "c", "c++": "cpp", cpp: "cpp",
