@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from .errors import BudgetExceededError, CancelledError, EmptyVideoError, FrameRecognitionError
+from .errors import BudgetExceededError, CancelledError, EmptyVideoError, EngineAuthError, FrameRecognitionError
 from .frames.reader import DecodeReport, iter_frames
 from .frames.states import State, StateScanner
 from .models import ProcessingStats, Segment, VideoInfo
@@ -52,6 +52,8 @@ class _Run:
             return None
         except BudgetExceededError as e:
             self.stop_reason = str(e)
+            raise
+        except EngineAuthError:  # a revoked key fails every frame: stop at once
             raise
         except Exception as e:  # an engine bug must not lose the video: skip the frame, count it
             self.stats.frames_failed += 1

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
 
     # remote engines (keys come from the environment only: GEMINI_API_KEY / OPENAI_API_KEY)
     gemini_model: str = "gemini-2.5-flash"
+    gemini_base_url: str | None = None
+    hybrid_vlm: str | None = None  # engine the hybrid mode sends code frames to: gemini | openai
+    vlm_backoff_base: float = Field(1.0, ge=0)
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
     vlm_temperature: float = 0.0

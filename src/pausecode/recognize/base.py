@@ -110,6 +110,7 @@ _BUILTIN_MODULES = {
     "gemini": "pausecode.recognize.gemini",
     "openai": "pausecode.recognize.openai_compat",
     "null": "pausecode.recognize.null",
+    "hybrid": "pausecode.recognize.budget",
 }
 
 
