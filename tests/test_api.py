@@ -188,3 +188,41 @@ def test_root_serves_player_and_docs_exist(env) -> None:
     for path in ("/api/v1/video/process", "/api/v1/video/upload", "/api/v1/jobs/{job_id}",
                  "/api/v1/video/{video_id}/code", "/api/v1/video/{video_id}/media", "/api/v1/stats"):
         assert path in schema["paths"], path
+
+
+@pytest.mark.parametrize("key", [None, "k3y"])
+def test_code_fast_path_answers_exactly_like_the_fastapi_route(tmp_path: Path, key: str | None) -> None:
+    settings = settings_for(tmp_path, api_key=key)
+    save_fake_result(settings, "vid_demo01")
+    queries = ["timestamp=3", "timestamp=0:05&tolerance=0", "timestamp=20&tolerance=1", "timestamp=6.5",
+               "timestamp=1", "timestamp=-1", "timestamp=abc", "", "timestamp=1&tolerance=nan",
+               "timestamp=1&tolerance=-1", "timestamp=1&tolerance=1e9", "timestamp=" + "9" * 70]
+    heads = [{}, {"X-API-Key": "k3y"}, {"Authorization": "Bearer k3y"}, {"X-API-Key": "nope"}]
+    fast_app, slow_app = create_app(settings), create_app(settings, fast_path=False)
+    with TestClient(fast_app) as fast, TestClient(slow_app) as slow:
+        for vid in ("vid_demo01", "unknown", "bad.id"):
+            for q in queries:
+                for h in heads:
+                    url = f"/api/v1/video/{vid}/code?{q}"
+                    a, b = fast.get(url, headers=h), slow.get(url, headers=h)
+                    assert (a.status_code, a.json()) == (b.status_code, b.json()), (url, h)
+    hits = fast_app.state.pc.requests.total
+    assert hits == len(queries) * len(heads) * 3  # the fast path is still counted in /stats
+
+
+def test_code_fast_path_takes_well_formed_queries_only(tmp_path: Path) -> None:
+    from pausecode.server.fastpath import FastCodePath
+
+    settings = settings_for(tmp_path, api_key="k3y")
+    save_fake_result(settings, "vid_demo01")
+    fp = FastCodePath(None, create_app(settings).state.pc)
+
+    def scope(path: str = "/api/v1/video/vid_demo01/code", qs: bytes = b"timestamp=3", key: bytes = b"k3y") -> dict:
+        return {"path": path, "query_string": qs, "headers": [(b"x-api-key", key)]}
+
+    assert b'"code_content":"def greet' in fp._answer(scope())
+    assert fp._answer(scope(key=b"bad")) is None
+    assert fp._answer(scope(qs=b"t=3")) is None
+    assert fp._answer(scope(qs=b"timestamp=-3")) is None
+    assert fp._answer(scope(path="/api/v1/video/unknown/code")) is None
+    assert fp._answer(scope(path="/api/v1/video/a.b/code")) is None

@@ -24,6 +24,7 @@ from ..jobs.queue import JobQueue
 from ..jobs.worker import InProcessConsumer
 from ..settings import Settings, load_settings
 from .errors import install_error_handlers
+from .fastpath import FastCodePath
 from .routes import jobs, media, process, system, videos
 from .state import AppState
 
@@ -65,8 +66,11 @@ class RequestCounter:
 
 
 def create_app(settings: Settings | None = None, *, run_consumer: bool = False, consumer_workers: int = 1,
-               queue: JobQueue | None = None) -> FastAPI:
-    """Build the app. With `run_consumer`, job worker threads start and stop with the app (lifespan)."""
+               queue: JobQueue | None = None, fast_path: bool = True) -> FastAPI:
+    """Build the app. With `run_consumer`, job worker threads start and stop with the app (lifespan).
+
+    `fast_path` answers well-formed code lookups without FastAPI's parameter machinery (same JSON).
+    """
     settings = settings or load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     state = AppState(settings, queue)
@@ -97,6 +101,8 @@ def create_app(settings: Settings | None = None, *, run_consumer: bool = False, 
         def index() -> Response:
             return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
+    if fast_path:
+        app.add_middleware(FastCodePath, state=state)  # type: ignore[arg-type]
     app.add_middleware(RequestCounter, state=state)  # type: ignore[arg-type]
     if settings.cors_origins:
         app.add_middleware(
