@@ -160,3 +160,51 @@ def ink_span(cols: np.ndarray, min_run: int = 1) -> tuple[int, int] | None:
     if len(idx) < min_run:
         return None
     return int(idx[0]), int(idx[-1]) + 1
+
+
+def refine_char_width(profile: np.ndarray, cw: float, x0: float = 0.0) -> tuple[float, float]:
+    """Exact monospace advance and grid phase from the ink profile of many rows.
+
+    Glyphs rarely touch their cell edges, so summed ink is periodic with the advance width. Box widths
+    from OCR are a few % off, which puts deep indentation a column off; the periodicity is exact.
+    Returns (char_width, phase) where cell k spans [phase + k*cw, phase + (k+1)*cw).
+    """
+    if profile.sum() == 0 or cw <= 2:
+        return cw, x0
+    x = np.arange(len(profile), dtype=np.float64)
+    p = profile.astype(np.float64) - profile.mean()
+    best_cw, best_mag, best_phase = cw, -1.0, 0.0
+    for c in np.arange(cw * 0.92, cw * 1.08, 0.002 * cw):
+        z = np.sum(p * np.exp(-2j * np.pi * x / c))
+        mag = abs(z)
+        if mag > best_mag:
+            best_cw, best_mag, best_phase = float(c), mag, float(np.angle(z))
+    # ink peaks at cell centres: the centre of cell 0 sits at phase angle 0 → cell start half a cell earlier
+    centre = (-best_phase / (2 * np.pi)) * best_cw
+    start = centre - best_cw / 2
+    start = x0 + ((start - x0) % best_cw)
+    if start - x0 > best_cw / 2:
+        start -= best_cw
+    return best_cw, start
+
+
+def cell_pattern(cols: np.ndarray, start: float, cw: float, n_cells: int) -> list[bool]:
+    """Per character cell from `start`: does it hold ink (looking at the middle of the cell only)?"""
+    out = []
+    for k in range(n_cells):
+        a = int(round(start + (k + 0.2) * cw))
+        b = int(round(start + (k + 0.8) * cw))
+        out.append(bool(cols[max(0, a):max(a + 1, b)].any()))
+    return out
+
+
+def respace(text: str, cells: list[bool]) -> str | None:
+    """Put spaces where the grid has empty cells, if the OCR text's visible characters fit the inked cells
+    one to one (OCR engines drop and merge spaces; the pixels don't). None when they don't fit."""
+    chars = [c for c in text if not c.isspace()]
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    if len(chars) != sum(cells) or not chars:
+        return None
+    it = iter(chars)
+    return "".join(next(it) if inked else " " for inked in cells)

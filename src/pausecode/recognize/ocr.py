@@ -15,7 +15,7 @@ import numpy as np
 
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
 from .classify import file_name, find_code_pane, learning_topic
-from .grid import Box, ink_columns, join_row
+from .grid import Box, cell_pattern, ink_columns, join_row, refine_char_width, respace
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +85,8 @@ class OcrEngine(RecognitionEngine):
             # An empty editor: code, nothing typed yet.
             return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
         key = int(round((pane.gutter_x if pane.gutter_x is not None else pane.x0 or 0) / 4))
-        x0 = min(pane.x0 or 0, self._x0_memory.get(key, 1e9))
-        # column 0 can only be left of the gutter's text by less than a few characters
-        self._x0_memory[key] = x0
         cw, pitch = pane.char_w, pane.pitch
+        x0 = pane.x0 or 0.0
         first_cy = float(np.median([b.cy for b in pane.rows[0]]))
         gray = to_gray(frame)
         y0 = refine_row_phase(gray, pane.pane, first_cy - pitch / 2, pitch)  # type: ignore[arg-type]
@@ -105,14 +103,7 @@ class OcrEngine(RecognitionEngine):
         last = max(det_lines)
         layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
         self._pane_bg = self._background(gray, layout)
-        starts = self._ink_starts(gray, layout, list(range(0, last + 1)))
-        if starts:  # column 0 from the ink (detector boxes are padded), remembered per editor layout
-            ink_x0 = min(starts)
-            x0 = min(ink_x0, self._x0_memory.get(-key - 1, 1e9))
-            if x0 < ink_x0 - 40 * cw:  # a remembered x0 from another layout: don't trust it
-                x0 = ink_x0
-            self._x0_memory[-key - 1] = x0
-            layout.x0 = x0
+        self._fit_grid(gray, layout, list(range(0, last + 1)), key)
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
             lone = len(ln.text.strip()) <= 2 and len(ln.text) - len(ln.text.lstrip()) > 30  # mouse pointer
@@ -165,16 +156,42 @@ class OcrEngine(RecognitionEngine):
         pane_bg = getattr(self, "_pane_bg", None)
         return strip.size > 0 and (pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= 30)
 
-    def _ink_starts(self, gray: np.ndarray, layout: CodeLayout, rows: list[int]) -> list[float]:
-        xs = []
+    def _fit_grid(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int) -> None:
+        """Exact character width and column-0 position from the ink of all rows (OCR boxes are padded and a
+        few % off in width, which would shift deep indentation by a column)."""
+        x1 = layout.pane[0]
+        profile = np.zeros(gray.shape[1] - x1, dtype=np.float64)
+        starts = []
         for r in rows:
             strip = self._row_strip(gray, layout, r)
-            if strip.size == 0:
+            if strip.size == 0 or not self._row_is_pane(gray, layout, r):
                 continue
-            span = text_span(ink_columns(strip[1:-1]), layout.char_width)
-            if span is not None:
-                xs.append(layout.pane[0] + span[0])
-        return xs
+            cols = ink_columns(strip[1:-1])
+            span = text_span(cols, layout.char_width)
+            if span is None:
+                continue
+            starts.append(x1 + span[0])
+            profile[span[0]:span[1]] += cols[span[0]:span[1]]
+        if not starts:
+            return
+        ink_x0 = float(min(starts))
+        if len(starts) >= 3:
+            cw, phase = refine_char_width(profile, layout.char_width, ink_x0 - x1)
+            layout.char_width = cw
+            cell0 = x1 + phase
+            cell0 -= np.floor((cell0 - ink_x0) / cw + 0.7) * cw if cell0 > ink_x0 + 0.3 * cw else 0.0
+            # the cell holding the leftmost ink
+            k = np.floor((ink_x0 - cell0) / cw + 0.3)
+            x0 = cell0 + k * cw
+        else:
+            x0 = ink_x0 - 0.1 * layout.char_width
+        mem = self._x0_memory.get(key)
+        if mem is not None and mem < x0 and (x0 - mem) < 40 * layout.char_width:
+            steps = (x0 - mem) / layout.char_width
+            if abs(steps - round(steps)) < 0.3:  # same grid seen earlier with text further left
+                x0 = x0 - round(steps) * layout.char_width
+        self._x0_memory[key] = x0
+        layout.x0 = x0
 
     def _read_grid_rows(self, gray: np.ndarray, layout: CodeLayout, rows: list[int]) -> dict[int, TextLine]:
         """Re-read grid rows with recognition only; indentation from where the ink starts on the grid."""
@@ -191,20 +208,26 @@ class OcrEngine(RecognitionEngine):
             if span is None:
                 continue
             a, b = span
-            pad = int(max(3, layout.char_width * 0.6))
+            pad = int(max(4, layout.char_width * 1.2))  # a tight right edge makes the recogniser drop ")"
             crops.append(strip[:, max(0, a - pad): b + pad])
-            where.append((r, layout.pane[0] + a))
+            kept = np.zeros_like(cols_all := ink_columns(strip[1:-1], bg))
+            kept[a:b] = cols_all[a:b]
+            where.append((r, layout.pane[0] + a, kept))
         out: dict[int, TextLine] = {}
         if not crops:
             return out
         results = self._read_row_images(crops)
         self.rows_read += len(crops)
-        for (r, ax), (text, score) in zip(where, results):
+        for (r, ax, cols), (text, score) in zip(where, results):
             text = text.strip()
             if not text:
                 continue
-            indent = max(0, int(round((ax - layout.x0) / layout.char_width)))
-            out[r] = TextLine(" " * indent + text, layout.row_top(r), score, r)
+            cw = layout.char_width
+            indent = max(0, int(np.floor((ax - layout.x0) / cw + 0.3)))
+            n_cells = int(np.ceil((layout.pane[0] + len(cols) - layout.x0) / cw)) + 1
+            cells = cell_pattern(cols, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
+            fixed = respace(text, cells)
+            out[r] = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), score, r)
         return out
 
     def _incremental(self, frame: np.ndarray, prev_frame: np.ndarray, prev: Recognition) -> Recognition | None:
