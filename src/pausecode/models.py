@@ -64,6 +64,7 @@ class ProcessingStats:
     states: int = 0  # distinct screen states found by the change detector
     frames_recognized: int = 0  # full engine calls
     rows_recognized: int = 0  # single-line engine calls (OCR fast path)
+    full_reads: int = 0  # whole-frame reads (new scenes, scrolls) by engines that also read rows
     frames_failed: int = 0
     decode_errors: int = 0
     partial: bool = False  # decoding stopped before the end

@@ -120,6 +120,7 @@ class _Run:
         if report.frames == 0:
             raise EmptyVideoError(f"{self.info.path} has no frames")
         self.stats.rows_recognized = int(getattr(self.engine, "rows_read", 0))
+        self.stats.full_reads = int(getattr(self.engine, "full_reads", self.stats.frames_recognized))
         self.readings.sort(key=lambda r: r.start)
         segments = build_segments(self.readings, s.min_code_length)
         if self.progress:

@@ -120,7 +120,7 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int) -> PaneGuess:
         first = min(digits, key=lambda b: b.cy)
         top = first.y1 - (max(0, int(first.text.strip()) - 1) + 0.5) * dh * 1.1
         bot = max(b.y2 for b in digits) + 1.2 * dh
-        cand = [b for b in boxes if b.x1 > g.gutter_x + 1 and top <= b.cy <= bot]
+        cand = [b for b in boxes if b.x1 + min(b.w, b.h) / 2 > g.gutter_x + 1 and top <= b.cy <= bot]
     if not cand:
         if gutter is not None:  # an (almost) empty editor: the gutter alone says "code"
             g.score = 0.6
