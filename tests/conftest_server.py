@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 
@@ -175,7 +175,7 @@ def install_truth_engine(truth_path: Path) -> str:
         name = "truth"
         description = "test stand-in: the generated video's truth"
 
-        def recognize(self, frame, context):  # noqa: ANN001
+        def recognize(self, frame, context):
             best = samples[0]
             for s in samples:
                 if s["t"] <= context.t + 0.13:
@@ -206,7 +206,7 @@ class LiveServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> LiveServer:
+    def __enter__(self) -> Self:
         self.thread.start()
         wait_for(lambda: self.server.started, 20, what="uvicorn to start")
         return self

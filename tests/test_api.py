@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest_server import CODE_A, CODE_B, make_video, save_fake_result, settings_for
 from fastapi.testclient import TestClient
 
-from conftest_server import CODE_A, CODE_B, make_video, save_fake_result, settings_for
 from pausecode.server.app import create_app
 from pausecode.settings import Settings
 

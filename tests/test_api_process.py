@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
-
 from conftest_server import make_video, save_fake_result, settings_for
-from pausecode.server.app import create_app
+from fastapi.testclient import TestClient
 from test_api import assert_error
+
+from pausecode.server.app import create_app
 
 YT = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 PUBLIC = "http://93.184.216.34/lesson.mp4"
@@ -20,7 +20,7 @@ PUBLIC = "http://93.184.216.34/lesson.mp4"
 @pytest.fixture(autouse=True)
 def _public_dns(monkeypatch: pytest.MonkeyPatch) -> None:
     """No network here: every host name resolves to a public documentation address."""
-    import pausecode.ingest.urls as urls
+    from pausecode.ingest import urls
 
     real = urls.resolve_host
 

@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, settings  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
+from conftest_server import make_video, save_fake_result, settings_for
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
 
-from conftest_server import make_video, save_fake_result, settings_for  # noqa: E402
-from pausecode.server.app import create_app  # noqa: E402
+from pausecode.server.app import create_app
 
 _TMP = Path(tempfile.mkdtemp(prefix="pausecode-schema-"))
 _SETTINGS = settings_for(_TMP, allow_private_urls=True, max_upload_mb=1)  # no DNS lookups in this run

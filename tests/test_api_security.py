@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
-
 from conftest_server import make_video, save_fake_result, settings_for
-from pausecode.server.app import create_app
+from fastapi.testclient import TestClient
 from test_api import assert_error
+
+from pausecode.server.app import create_app
 
 KEY = "s3cret-key-for-tests"
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest_server import fake_pipeline, make_video, settings_for, wait_for  # noqa: F401
 from fastapi.testclient import TestClient
 
-from conftest_server import fake_pipeline, make_video, settings_for, wait_for  # noqa: F401
 from pausecode.jobs import InProcessConsumer, JobConfig, JobManager, JobQueue
 from pausecode.jobs.tasks import execute_job
 from pausecode.store.db import Store
@@ -226,6 +226,7 @@ def test_process_url_end_to_end_over_loopback(tmp_path: Path, fake_pipeline) -> 
     import threading
 
     from conftest_server import free_port
+
     from pausecode.server.app import create_app
 
     site = tmp_path / "site"

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest_server import free_port, make_video, settings_for, wait_for, worker_command
+
 from pausecode.jobs import JobConfig, JobManager, JobQueue
 from pausecode.store.db import Store
 

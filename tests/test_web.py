@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest_server import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -24,6 +23,7 @@ from conftest_server import (
     save_fake_result,
     settings_for,
 )
+
 from pausecode.jobs import JobConfig, JobQueue
 from pausecode.server.app import create_app
 
@@ -44,7 +44,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, request):  # noqa: ANN001
+def page(browser, request):
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
     pg = ctx.new_page()
     errors: list[str] = []
@@ -56,16 +56,16 @@ def page(browser, request):  # noqa: ANN001
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
-def shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def code_text(page) -> str:  # noqa: ANN001
+def code_text(page) -> str:
     return page.locator("#code").text_content() or ""
 
 
-def pause_at(page, t: float) -> None:  # noqa: ANN001
+def pause_at(page, t: float) -> None:
     """Play from just before `t`, then pause there (the learner's action)."""
     page.evaluate(
         """async (t) => {
@@ -79,7 +79,7 @@ def pause_at(page, t: float) -> None:  # noqa: ANN001
     )
 
 
-def test_player_pause_timeline_diff_copy_download(tmp_path: Path, page) -> None:  # noqa: ANN001
+def test_player_pause_timeline_diff_copy_download(tmp_path: Path, page) -> None:
     settings = settings_for(tmp_path)
     video = make_video(tmp_path / "clip.mp4", seconds=6.0, fps=10, size=(320, 180))
     save_fake_result(settings, "vid_demo01", path=video, duration=6.0, title="Functions demo")
@@ -138,7 +138,7 @@ def test_player_pause_timeline_diff_copy_download(tmp_path: Path, page) -> None:
         assert page.locator("#video-title").text_content() == "Another video"
 
 
-def test_unknown_video_shows_the_error(tmp_path: Path, page) -> None:  # noqa: ANN001
+def test_unknown_video_shows_the_error(tmp_path: Path, page) -> None:
     with LiveServer(create_app(settings_for(tmp_path))) as srv:
         page.goto(srv.url + "/#v=no_such_video")
         page.wait_for_selector("#error:not([hidden])")
@@ -162,7 +162,7 @@ def _stable(samples: list[dict], kind: str) -> dict:
     return best[len(best) // 2][1]
 
 
-def test_upload_process_and_pause_end_to_end(tmp_path: Path, page) -> None:  # noqa: ANN001
+def test_upload_process_and_pause_end_to_end(tmp_path: Path, page) -> None:
     """Generated tutorial → upload in the page → job progress → play, pause at a code moment → the code shows."""
     from pausecode.synth import generate
 

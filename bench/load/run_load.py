@@ -112,7 +112,7 @@ def parse_wrk(out: str) -> dict:
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     res["rps"] = float(m.group(1)) if m else 0.0
     for pct in ("50", "90", "99"):
-        m = re.search(rf"^\s+{pct}(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+        m = re.search(rf"^\s+{pct}(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.MULTILINE)
         res[f"p{pct}_ms"] = _ms(*m.groups()) if m else None
     m = re.search(r"(\d+) requests in", out)
     res["requests"] = int(m.group(1)) if m else 0
@@ -135,20 +135,24 @@ def write_results(path: Path, runs: list[dict], args: argparse.Namespace) -> Non
     lines = [
         "# Load benchmark: `GET /api/v1/video/{id}/code` at random timestamps",
         "",
-        f"Run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} with `python bench/load/run_load.py` on "
-        f"{os.cpu_count()} CPU cores ({cpu}), Python {platform.python_version()}; server and client on the same "
-        "machine over 127.0.0.1. Video: a fabricated 1-hour tutorial with 1,800 segments (code of 6-42 lines).",
-        f"{args.connections} concurrent connections for {args.duration} s per run; every response checked for "
-        "2xx. Target: p99 <= 20 ms and >= 2,000 requests/s with zero errors.",
+        (f"Run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} with `python bench/load/run_load.py` on "
+         f"{os.cpu_count()} CPU cores ({cpu}), Python {platform.python_version()}; server and client on the same "
+         "machine over 127.0.0.1. Video: a fabricated 1-hour tutorial with 1,800 segments (code of 6-42 lines)."),
+        (f"{args.connections} concurrent connections for {args.duration} s per run; every response checked for "
+         "2xx. Target: p99 <= 20 ms and >= 2,000 requests/s with zero errors."),
         "",
-        "| uvicorn workers | client | requests/s | p50 ms | p90 ms | p99 ms | requests | errors | target met |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "The load average (1 min) before and after each run shows how busy the machine was with other work.",
+        "",
+        ("| uvicorn workers | client | requests/s | p50 ms | p90 ms | p99 ms | requests | errors "
+         "| load avg before/after | target met |"),
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         met = r["rps"] >= 2000 and (r["p99_ms"] or 1e9) <= 20 and r["errors"] == 0
         lines.append(
             f"| {r['workers']} | {r['client']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p90_ms']:.2f} | "
-            f"{r['p99_ms']:.2f} | {r['requests']} | {r['errors']} | {'yes' if met else 'no'} |"
+            f"{r['p99_ms']:.2f} | {r['requests']} | {r['errors']} | {r['load_before']:.1f} / {r['load_after']:.1f} "
+            f"| {'yes' if met else 'no'} |"
         )
     lines += ["", "Raw client output of the last run:", "", "```", runs[-1].get("raw", "").strip(), "```", ""]
     path.write_text("\n".join(lines))
@@ -174,6 +178,7 @@ def main() -> None:
         make_data(data)
         for workers in args.workers:
             port = free_port()
+            load_before = os.getloadavg()[0]
             server = start_server(data, port, workers)
             try:
                 if client == "wrk":
@@ -184,6 +189,7 @@ def main() -> None:
                 server.terminate()
                 server.wait(20)
             res["workers"] = workers
+            res["load_before"], res["load_after"] = load_before, os.getloadavg()[0]
             runs.append(res)
             print(json.dumps({k: v for k, v in res.items() if k != "raw"}))
     if args.write:

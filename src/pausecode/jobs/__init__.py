@@ -6,4 +6,4 @@ from .manager import JobManager, Submission
 from .queue import JobConfig, JobQueue
 from .worker import InProcessConsumer, run_worker
 
-__all__ = ["JobConfig", "JobManager", "JobQueue", "InProcessConsumer", "Submission", "run_worker"]
+__all__ = ["InProcessConsumer", "JobConfig", "JobManager", "JobQueue", "Submission", "run_worker"]

@@ -152,7 +152,7 @@ class Reaper(threading.Thread):
         while not self._stop_event.wait(self.queue.config.reap_interval):
             try:
                 self.queue.requeue_stale()
-            except Exception:  # noqa: BLE001 - keep reaping after a transient store error
+            except Exception:
                 log.exception("re-queueing stale jobs failed")
 
     def stop(self) -> None:

@@ -86,7 +86,7 @@ class JobReporter:
         if any(word in low for word in _TIME_STAGES):
             fps = self._video_fps()
             if fps:
-                values.update(frames_done=int(round(done * fps)), frames_total=int(round(total * fps)))
+                values.update(frames_done=round(done * fps), frames_total=round(total * fps))
         elif "frame" in low:
             values.update(frames_done=int(done), frames_total=int(total))
         try:
@@ -169,7 +169,7 @@ def execute_job(queue: JobQueue, job_id: str) -> str | None:
         if reporter.cancelled and not reporter.lost:
             return _end(queue, reporter, "cancelled", error_code="cancelled", error="cancelled on request")
         return _end(queue, reporter, "failed", error_code=e.code, error=str(e))
-    except Exception as e:  # noqa: BLE001 - a job must always reach a final state
+    except Exception as e:
         log.exception("job %s crashed", job_id)
         return _end(queue, reporter, "failed", error_code="internal_error", error=f"{type(e).__name__}: {e}")
     else:

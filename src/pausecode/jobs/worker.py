@@ -23,7 +23,7 @@ CONSUMER_OPTIONS = {"worker_type": "thread", "initial_delay": 0.1, "backoff": 1.
 class _ThreadConsumer(Consumer):
     """A Huey consumer that leaves signal handling to its host (uvicorn, or the worker's main loop)."""
 
-    def _set_signal_handlers(self) -> None:  # noqa: D401 - Huey hook
+    def _set_signal_handlers(self) -> None:
         pass
 
 

@@ -122,7 +122,7 @@ def app_factory() -> FastAPI:
 
 
 class _RedactTokens(logging.Filter):
-    _pattern = re.compile(r"(token|api_key|key)=[^&\s\"]+", re.I)
+    _pattern = re.compile(r"(token|api_key|key)=[^&\s\"]+", re.IGNORECASE)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args and isinstance(record.args, tuple):

@@ -13,7 +13,7 @@ from fastapi.responses import Response, StreamingResponse
 from .errors import RangeError, error_response
 
 CHUNK = 256 * 1024
-_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.I)
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
 _TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".mkv": "video/x-matroska",
           ".mov": "video/quicktime", ".avi": "video/x-msvideo"}
 

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -38,8 +39,8 @@ def key_matches(given: str | None, expected: str) -> bool:
 
 async def require_api_key(
     request: Request,
-    x_api_key: str | None = Depends(api_key_header),
-    auth: HTTPAuthorizationCredentials | None = Depends(bearer),
+    x_api_key: Annotated[str | None, Depends(api_key_header)],
+    auth: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> None:
     """Dependency for every `/api` router: nothing to check when no key is configured."""
     expected = _expected(request)

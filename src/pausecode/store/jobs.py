@@ -204,7 +204,7 @@ class JobStore:
                                   "lease_token": None, "result": result, "error_code": error_code,
                                   "error": None if error is None else error[:4000]}
         if state == "done":
-            values.update(percent=100.0, stage="done")
+            values.update(percent=100.0, stage="done", frames_done=JobRow.frames_total)
         if video_id:
             values["video_id"] = video_id
         return self._update(job_id, JobRow.lease_token == token, JobRow.state == "running", **values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
@@ -12,7 +13,14 @@ from ...errors import VideoNotFoundError
 from ..errors import ERROR_RESPONSES, AuthError
 from ..media import file_response
 from ..schemas import MediaToken
-from ..security import api_key_header, bearer, key_matches, make_media_token, media_token_valid, require_api_key
+from ..security import (
+    api_key_header,
+    bearer,
+    key_matches,
+    make_media_token,
+    media_token_valid,
+    require_api_key,
+)
 from ..state import checked_id, get_state
 
 router = APIRouter(prefix="/api/v1", tags=["media"], responses=ERROR_RESPONSES)
@@ -42,10 +50,10 @@ def _authorise(request: Request, video_id: str, token: str | None, x_api_key: st
 def media(
     request: Request,
     video_id: str,
+    x_api_key: Annotated[str | None, Depends(api_key_header)],
+    auth: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     token: str | None = Query(None, max_length=128, description="signed media token (when an API key is set)"),
     range_header: str | None = Header(None, alias="range", max_length=200),
-    x_api_key: str | None = Depends(api_key_header),
-    auth: HTTPAuthorizationCredentials | None = Depends(bearer),
 ) -> Response:
     vid = checked_id(video_id)
     _authorise(request, vid, token, x_api_key, auth)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from ...ingest.urls import is_url
 from ..errors import ERROR_RESPONSES
@@ -45,7 +45,7 @@ async def code_at(
 async def segments(
     request: Request,
     video_id: str,
-    type: Literal["code", "learning", "mixed"] | None = Query(None, description="only this segment type"),  # noqa: A002
+    type: Literal["code", "learning", "mixed"] | None = Query(None, description="only this segment type"),
     min_confidence: float = Query(0.0, ge=0, le=1),
 ) -> Response:
     vid = checked_id(video_id)
