@@ -253,3 +253,33 @@ def test_process_url_end_to_end_over_loopback(tmp_path: Path, fake_pipeline) -> 
             assert media.status_code == 206 and media.content == (site / "lesson.mp4").read_bytes()[:4]
     finally:
         httpd.shutdown()
+
+
+def test_cancel_during_download_stops_it(setup, monkeypatch) -> None:
+    """Stages without a cancel callback (the download) stop too: the progress callback raises on cancel."""
+    queue, manager, video = setup
+    import pausecode.service
+
+    real_open = pausecode.service.open_source
+    calls = {"n": 0}
+
+    def slow_download(source, settings, progress=None):  # noqa: ANN001
+        for i in range(500):
+            calls["n"] += 1
+            if progress:
+                progress("download", i * 1000.0, 500_000.0)
+            time.sleep(0.01)
+        return real_open(source, settings, progress=progress)
+
+    monkeypatch.setattr(pausecode.service, "open_source", slow_download)
+    job_id = manager.submit_file(str(video), None, {}, kind="file").job["job_id"]
+    consumer = InProcessConsumer(queue)
+    consumer.start()
+    try:
+        running = wait_for(lambda: (j := manager.get(job_id))["stage"] == "download" and j, what="download")
+        assert running["frames_total"] == 0  # bytes are not frames
+        manager.cancel(job_id)
+        job = final(manager, job_id, timeout=5)
+    finally:
+        consumer.stop()
+    assert job["state"] == "cancelled" and calls["n"] < 500

@@ -69,6 +69,8 @@ class JobReporter:
         return self._fps
 
     def __call__(self, stage: str, done: float, total: float) -> None:
+        if self.should_cancel():  # stops stages that take no cancel callback (downloads) too
+            raise CancelledError("lease lost to another worker" if self.lost else f"job {self.job_id} was cancelled")
         now = time.monotonic()
         with self._lock:
             new_stage = stage != self._stage
