@@ -263,7 +263,7 @@ def test_cancel_during_download_stops_it(setup, monkeypatch) -> None:
     real_open = pausecode.service.open_source
     calls = {"n": 0}
 
-    def slow_download(source, settings, progress=None):  # noqa: ANN001
+    def slow_download(source, settings, progress=None):
         for i in range(500):
             calls["n"] += 1
             if progress:
