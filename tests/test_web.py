@@ -194,3 +194,43 @@ def test_upload_process_and_pause_end_to_end(tmp_path: Path, page) -> None:
         page.wait_for_selector("#learning-panel:not([hidden])")
         assert page.locator("#learning-topic").text_content() == learn_moment["topic"]
         shot(page, "e2e-learning")
+
+
+def test_paste_url_with_api_key_then_play_through_signed_media(tmp_path: Path, page, monkeypatch) -> None:  # noqa: ANN001
+    """A keyed server: the page asks for the key, processes a pasted (loopback) URL, plays via a media token."""
+    import functools
+    import http.server
+    import threading
+
+    import pausecode.service
+    from conftest_server import fake_run_pipeline, free_port
+
+    monkeypatch.setattr(pausecode.service, "run_pipeline", fake_run_pipeline)
+    monkeypatch.setenv("PAUSECODE_TEST_FAKE_STEPS", "30")
+    monkeypatch.setenv("PAUSECODE_TEST_FAKE_SLEEP", "0.05")
+    site = tmp_path / "site"
+    make_video(site / "lesson.mp4", seconds=6, size=(320, 180))
+    port = free_port()
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    settings = settings_for(tmp_path, api_key="web-key", allow_private_urls=True)
+    try:
+        with LiveServer(create_app(settings, run_consumer=True, queue=JobQueue(settings, FAST))) as srv:
+            page.goto(srv.url + "/")
+            page.wait_for_selector("#error:not([hidden])")  # the video list needs the key
+            assert page.locator("#key-box").get_attribute("open") is not None
+            page.fill("#api-key", "web-key")
+            page.fill("#url-input", f"http://127.0.0.1:{port}/lesson.mp4")
+            page.click("#url-submit")
+            page.wait_for_function("document.getElementById('job-label').textContent.includes('recognize')")
+            shot(page, "url-progress")
+            page.wait_for_function("document.body.dataset.video !== undefined", timeout=60_000)
+            src = page.evaluate("document.getElementById('video').src")
+            assert "token=" in src and "web-key" not in src
+            page.wait_for_function("document.getElementById('video').readyState >= 1")  # media loaded via token
+            pause_at(page, 5.0)
+            page.wait_for_function("document.getElementById('code').textContent.includes('world')")
+            assert code_text(page) == CODE_B
+    finally:
+        httpd.shutdown()

@@ -79,7 +79,10 @@
   }
 
   function setBar(pct, label) {
-    $("job-bar").style.width = Math.max(0, Math.min(100, pct)) + "%";
+    const bar = $("job-bar");
+    const next = Math.max(0, Math.min(100, pct));
+    bar.style.transition = next < parseFloat(bar.style.width || "0") ? "none" : ""; // a new stage starts at 0
+    bar.style.width = next + "%";
     $("job-label").textContent = label;
   }
 
