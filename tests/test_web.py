@@ -196,14 +196,15 @@ def test_upload_process_and_pause_end_to_end(tmp_path: Path, page) -> None:
         shot(page, "e2e-learning")
 
 
-def test_paste_url_with_api_key_then_play_through_signed_media(tmp_path: Path, page, monkeypatch) -> None:  # noqa: ANN001
+def test_paste_url_with_api_key_then_play_through_signed_media(tmp_path: Path, page, monkeypatch) -> None:
     """A keyed server: the page asks for the key, processes a pasted (loopback) URL, plays via a media token."""
     import functools
     import http.server
     import threading
 
-    import pausecode.service
     from conftest_server import fake_run_pipeline, free_port
+
+    import pausecode.service
 
     monkeypatch.setattr(pausecode.service, "run_pipeline", fake_run_pipeline)
     monkeypatch.setenv("PAUSECODE_TEST_FAKE_STEPS", "30")
