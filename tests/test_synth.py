@@ -20,8 +20,19 @@ from pausecode.synth.script import CaseSpec, Open, Type, block
 from pausecode.synth.simulate import simulate
 from pausecode.synth.themes import make_theme
 
-TOP_KEYS = {"case", "video", "duration", "width", "height", "fps", "editor", "language", "sample_step",
-            "samples", "events"}
+TOP_KEYS = {
+    "case",
+    "video",
+    "duration",
+    "width",
+    "height",
+    "fps",
+    "editor",
+    "language",
+    "sample_step",
+    "samples",
+    "events",
+}
 BOUNDARY = {"type_switch", "scroll", "file_switch", "editor_switch", "layout", "zoom"}
 
 
@@ -41,6 +52,7 @@ def _frame_at(frames: list[tuple[float, np.ndarray]], t: float) -> np.ndarray:
 
 
 # ---- the generated video and truth file -------------------------------------------------------
+
 
 def test_files_and_truth_format(dark_case: Path) -> None:
     truth = json.loads((dark_case / "truth.json").read_text())
@@ -83,12 +95,12 @@ def test_learning_samples_have_null_code_and_topic(dark_case: Path) -> None:
     switch = [e for e in truth["events"] if e["kind"] == "type_switch"]
     assert [e["what"] for e in switch] == ["switch to code"]
     code = [s for s in truth["samples"] if s["type"] == "code"]
-    assert code[-1]["visible_code"] == block('''
+    assert code[-1]["visible_code"] == block("""
         numbers = [3, 8, 1, 9, 4]
         for n in numbers:
             if n > 5:
                 print(n, "is big")
-    ''')
+    """)
     assert code[-1]["file"] == "loops.py"
 
 
@@ -108,12 +120,64 @@ def test_decoded_frames_match_the_state_the_truth_describes(dark_case: Path) -> 
     frames = _decode(dark_case / "video.mp4")
     checked = 0
     for s in truth["samples"][::3]:
-        f = int(math.floor(s["t"] * 30 + 1e-6))
+        f = math.floor(s["t"] * 30 + 1e-6)
         got = _frame_at(frames, s["t"]).astype(np.int16)
         want = comp.frame(f).astype(np.int16)
         assert np.abs(got - want).mean() < 2.5, s["t"]
         checked += 1
     assert checked > 10
+
+
+def test_decoded_text_rows_match_truth_lines(dark_case: Path) -> None:
+    """Read the decoded video itself: rows with text, their indentation and length agree with the
+    truth's visible_code (caret and mouse pointer masked out)."""
+    spec, tl, truth = plan("short_dark_py")
+    theme = make_theme(spec.theme)
+    frames = _decode(dark_case / "video.mp4")
+    checked = 0
+    for s in truth["samples"]:
+        if s["type"] != "code" or s.get("near_boundary") or not s["visible_code"].strip():
+            continue
+        snap = tl.at_frame(math.floor(s["t"] * 30 + 1e-6))
+        g = geometry_for(snap, spec)
+        img = _frame_at(frames, s["t"]).astype(np.int16).copy()
+        mx, my, _ = tl.mouse_at(s["t"])
+        img[max(0, my - 20) : my + 20, max(0, mx - 12) : mx + 12] = theme.bg
+        row, col = s["cursor"]
+        cy, cx = g.row_top(row - s["first_line"]), g.col_x(col - 1)
+        img[cy : cy + g.line_height, cx - 2 : cx + 4] = theme.bg
+        lines = s["visible_code"].split("\n")
+        for i, line in enumerate(lines):
+            y = g.row_top(i)
+            band = img[y + 2 : y + g.line_height - 2, g.code[0] : g.code[0] + g.cols * g.cell]
+            ink = (np.abs(band - np.array(theme.bg)).sum(axis=2) > 200).any(axis=0)
+            cols = np.nonzero(ink)[0] // g.cell
+            if not line.strip():
+                assert cols.size == 0, (s["t"], i)
+                continue
+            indent = len(line) - len(line.lstrip())
+            assert cols.size and abs(int(cols[0]) - indent) <= 1, (s["t"], line)
+            assert abs(int(cols[-1]) - (len(line) - 1)) <= 1, (s["t"], line)
+        checked += 1
+    assert checked > 10
+
+
+def test_caret_blinks_every_530_ms() -> None:
+    spec, tl, _ = plan("short_dark_py")
+    comp = Composer(spec, tl)
+    last = tl.n_frames - 1
+    snap = tl.at_frame(last)
+    assert snap.kind == "ide"
+    t0 = snap.blink_origin
+    states = [comp.caret_on(snap, t0 + k * 0.53 + 0.1) for k in range(4)]
+    assert states == [True, False, True, False]
+    f_on = int((t0 + 0.1) * 30) + 1
+    f_off = int((t0 + 0.63) * 30) + 1
+    assert comp.key(f_on) != comp.key(f_off)
+    diff = np.abs(comp.frame(f_on).astype(int) - comp.frame(f_off).astype(int)).sum(axis=2)
+    ys, xs = np.nonzero(diff)
+    g = geometry_for(snap, spec)
+    assert 0 < len(xs) and xs.max() - xs.min() <= 3 and ys.max() - ys.min() < g.line_height
 
 
 def test_code_and_learning_frames_differ(dark_case: Path) -> None:
@@ -127,13 +191,14 @@ def test_code_and_learning_frames_differ(dark_case: Path) -> None:
 
 # ---- truth text agrees with the rendered pixels ---------------------------------------------
 
+
 def _ink_rows(img: np.ndarray, g, n: int, bgs: list[tuple[int, int, int]]) -> list[tuple[int, int] | None]:
     """Per text row: (first, last) ink column in cells, or None when the row is blank."""
     out = []
     x0, x1 = g.code[0], g.code[0] + g.cols * g.cell
     for i in range(n):
         y = g.row_top(i)
-        band = img[y:y + g.line_height, x0:x1].astype(np.int16)
+        band = img[y : y + g.line_height, x0:x1].astype(np.int16)
         ink = np.ones(band.shape[:2], bool)
         for bg in bgs:
             ink &= np.abs(band - np.array(bg)).sum(axis=2) > 0
@@ -153,12 +218,14 @@ def test_visible_code_equals_rendered_window(case: str) -> None:
     for s in truth["samples"][::2]:
         if s["type"] != "code":
             continue
-        snap = tl.at_frame(int(math.floor(s["t"] * 30 + 1e-6)))
+        snap = tl.at_frame(math.floor(s["t"] * 30 + 1e-6))
         img = np.asarray(comp.render_static(snap))  # no caret / pointer / webcam
         g = geometry_for(snap, spec) if snap.kind == "ide" else term_geometry_for(snap, spec)
         lines = s["visible_code"].split("\n")
         assert len(lines) <= g.rows
-        bgs = [theme.bg, theme.line_highlight, theme.indent_guide] if snap.kind == "ide" else [tuple(img[2, 2])]
+        bgs = (
+            [theme.bg, theme.line_highlight, theme.indent_guide] if snap.kind == "ide" else [tuple(img[2, 2])]
+        )
         for line, ink in zip(lines, _ink_rows(img, g, len(lines), bgs)):
             if not line.strip():
                 assert ink is None, (s["t"], line)
@@ -170,9 +237,9 @@ def test_visible_code_equals_rendered_window(case: str) -> None:
         if snap.kind == "ide":
             full = s["full_code"].split("\n")
             top = s["first_line"] - 1
-            assert full[top:top + len(lines)] == lines
+            assert full[top : top + len(lines)] == lines
             if len(lines) == g.rows and top + g.rows < len(full):
-                assert len(full[top:top + g.rows + 1]) == g.rows + 1  # a hidden/partial next row exists
+                assert len(full[top : top + g.rows + 1]) == g.rows + 1  # a hidden/partial next row exists
         n_checked += 1
     assert n_checked > 5
 
@@ -200,11 +267,22 @@ def test_terminal_case_prompts() -> None:
     last = [s for s in truth["samples"] if s["type"] == "code"][-1]
     assert last["file"] is None and last["editor"] == "terminal_repl"
     assert last["visible_code"].split("\n") == [
-        "dev@laptop:~/tutorial$ python3 -q", ">>> nums = [4, 1, 3]", ">>> sorted(nums)", "[1, 3, 4]",
-        ">>> for n in nums:", "...     print(n * 2)", "...", "8", "2", "6", ">>>"]
+        "dev@laptop:~/tutorial$ python3 -q",
+        ">>> nums = [4, 1, 3]",
+        ">>> sorted(nums)",
+        "[1, 3, 4]",
+        ">>> for n in nums:",
+        "...     print(n * 2)",
+        "...",
+        "8",
+        "2",
+        "6",
+        ">>>",
+    ]
 
 
 # ---- every preset: plans cleanly, durations, coverage, determinism --------------------------
+
 
 def test_all_presets_plan_and_have_sane_durations() -> None:
     for name, spec in CASES.items():
@@ -261,6 +339,7 @@ def test_typing_speed_is_human() -> None:
 
 # ---- editor model ----------------------------------------------------------------------------
 
+
 def test_editor_auto_indent_dedent_and_autoclose() -> None:
     b = Buffer("x.py")
     for ch in "def f(a):":
@@ -279,14 +358,14 @@ def test_editor_auto_indent_dedent_and_autoclose() -> None:
 
 
 def test_typed_block_ends_exactly_as_the_target() -> None:
-    text = block('''
+    text = block("""
         class A:
             def f(self):
                 if True:
                     return [1, (2, 3)]
 
             x = {"k": 1}
-    ''')
+    """)
     spec = CaseSpec(name="t", steps=(Open("a.py"), Type(text, typo_rate=0.3)))
     tl = simulate(spec)
     assert "\n".join(ln.rstrip() for ln in tl.states[-1].lines) == text

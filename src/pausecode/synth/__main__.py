@@ -28,8 +28,10 @@ def _select(names: list[str] | None) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m pausecode.synth",
-                                 description="Generate synthetic tutorial recordings with exact truth.")
+    ap = argparse.ArgumentParser(
+        prog="python -m pausecode.synth",
+        description="Generate synthetic tutorial recordings with exact truth.",
+    )
     ap.add_argument("out_dir", nargs="?", help="folder that receives <case>/video.mp4 and truth.json")
     ap.add_argument("--case", action="append", help="case name (repeatable), or 'short' / 'long'")
     ap.add_argument("--seed", type=int, default=0)

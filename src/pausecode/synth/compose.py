@@ -7,8 +7,8 @@ picture instead of converting a new one: the main reason generation runs faster 
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import lru_cache
-from typing import Hashable
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -33,8 +33,9 @@ def pointer_sprite(kind: str, scale: float) -> np.ndarray:
         w, h = int(13 * s), int(21 * s)
         img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
         pts = [(0, 0), (0, 16), (4, 12), (7, 19), (9, 18), (6, 11), (11, 11)]
-        ImageDraw.Draw(img).polygon([(x * s, y * s) for x, y in pts], fill=(0, 0, 0, 255),
-                                    outline=(255, 255, 255, 255))
+        ImageDraw.Draw(img).polygon(
+            [(x * s, y * s) for x, y in pts], fill=(0, 0, 0, 255), outline=(255, 255, 255, 255)
+        )
     else:
         w, h = int(9 * s), int(19 * s)
         img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
@@ -78,7 +79,9 @@ class Composer:
         if snap.kind == "terminal":
             return render_terminal(snap, sp, self.theme)
         if snap.kind == "slide":
-            return render_slide(snap.view, sp.width, sp.height, sp.slide_style, self.slide_page.get(id(snap.view), 1))
+            return render_slide(
+                snap.view, sp.width, sp.height, sp.slide_style, self.slide_page.get(id(snap.view), 1)
+            )
         if snap.kind == "docs":
             return render_docs(snap.view, sp.width, sp.height, sp.font)
         return Image.new("RGB", (sp.width, sp.height))  # presenter: drawn per frame
@@ -107,8 +110,9 @@ class Composer:
         overlays: list[Overlay] = []
         if snap.kind == "presenter":
             view: S.Presenter = snap.view
-            base = presenter_array(sp.width, sp.height, f, self.tl.fps, view.name, view.role,
-                                   sp.presenter_webcam_seed)
+            base = presenter_array(
+                sp.width, sp.height, f, self.tl.fps, view.name, view.role, sp.presenter_webcam_seed
+            )
             base_key: Hashable = ("presenter", f)
         else:
             base, base_key = self._base, id(snap)
@@ -117,8 +121,11 @@ class Composer:
             if self.caret_on(snap, t):
                 box = caret_rect(snap, g) if snap.kind == "ide" else block_caret(snap, g)
                 if box:
-                    colour = self.theme.cursor if snap.kind == "ide" else (
-                        (200, 200, 200) if self.theme.dark else (40, 40, 40))
+                    colour = (
+                        self.theme.cursor
+                        if snap.kind == "ide"
+                        else ((200, 200, 200) if self.theme.dark else (40, 40, 40))
+                    )
                     overlays.append(("fill", box, colour))
             if g.webcam:
                 x0, y0, x1, y1 = g.webcam
@@ -153,12 +160,12 @@ def apply_overlays(patch: np.ndarray, rect: tuple[int, int, int, int], overlays:
         cx0, cy0, cx1, cy1 = max(x0, px0), max(y0, py0), min(x1, px1), min(y1, py1)
         if cx0 >= cx1 or cy0 >= cy1:
             continue
-        dst = patch[cy0 - py0:cy1 - py0, cx0 - px0:cx1 - px0]
+        dst = patch[cy0 - py0 : cy1 - py0, cx0 - px0 : cx1 - px0]
         if kind == "fill":
             dst[:] = data
         elif kind == "image":
-            dst[:] = data[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0]
+            dst[:] = data[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0]
         else:
-            sp = data[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0]
+            sp = data[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0]
             a = sp[..., 3:4].astype(np.uint16)
             dst[:] = ((sp[..., :3] * a + dst * (255 - a)) // 255).astype(np.uint8)

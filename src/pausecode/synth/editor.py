@@ -31,7 +31,7 @@ class Buffer:
     pending_close: int = 0  # auto-inserted closers still to the right of the cursor
 
     @classmethod
-    def from_text(cls, name: str, text: str) -> "Buffer":
+    def from_text(cls, name: str, text: str) -> Buffer:
         lines = text.split("\n") if text else [""]
         return cls(name, lines, row=0, col=0)
 
@@ -49,7 +49,7 @@ class Buffer:
 
     def type_char(self, ch: str, autoclose: bool) -> None:
         line, col = self.line, self.col
-        nxt = line[col:col + 1]
+        nxt = line[col : col + 1]
         if ch in CLOSERS and nxt == ch and self.pending_close > 0:
             self.col += 1  # type over the auto-inserted closer
             self.pending_close -= 1
@@ -64,7 +64,7 @@ class Buffer:
 
     def tab(self) -> None:
         n = INDENT - (self.col % INDENT)
-        self._set(self.line[:self.col] + " " * n + self.line[self.col:])
+        self._set(self.line[: self.col] + " " * n + self.line[self.col :])
         self.col += n
 
     def backspace(self) -> None:
@@ -79,10 +79,10 @@ class Buffer:
             self.col = len(prev)
             return
         if line[:col].strip() == "" and col % INDENT == 0:
-            self._set(line[:col - INDENT] + line[col:])  # dedent one level at once
+            self._set(line[: col - INDENT] + line[col:])  # dedent one level at once
             self.col -= INDENT
             return
-        self._set(line[:col - 1] + line[col:])
+        self._set(line[: col - 1] + line[col:])
         self.col -= 1
 
     def delete(self) -> None:
@@ -90,7 +90,7 @@ class Buffer:
         if col < len(line):
             if line[col] in CLOSERS and self.pending_close > 0:
                 self.pending_close -= 1
-            self._set(line[:col] + line[col + 1:])
+            self._set(line[:col] + line[col + 1 :])
 
     def enter(self) -> None:
         """Split the line; the new line gets the current indentation, one level more after `:`/`{`."""

@@ -9,9 +9,9 @@ pointer, webcam box) with numpy, instead of converting every full frame.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Hashable
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable, Hashable
 
 import av
 import numpy as np
@@ -23,8 +23,11 @@ PartsFn = Callable[[int], tuple[Hashable, np.ndarray, list[Overlay]]]
 
 def rgb_to_yuv420(rgb: np.ndarray) -> np.ndarray:
     """Full-frame conversion with swscale; returns the packed (H*3/2, W) yuv420p array."""
-    return av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24").reformat(
-        format="yuv420p").to_ndarray()
+    return (
+        av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+        .reformat(format="yuv420p")
+        .to_ndarray()
+    )
 
 
 def patch_yuv(yuv: np.ndarray, width: int, height: int, x0: int, y0: int, rgb: np.ndarray) -> None:
@@ -39,12 +42,16 @@ def patch_yuv(yuv: np.ndarray, width: int, height: int, x0: int, y0: int, rgb: n
     def sub(p: np.ndarray) -> np.ndarray:
         return (p[0::2, 0::2] + p[1::2, 0::2] + p[0::2, 1::2] + p[1::2, 1::2]) * 0.25
 
-    yuv[y0:y0 + h, x0:x0 + w] = np.clip(np.rint(y), 0, 255).astype(np.uint8)
+    yuv[y0 : y0 + h, x0 : x0 + w] = np.clip(np.rint(y), 0, 255).astype(np.uint8)
     q = height // 4
-    u_plane = yuv[height:height + q].reshape(height // 2, width // 2)
-    v_plane = yuv[height + q:height + 2 * q].reshape(height // 2, width // 2)
-    u_plane[y0 // 2:(y0 + h) // 2, x0 // 2:(x0 + w) // 2] = np.clip(np.rint(sub(cb)), 0, 255).astype(np.uint8)
-    v_plane[y0 // 2:(y0 + h) // 2, x0 // 2:(x0 + w) // 2] = np.clip(np.rint(sub(cr)), 0, 255).astype(np.uint8)
+    u_plane = yuv[height : height + q].reshape(height // 2, width // 2)
+    v_plane = yuv[height + q : height + 2 * q].reshape(height // 2, width // 2)
+    u_plane[y0 // 2 : (y0 + h) // 2, x0 // 2 : (x0 + w) // 2] = np.clip(np.rint(sub(cb)), 0, 255).astype(
+        np.uint8
+    )
+    v_plane[y0 // 2 : (y0 + h) // 2, x0 // 2 : (x0 + w) // 2] = np.clip(np.rint(sub(cr)), 0, 255).astype(
+        np.uint8
+    )
 
 
 def _even_rect(rect: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int] | None:
@@ -72,9 +79,17 @@ def compose_yuv(base_yuv: np.ndarray, base_rgb: np.ndarray, overlays: list[Overl
     return yuv
 
 
-def encode_video(path: Path, width: int, height: int, fps: int, n_frames: int,
-                 key: Callable[[int], Hashable], parts: PartsFn,
-                 crf: int = 25, preset: str = "veryfast") -> int:
+def encode_video(
+    path: Path,
+    width: int,
+    height: int,
+    fps: int,
+    n_frames: int,
+    key: Callable[[int], Hashable],
+    parts: PartsFn,
+    crf: int = 25,
+    preset: str = "veryfast",
+) -> int:
     """Write n_frames to path; `key(i)` equal to the previous key means frame i repeats frame i-1.
     Returns how many distinct pictures were produced."""
     if width % 2 or height % 2:

@@ -50,7 +50,7 @@ def cell_width(name: str, size: int) -> int:
     w = f.getlength("M" * 50) / 50
     if abs(w - round(w)) > 1e-6:  # pragma: no cover - guards the column arithmetic
         raise ValueError(f"font {name} {size}px has a fractional cell width {w}")
-    return int(round(w))
+    return round(w)
 
 
 def text_offset(font: Font, line_height: int) -> int:

@@ -37,9 +37,20 @@ def generate(case: str | CaseSpec, out_dir: str | Path, seed: int = 0) -> Path:
     folder = Path(out_dir) / spec.name
     folder.mkdir(parents=True, exist_ok=True)
     comp = Composer(spec, tl, seed)
-    rendered = encode_video(folder / "video.mp4", spec.width, spec.height, spec.fps, tl.n_frames,
-                            comp.key, comp.parts, crf=spec.crf)
-    truth["generation"] = {"seconds": round(time.perf_counter() - t0, 2), "frames": tl.n_frames,
-                           "distinct_frames": rendered}
+    rendered = encode_video(
+        folder / "video.mp4",
+        spec.width,
+        spec.height,
+        spec.fps,
+        tl.n_frames,
+        comp.key,
+        comp.parts,
+        crf=spec.crf,
+    )
+    truth["generation"] = {
+        "seconds": round(time.perf_counter() - t0, 2),
+        "frames": tl.n_frames,
+        "distinct_frames": rendered,
+    }
     (folder / "truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n")
     return folder

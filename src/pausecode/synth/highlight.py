@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pygments.lexers import get_lexer_by_name
 from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
 
 from .themes import RGB, Theme, make_theme
 
@@ -48,5 +48,5 @@ def group_by_colour(runs: tuple[Run, ...]) -> dict[RGB, str]:
         buf = by.get(colour)
         if buf is None:
             buf = by[colour] = [" "] * width
-        buf[col:col + len(text)] = list(text)
+        buf[col : col + len(text)] = list(text)
     return {c: "".join(b).rstrip() for c, b in by.items()}

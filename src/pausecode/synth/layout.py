@@ -68,7 +68,7 @@ class Geometry:
 
 
 def line_height_for(font_size: int) -> int:
-    return int(round(font_size * 1.36))
+    return round(font_size * 1.36)
 
 
 def _count_rows(height: int, lh: int) -> int:
@@ -76,8 +76,9 @@ def _count_rows(height: int, lh: int) -> int:
     return full + (1 if rest >= 0.8 * lh else 0)
 
 
-def ide_geometry(width: int, height: int, layout: Layout, font: str, font_size: int,
-                 max_line_number: int = 99) -> Geometry:
+def ide_geometry(
+    width: int, height: int, layout: Layout, font: str, font_size: int, max_line_number: int = 99
+) -> Geometry:
     """Rectangles of the VS Code-like window for this layout and font."""
     s = height / 720.0
     cell = fonts.cell_width(font, font_size)
@@ -120,7 +121,7 @@ def ide_geometry(width: int, height: int, layout: Layout, font: str, font_size: 
     else:
         gw = int(18 * s)
     gutter = (x0, top, x0 + gw, y1) if layout.line_numbers else None
-    code = (x0 + gw + (0 if layout.line_numbers else 0), top, right, y1)
+    code = (x0 + gw, top, right, y1)
     webcam = None
     cols = (right - code[0] - int(4 * s)) // cell
     if layout.webcam:
@@ -128,15 +129,37 @@ def ide_geometry(width: int, height: int, layout: Layout, font: str, font_size: 
         webcam = (right - ww - int(12 * s), y1 - wh - int(12 * s), right - int(12 * s), y1 - int(12 * s))
         cols = min(cols, (webcam[0] - code[0] - int(6 * s)) // cell)
     rows = _count_rows(y1 - top, lh)
-    return Geometry(width, height, s, font, font_size, cell, lh, title, activity, sidebar, tabs, crumbs,
-                    editor, gutter, code, minimap, scrollbar, panel, status, webcam, rows, cols)
+    return Geometry(
+        width,
+        height,
+        s,
+        font,
+        font_size,
+        cell,
+        lh,
+        title,
+        activity,
+        sidebar,
+        tabs,
+        crumbs,
+        editor,
+        gutter,
+        code,
+        minimap,
+        scrollbar,
+        panel,
+        status,
+        webcam,
+        rows,
+        cols,
+    )
 
 
 def terminal_geometry(width: int, height: int, layout: Layout, font: str, font_size: int) -> Geometry:
     """A full-screen terminal (xterm + optional tmux status row): text from the top-left corner."""
     s = height / 720.0
     cell = fonts.cell_width(font, font_size)
-    lh = int(round(font_size * 1.25))
+    lh = round(font_size * 1.25)
     pad = int(6 * s)
     status = None
     y1 = height
@@ -151,8 +174,30 @@ def terminal_geometry(width: int, height: int, layout: Layout, font: str, font_s
         webcam = (width - ww - int(16 * s), y1 - wh - int(16 * s), width - int(16 * s), y1 - int(16 * s))
         cols = min(cols, (webcam[0] - code[0] - int(6 * s)) // cell)
     rows = (y1 - pad) // lh
-    return Geometry(width, height, s, font, font_size, cell, lh, None, None, None, None, None,
-                    (0, 0, width, height), None, code, None, None, None, status, webcam, rows, cols)
+    return Geometry(
+        width,
+        height,
+        s,
+        font,
+        font_size,
+        cell,
+        lh,
+        None,
+        None,
+        None,
+        None,
+        None,
+        (0, 0, width, height),
+        None,
+        code,
+        None,
+        None,
+        None,
+        status,
+        webcam,
+        rows,
+        cols,
+    )
 
 
 def tab_rects(geom: Geometry, names: list[str] | tuple[str, ...]) -> list[Rect]:

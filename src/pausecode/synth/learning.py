@@ -76,15 +76,24 @@ def render_docs(step: Docs, width: int, height: int, mono_font: str = "dejavu") 
     ui = fonts.sans(int(13 * s))
     # browser chrome: tab strip, address bar
     d.rectangle((0, 0, width, int(38 * s)), fill=(222, 225, 230))
-    d.rounded_rectangle((int(10 * s), int(6 * s), int(260 * s), int(40 * s)), radius=int(8 * s), fill=(255, 255, 255))
+    d.rounded_rectangle(
+        (int(10 * s), int(6 * s), int(260 * s), int(40 * s)), radius=int(8 * s), fill=(255, 255, 255)
+    )
     d.text((int(24 * s), int(14 * s)), step.title, font=ui, fill=(40, 40, 40))
     d.rectangle((0, int(38 * s), width, int(78 * s)), fill=(255, 255, 255))
-    d.rounded_rectangle((int(110 * s), int(44 * s), width - int(120 * s), int(72 * s)), radius=int(14 * s),
-                        fill=(239, 241, 244))
+    d.rounded_rectangle(
+        (int(110 * s), int(44 * s), width - int(120 * s), int(72 * s)),
+        radius=int(14 * s),
+        fill=(239, 241, 244),
+    )
     d.text((int(134 * s), int(50 * s)), step.url, font=ui, fill=(60, 60, 60))
     for k in range(3):
         cx = int((24 + 30 * k) * s)
-        d.ellipse((cx - 7 * s, 58 * s - 7 * s, cx + 7 * s, 58 * s + 7 * s), outline=(110, 110, 110), width=max(1, int(s)))
+        d.ellipse(
+            (cx - 7 * s, 58 * s - 7 * s, cx + 7 * s, 58 * s + 7 * s),
+            outline=(110, 110, 110),
+            width=max(1, int(s)),
+        )
     d.line((0, int(78 * s), width, int(78 * s)), fill=(210, 210, 210))
     # site header
     d.rectangle((0, int(79 * s), width, int(115 * s)), fill=(55, 118, 171))
@@ -94,9 +103,22 @@ def render_docs(step: Docs, width: int, height: int, mono_font: str = "dejavu") 
     d.rectangle((0, int(115 * s), nav_w, height), fill=(245, 246, 248))
     nf = fonts.sans(int(14 * s))
     ny = int(140 * s)
-    for item in ("Table of Contents", "An Informal Introduction", "More Control Flow Tools", "Data Structures",
-                 "Modules", "Input and Output", "Errors and Exceptions", "Classes"):
-        d.text((int(24 * s), ny), item, font=nf, fill=(34, 85, 170) if item != "Table of Contents" else (30, 30, 30))
+    for item in (
+        "Table of Contents",
+        "An Informal Introduction",
+        "More Control Flow Tools",
+        "Data Structures",
+        "Modules",
+        "Input and Output",
+        "Errors and Exceptions",
+        "Classes",
+    ):
+        d.text(
+            (int(24 * s), ny),
+            item,
+            font=nf,
+            fill=(34, 85, 170) if item != "Table of Contents" else (30, 30, 30),
+        )
         ny += int(30 * s)
     # article
     x = nav_w + int(50 * s)

@@ -32,7 +32,9 @@ def lexer_for(file: str | None, default: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def line_image(runs: tuple, font_name: str, size: int, lh: int, bg: tuple[int, int, int]) -> Image.Image | None:
+def line_image(
+    runs: tuple, font_name: str, size: int, lh: int, bg: tuple[int, int, int]
+) -> Image.Image | None:
     """One highlighted code line on its background (cached: most lines stay the same between
     keystrokes, and glyph rendering is the costly part of a frame)."""
     if not runs:
@@ -49,8 +51,9 @@ def line_image(runs: tuple, font_name: str, size: int, lh: int, bg: tuple[int, i
 
 
 def geometry_for(snap: Snapshot, spec: CaseSpec) -> Geometry:
-    return ide_geometry(spec.width, spec.height, snap.layout, spec.font, snap.font_size,
-                        max(99, len(snap.lines)))
+    return ide_geometry(
+        spec.width, spec.height, snap.layout, spec.font, snap.font_size, max(99, len(snap.lines))
+    )
 
 
 def _chevron(d: ImageDraw.ImageDraw, x: float, y: float, size: float, fill, down: bool = True) -> None:
@@ -96,27 +99,51 @@ def _activity_bar(d: ImageDraw.ImageDraw, g: Geometry, th: Theme) -> None:
             d.rectangle((x0, cy - 24 * s, x0 + 2 * s, cy + 24 * s), fill=sel)
             d.rectangle((cx - r * 0.8, cy - r, cx + r * 0.6, cy + r), outline=col, width=max(1, int(1.5 * s)))
         elif i == 1:
-            d.ellipse((cx - r * 0.8, cy - r * 0.8, cx + r * 0.4, cy + r * 0.4), outline=col, width=max(1, int(2 * s)))
+            d.ellipse(
+                (cx - r * 0.8, cy - r * 0.8, cx + r * 0.4, cy + r * 0.4),
+                outline=col,
+                width=max(1, int(2 * s)),
+            )
             d.line((cx + r * 0.3, cy + r * 0.3, cx + r, cy + r), fill=col, width=max(1, int(2 * s)))
         elif i == 2:
             for dx, dy in ((-r * 0.5, -r * 0.7), (-r * 0.5, r * 0.7), (r * 0.5, -r * 0.2)):
                 d.ellipse((cx + dx - 3 * s, cy + dy - 3 * s, cx + dx + 3 * s, cy + dy + 3 * s), outline=col)
-            d.line((cx - r * 0.5, cy - r * 0.4, cx - r * 0.5, cy + r * 0.4), fill=col, width=max(1, int(1.5 * s)))
+            d.line(
+                (cx - r * 0.5, cy - r * 0.4, cx - r * 0.5, cy + r * 0.4), fill=col, width=max(1, int(1.5 * s))
+            )
         elif i == 3:
-            d.polygon([(cx - r * 0.6, cy - r * 0.8), (cx + r * 0.8, cy), (cx - r * 0.6, cy + r * 0.8)], outline=col)
+            d.polygon(
+                [(cx - r * 0.6, cy - r * 0.8), (cx + r * 0.8, cy), (cx - r * 0.6, cy + r * 0.8)], outline=col
+            )
         else:
             for dx, dy in ((-1, -1), (1, -1), (-1, 1)):
-                d.rectangle((cx + dx * 7 * s - 5 * s, cy + dy * 7 * s - 5 * s, cx + dx * 7 * s + 5 * s,
-                             cy + dy * 7 * s + 5 * s), outline=col)
+                d.rectangle(
+                    (
+                        cx + dx * 7 * s - 5 * s,
+                        cy + dy * 7 * s - 5 * s,
+                        cx + dx * 7 * s + 5 * s,
+                        cy + dy * 7 * s + 5 * s,
+                    ),
+                    outline=col,
+                )
     for k, cy in enumerate((y1 - int(70 * s), y1 - int(25 * s))):
         if k == 0:
-            d.ellipse((cx - 9 * s, cy - 9 * s, cx + 9 * s, cy + 9 * s), outline=th.activity_fg, width=max(1, int(1.5 * s)))
+            d.ellipse(
+                (cx - 9 * s, cy - 9 * s, cx + 9 * s, cy + 9 * s),
+                outline=th.activity_fg,
+                width=max(1, int(1.5 * s)),
+            )
         else:
-            d.ellipse((cx - 8 * s, cy - 8 * s, cx + 8 * s, cy + 8 * s), outline=th.activity_fg, width=max(1, int(3 * s)))
+            d.ellipse(
+                (cx - 8 * s, cy - 8 * s, cx + 8 * s, cy + 8 * s),
+                outline=th.activity_fg,
+                width=max(1, int(3 * s)),
+            )
 
 
-def _sidebar(d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot, spec: CaseSpec,
-             project_files: list[str]) -> None:
+def _sidebar(
+    d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot, spec: CaseSpec, project_files: list[str]
+) -> None:
     x0, y0, x1, y1 = g.sidebar
     s = g.scale
     d.rectangle((x0, y0, x1 - 1, y1 - 1), fill=th.sidebar_bg)
@@ -136,9 +163,19 @@ def _sidebar(d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot, spe
         if folder:
             _chevron(d, x0 + 14 * s, y + 3 * s, 8 * s, th.sidebar_fg, down=False)
         else:
-            colour = (230, 200, 80) if name.endswith(".js") else (80, 150, 220) if name.endswith(".py") else th.activity_fg
-            d.text((x0 + 24 * s, y), "≡" if name.endswith(".py") else "JS" if name.endswith(".js") else "i",
-                   font=fonts.sans(int(10 * s), bold=True), fill=colour)
+            colour = (
+                (230, 200, 80)
+                if name.endswith(".js")
+                else (80, 150, 220)
+                if name.endswith(".py")
+                else th.activity_fg
+            )
+            d.text(
+                (x0 + 24 * s, y),
+                "≡" if name.endswith(".py") else "JS" if name.endswith(".js") else "i",
+                font=fonts.sans(int(10 * s), bold=True),
+                fill=colour,
+            )
         d.text((x0 + 42 * s, y), name, font=f, fill=th.sidebar_fg)
         y += 22 * s
     for k, label in enumerate(("OUTLINE", "TIMELINE")):
@@ -160,13 +197,21 @@ def _tabs(d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot) -> Non
         if active and not th.dark:
             d.line((r[0], r[1], r[2] - 2, r[1]), fill=th.accent, width=max(1, int(2 * s)))
         colour = (230, 200, 80) if name.endswith(".js") else (80, 150, 220)
-        d.text((r[0] + 12 * s, r[1] + 10 * s), "≡" if name.endswith(".py") else "JS",
-               font=fonts.sans(int(10 * s), bold=True), fill=colour)
+        d.text(
+            (r[0] + 12 * s, r[1] + 10 * s),
+            "≡" if name.endswith(".py") else "JS",
+            font=fonts.sans(int(10 * s), bold=True),
+            fill=colour,
+        )
         d.text((r[0] + 30 * s, r[1] + 10 * s), name, font=f, fill=th.tab_fg if active else th.tab_inactive_fg)
         if active:
             cx, cy = r[2] - 20 * s, (r[1] + r[3]) / 2
-            d.line((cx - 4 * s, cy - 4 * s, cx + 4 * s, cy + 4 * s), fill=th.tab_fg, width=max(1, int(1.2 * s)))
-            d.line((cx - 4 * s, cy + 4 * s, cx + 4 * s, cy - 4 * s), fill=th.tab_fg, width=max(1, int(1.2 * s)))
+            d.line(
+                (cx - 4 * s, cy - 4 * s, cx + 4 * s, cy + 4 * s), fill=th.tab_fg, width=max(1, int(1.2 * s))
+            )
+            d.line(
+                (cx - 4 * s, cy + 4 * s, cx + 4 * s, cy - 4 * s), fill=th.tab_fg, width=max(1, int(1.2 * s))
+            )
 
 
 def _breadcrumbs(d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot, spec: CaseSpec) -> None:
@@ -174,7 +219,12 @@ def _breadcrumbs(d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot,
     s = g.scale
     d.rectangle((x0, y0, x1 - 1, y1 - 1), fill=th.bg)
     f = fonts.sans(int(13 * s))
-    d.text((x0 + 14 * s, y0 + 3 * s), f"{spec.project} › {snap.file}", font=f, fill=th.gutter_fg_active if th.dark else (97, 97, 97))
+    d.text(
+        (x0 + 14 * s, y0 + 3 * s),
+        f"{spec.project} › {snap.file}",
+        font=f,
+        fill=th.gutter_fg_active if th.dark else (97, 97, 97),
+    )
 
 
 def _status(d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot, language: str) -> None:
@@ -193,7 +243,8 @@ def _status(d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot, lang
     d.polygon([(bx - r, cy + r), (bx + r, cy + r), (bx, cy - r)], outline=th.status_fg)
     d.text((bx + 9 * s, ty), "0", font=f, fill=th.status_fg)
     row, col = snap.cursor
-    right = f"Ln {row + 1}, Col {col + 1}     Spaces: 4     UTF-8     LF     {{ }} {_LANG_LABEL.get(language, language)}"
+    label = _LANG_LABEL.get(language, language)
+    right = f"Ln {row + 1}, Col {col + 1}     Spaces: 4     UTF-8     LF     {{ }} {label}"
     d.text((x1 - f.getlength(right) - 40 * s, ty), right, font=f, fill=th.status_fg)
 
 
@@ -208,7 +259,9 @@ def _panel(d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot, spec:
         colour = th.panel_fg if label == "TERMINAL" else th.gutter_fg
         d.text((x, y0 + 10 * s), label, font=f, fill=colour)
         if label == "TERMINAL":
-            d.line((x, y0 + 27 * s, x + f.getlength(label), y0 + 27 * s), fill=th.accent, width=max(1, int(s)))
+            d.line(
+                (x, y0 + 27 * s, x + f.getlength(label), y0 + 27 * s), fill=th.accent, width=max(1, int(s))
+            )
         x += f.getlength(label) + 24 * s
     mf = fonts.mono(spec.font, max(12, snap.font_size - 1))
     lh = int(mf.size * 1.3)
@@ -218,15 +271,14 @@ def _panel(d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot, spec:
         d.text((x0 + 18 * s, y0 + 36 * s + i * lh), text, font=mf, fill=th.panel_fg)
 
 
-def _minimap(d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot, runs) -> None:  # noqa: ANN001
+def _minimap(d: ImageDraw.ImageDraw, g: Geometry, th: Theme, snap: Snapshot, runs) -> None:
     x0, y0, x1, y1 = g.minimap
     s = g.scale
     d.rectangle((x0, y0, x1 - 1, y1 - 1), fill=th.minimap_bg)
-    ph = max(2, int(round(2 * s)))
+    ph = max(2, round(2 * s))
     pw = max(1.0, 1.0 * s)
     rows = g.rows
-    d.rectangle((x0, y0 + snap.top * ph, x1 - 1, y0 + (snap.top + rows) * ph),
-                fill=mix(th.bg, th.fg, 0.1))
+    d.rectangle((x0, y0 + snap.top * ph, x1 - 1, y0 + (snap.top + rows) * ph), fill=mix(th.bg, th.fg, 0.1))
     for i, line_runs in enumerate(runs):
         y = y0 + i * ph
         if y + ph > y1:
@@ -266,7 +318,7 @@ def render_ide(snap: Snapshot, spec: CaseSpec, theme: Theme, project_files: list
         for i in range(snap.top, last):
             lv = levels[i]
             if lv < 0:
-                nxt = next((v for v in levels[i + 1:] if v >= 0), 0)
+                nxt = next((v for v in levels[i + 1 :] if v >= 0), 0)
                 prv = next((v for v in reversed(levels[:i]) if v >= 0), 0)
                 lv = min(nxt, prv)
             y = g.row_top(i - snap.top)
@@ -320,5 +372,5 @@ def caret_rect(snap: Snapshot, g: Geometry) -> tuple[int, int, int, int] | None:
         return None
     x = g.col_x(col)
     y = g.row_top(r)
-    w = max(2, int(round(2 * g.scale)))
+    w = max(2, round(2 * g.scale))
     return x, y + 1, x + w, y + g.line_height - 1

@@ -25,7 +25,7 @@ def term_geometry_for(snap: Snapshot, spec: CaseSpec) -> Geometry:
 
 def visible_rows(snap: Snapshot, g: Geometry) -> list[str]:
     """Screen rows as shown (the newest rows when the scrollback is longer than the screen)."""
-    return list(snap.term_rows[snap.top:snap.top + g.rows])
+    return list(snap.term_rows[snap.top : snap.top + g.rows])
 
 
 def render_terminal(snap: Snapshot, spec: CaseSpec, theme: Theme) -> Image.Image:
@@ -46,7 +46,7 @@ def render_terminal(snap: Snapshot, spec: CaseSpec, theme: Theme) -> Image.Image
             for part, colour in ((m.group(1), green), (m.group(2), fg), (m.group(3), blue), (m.group(4), fg)):
                 d.text((x, y), part, font=font, fill=colour)
                 x += len(part) * g.cell
-            d.text((x, y), row[m.end():], font=font, fill=fg)
+            d.text((x, y), row[m.end() :], font=font, fill=fg)
         else:
             d.text((g.code[0], y), row, font=font, fill=fg)
     if g.status:

@@ -16,8 +16,7 @@ def block(text: str, indent: int = 0) -> str:
     """Dedent a triple-quoted code block, drop its first newline and re-indent it by `indent` spaces
     (for blocks typed inside a class); inner blank lines are kept."""
     text = dedent(text)
-    if text.startswith("\n"):
-        text = text[1:]
+    text = text.removeprefix("\n")
     text = text.rstrip("\n").rstrip(" ")
     pad = " " * indent
     return "\n".join(pad + ln if ln.strip() else "" for ln in text.split("\n"))
@@ -128,7 +127,21 @@ class Zoom:
     font_size: int
 
 
-Step = Open | Type | Pause | Scroll | Goto | Slide | Docs | Presenter | Shell | Term | RunInPanel | SetLayout | Zoom
+Step = (
+    Open
+    | Type
+    | Pause
+    | Scroll
+    | Goto
+    | Slide
+    | Docs
+    | Presenter
+    | Shell
+    | Term
+    | RunInPanel
+    | SetLayout
+    | Zoom
+)
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,32 @@ from .layout import Geometry, ide_geometry, tab_rects, terminal_geometry
 from .state import Snapshot, Timeline
 
 _NEIGHBOURS = {
-    "a": "sq", "b": "vn", "c": "xv", "d": "sf", "e": "wr", "f": "dg", "g": "fh", "h": "gj", "i": "uo",
-    "j": "hk", "k": "jl", "l": "k", "m": "n", "n": "bm", "o": "ip", "p": "o", "q": "w", "r": "et",
-    "s": "ad", "t": "ry", "u": "yi", "v": "cb", "w": "qe", "x": "zc", "y": "tu", "z": "x",
+    "a": "sq",
+    "b": "vn",
+    "c": "xv",
+    "d": "sf",
+    "e": "wr",
+    "f": "dg",
+    "g": "fh",
+    "h": "gj",
+    "i": "uo",
+    "j": "hk",
+    "k": "jl",
+    "l": "k",
+    "m": "n",
+    "n": "bm",
+    "o": "ip",
+    "p": "o",
+    "q": "w",
+    "r": "et",
+    "s": "ad",
+    "t": "ry",
+    "u": "yi",
+    "v": "cb",
+    "w": "qe",
+    "x": "zc",
+    "y": "tu",
+    "z": "x",
 }
 LEARNING = ("slide", "docs", "presenter")
 
@@ -83,23 +106,36 @@ class Simulator:
             buf = self.buffers[self.active]
             names = tuple(self.buffers)
             snap = Snapshot(
-                kind="ide", layout=self.layout, font_size=self.font_size,
+                kind="ide",
+                layout=self.layout,
+                font_size=self.font_size,
                 files=tuple((n, tuple(b.lines)) for n, b in self.buffers.items()),
-                active=names.index(self.active), top=buf.top, cursor=(buf.row, buf.col),
-                panel=tuple(self.panel), blink_origin=self.blink_origin, editor="vscode")
+                active=names.index(self.active),
+                top=buf.top,
+                cursor=(buf.row, buf.col),
+                panel=tuple(self.panel),
+                blink_origin=self.blink_origin,
+                editor="vscode",
+            )
             view = ("ide", self.active, self.layout, self.font_size, buf.top)
         elif kind == "terminal":
             rows = self.rows()
             top = max(0, len(self.term.rows) - rows)
             snap = Snapshot(
-                kind="terminal", layout=self.layout, font_size=self.font_size,
-                term_rows=tuple(self.term.rows), top=top,
+                kind="terminal",
+                layout=self.layout,
+                font_size=self.font_size,
+                term_rows=tuple(self.term.rows),
+                top=top,
                 cursor=(len(self.term.rows) - 1, len(self.term.rows[-1])),
-                blink_origin=self.blink_origin, editor=self._editor_name())
+                blink_origin=self.blink_origin,
+                editor=self._editor_name(),
+            )
             view = ("terminal", None, self.layout, self.font_size, top)
         else:
-            snap = Snapshot(kind=kind, layout=self.layout, font_size=self.font_size, view=self.view,
-                            editor=kind)
+            snap = Snapshot(
+                kind=kind, layout=self.layout, font_size=self.font_size, view=self.view, editor=kind
+            )
             view = (kind, self.view, None, None, None)
         if kind in ("ide", "terminal"):
             name = snap.editor
@@ -120,7 +156,7 @@ class Simulator:
         d = math.exp(self.rng.gauss(math.log(0.11), 0.33)) / self.spec.typing_speed
         return min(0.2, max(0.06, d))
 
-    def press(self, action, *args) -> None:  # noqa: ANN001 - a bound Buffer/TermScreen method
+    def press(self, action, *args) -> None:
         """One keystroke after a human delay; the caret becomes solid again."""
         self.wait(self.key_delay())
         action(*args)
@@ -175,10 +211,19 @@ class Simulator:
     # ----- steps --------------------------------------------------------------------------------
     def run(self) -> Timeline:
         handlers = {
-            S.Open: self.do_open, S.Type: self.do_type, S.Pause: self.do_pause, S.Scroll: self.do_scroll,
-            S.Goto: self.do_goto, S.Slide: self.learning, S.Docs: self.learning,
-            S.Presenter: self.learning, S.Shell: self.do_shell, S.Term: self.do_term,
-            S.RunInPanel: self.do_panel, S.SetLayout: self.do_layout, S.Zoom: self.do_zoom,
+            S.Open: self.do_open,
+            S.Type: self.do_type,
+            S.Pause: self.do_pause,
+            S.Scroll: self.do_scroll,
+            S.Goto: self.do_goto,
+            S.Slide: self.learning,
+            S.Docs: self.learning,
+            S.Presenter: self.learning,
+            S.Shell: self.do_shell,
+            S.Term: self.do_term,
+            S.RunInPanel: self.do_panel,
+            S.SetLayout: self.do_layout,
+            S.Zoom: self.do_zoom,
         }
         for step in self.spec.steps:
             handlers[type(step)](step)
@@ -265,7 +310,7 @@ class Simulator:
         if body:
             while buf.col < want:
                 self.press(buf.tab)
-            while buf.col > want and buf.line[:buf.col].strip() == "":
+            while buf.col > want and buf.line[: buf.col].strip() == "":
                 self.press(buf.backspace)
         i = 0
         while i < len(body):

@@ -12,11 +12,11 @@ def greet(name):
     return message
 ''')
 
-GREET_CALL = block('''
+GREET_CALL = block("""
 
 
 print(greet("Ada"))
-''')
+""")
 
 ADD = block('''
 
@@ -29,28 +29,28 @@ def add(a, b=0):
 print(add(2, 3))
 ''')
 
-DEMO_ADD = block('''
+DEMO_ADD = block("""
 
 
 def add(a, b=0):
     return a + b
-''')
+""")
 
-LOOP = block('''
+LOOP = block("""
 numbers = [3, 8, 1, 9, 4]
 for n in numbers:
     if n > 5:
         print(n, "is big")
-''')
+""")
 
-EVENS = block('''
+EVENS = block("""
 def is_even(n):
     return n % 2 == 0
 
 
 evens = [x for x in range(10) if is_even(x)]
 print(evens)
-''')
+""")
 
 INVENTORY_FULL = block('''
 """A tiny inventory manager for a corner shop."""
@@ -102,12 +102,15 @@ if __name__ == "__main__":
     main()
 ''')
 
-SCROLL_INSERT = block('''
+SCROLL_INSERT = block(
+    """
     def sell(self, name, amount=1):
         self.items[name].quantity -= amount
-''', indent=4)
+""",
+    indent=4,
+)
 
-MODELS = block('''
+MODELS = block("""
 class Book:
     def __init__(self, title, author, year):
         self.title = title
@@ -116,21 +119,24 @@ class Book:
 
     def __repr__(self):
         return f"Book({self.title!r}, {self.year})"
-''')
+""")
 
-MODELS_METHOD = block('''
+MODELS_METHOD = block(
+    """
 
     def age(self, now=2024):
         return now - self.year
-''', indent=4)
+""",
+    indent=4,
+)
 
-MAIN_BOOKS = block('''
+MAIN_BOOKS = block("""
 from models import Book
 
 shelf = [Book("Dune", "Herbert", 1965)]
 for book in shelf:
     print(book, book.age())
-''')
+""")
 
 # ---- long case: inventory typed from scratch with a webcam ---------------------------------
 INV_PART1 = block('''
@@ -148,7 +154,7 @@ class Item:
         return self.price * self.quantity
 ''')
 
-INV_PART2 = block('''
+INV_PART2 = block("""
 
 
 def load_items(rows):
@@ -166,24 +172,27 @@ def report(items):
         print(f"{item.name:<10} {item.quantity:>4} {value:>8.2f}")
     print(f"{'TOTAL':<15} {total:>8.2f}")
     return total
-''')
+""")
 
-INV_PART3 = block('''
+INV_PART3 = block("""
 
 
 if __name__ == "__main__":
     rows = [("apple", "0.5", "40"), ("bread", "2.25", "3")]
     report(load_items(rows))
-''')
+""")
 
-INV_INSERT = block('''
+INV_INSERT = block(
+    """
 
     def is_low(self, limit=5):
         return self.quantity < limit
-''', indent=4)
+""",
+    indent=4,
+)
 
 # ---- long case: shapes + main with a terminal panel ----------------------------------------
-SHAPES = block('''
+SHAPES = block("""
 import math
 
 
@@ -205,9 +214,9 @@ class Circle(Shape):
 
     def area(self):
         return math.pi * self.radius ** 2
-''')
+""")
 
-SHAPES_RECT = block('''
+SHAPES_RECT = block("""
 
 
 class Rectangle(Shape):
@@ -219,30 +228,33 @@ class Rectangle(Shape):
 
     def area(self):
         return self.width * self.height
-''')
+""")
 
-SHAPES_PERIMETER = block('''
+SHAPES_PERIMETER = block(
+    """
 
     def perimeter(self):
         return 2 * math.pi * self.radius
-''', indent=4)
+""",
+    indent=4,
+)
 
-SHAPES_MAIN = block('''
+SHAPES_MAIN = block("""
 from shapes import Circle, Rectangle
 
 shapes = [Circle(1.5), Rectangle(2, 4)]
 for shape in shapes:
     print(shape.describe())
-''')
+""")
 
-SHAPES_MAIN_MORE = block('''
+SHAPES_MAIN_MORE = block("""
 
 largest = max(shapes, key=lambda s: s.area())
 print("Largest:", largest.name)
-''')
+""")
 
 # ---- JavaScript ----------------------------------------------------------------------------
-CART_JS_1 = block('''
+CART_JS_1 = block("""
 // Shopping cart helpers
 const cart = [
     { name: "pen", price: 1.5, qty: 4 },
@@ -252,9 +264,9 @@ const cart = [
 function lineTotal(item) {
     return item.price * item.qty;
 }
-''')
+""")
 
-CART_JS_2 = block('''
+CART_JS_2 = block("""
 
 function cartTotal(items) {
     return items.reduce((sum, item) => sum + lineTotal(item), 0);
@@ -262,9 +274,9 @@ function cartTotal(items) {
 
 const expensive = cart.filter((item) => item.price > 2);
 console.log(`Total: ${cartTotal(cart).toFixed(2)}`);
-''')
+""")
 
-CART_JS_3 = block('''
+CART_JS_3 = block("""
 
 function addItem(items, name, price, qty = 1) {
     const found = items.find((item) => item.name === name);
@@ -275,19 +287,19 @@ function addItem(items, name, price, qty = 1) {
     }
     return items;
 }
-''')
+""")
 
 # ---- temperature converter (no line numbers, zoom) -----------------------------------------
-TEMP_1 = block('''
+TEMP_1 = block("""
 def to_fahrenheit(celsius):
     return celsius * 9 / 5 + 32
 
 
 def to_celsius(fahrenheit):
     return (fahrenheit - 32) * 5 / 9
-''')
+""")
 
-TEMP_2 = block('''
+TEMP_2 = block("""
 
 
 def convert(value, unit):
@@ -303,7 +315,7 @@ readings = [(21.5, "C"), (70, "F"), (-4, "C")]
 for value, unit in readings:
     result, new_unit = convert(value, unit)
     print(f"{value}{unit} = {result:.1f}{new_unit}")
-''')
+""")
 
 # ---- bank account (IDE + terminal) ----------------------------------------------------------
 BANK_1 = block('''
@@ -321,17 +333,23 @@ class BankAccount:
         return self.balance
 ''')
 
-BANK_2 = block('''
+BANK_2 = block(
+    """
 
     def withdraw(self, amount):
         if amount > self.balance:
             raise ValueError("insufficient funds")
         self.balance -= amount
         return self.balance
-''', indent=4)
+""",
+    indent=4,
+)
 
-BANK_3 = block('''
+BANK_3 = block(
+    """
 
     def __str__(self):
         return f"{self.owner}: {self.balance}"
-''', indent=4)
+""",
+    indent=4,
+)

@@ -73,7 +73,7 @@ class Timeline:
 
     def frame_of(self, t: float) -> int:
         """First frame at or after time t."""
-        return int(math.ceil(t * self.fps - 1e-6))
+        return math.ceil(t * self.fps - 1e-6)
 
     def frame_time(self, t: float) -> float:
         return self.frame_of(t) / self.fps
@@ -114,7 +114,7 @@ class Timeline:
         t1, x1, y1, _ = m[i + 1]
         k = 0.0 if t1 <= t0 else (t - t0) / (t1 - t0)
         k = k * k * (3 - 2 * k)  # ease in/out like a hand
-        return int(round(x0 + (x1 - x0) * k)), int(round(y0 + (y1 - y0) * k)), v0
+        return round(x0 + (x1 - x0) * k), round(y0 + (y1 - y0) * k), v0
 
     def boundaries(self) -> list[float]:
         return [e.t for e in self.events if e.kind in BOUNDARY_KINDS]

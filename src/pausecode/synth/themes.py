@@ -7,7 +7,7 @@ ship those themes; chrome colours follow VS Code's Dark+/Light+ defaults, tinted
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from pygments.style import StyleMeta
 from pygments.styles import get_style_by_name
@@ -25,7 +25,7 @@ def hex_rgb(value: str) -> RGB:
 
 def mix(a: RGB, b: RGB, k: float) -> RGB:
     """Blend a toward b by k (0..1)."""
-    return tuple(int(round(x + (y - x) * k)) for x, y in zip(a, b))  # type: ignore[return-value]
+    return tuple(round(x + (y - x) * k) for x, y in zip(a, b))  # type: ignore[return-value]
 
 
 def luminance(c: RGB) -> float:
@@ -76,7 +76,7 @@ class Theme:
         return hit
 
 
-@lru_cache(maxsize=None)
+@cache
 def _style(name: str) -> StyleMeta:
     return get_style_by_name(name)
 
@@ -103,7 +103,7 @@ _PRESETS: dict[str, tuple[str, bool, str, str]] = {
 THEMES = tuple(_PRESETS)
 
 
-@lru_cache(maxsize=None)
+@cache
 def make_theme(name: str) -> Theme:
     """Theme by preset name (see THEMES)."""
     if name not in _PRESETS:
@@ -118,32 +118,66 @@ def make_theme(name: str) -> Theme:
         fg = base_fg if luminance(base_fg) > 0.5 else (212, 212, 212)
         chrome = mix(bg, (0, 0, 0), 0.25)
         return Theme(
-            name=name, dark=True, style=style_name, bg=bg, fg=fg,
-            gutter_fg=mix(bg, (255, 255, 255), 0.42), gutter_fg_active=mix(bg, (255, 255, 255), 0.78),
-            line_highlight=mix(bg, (255, 255, 255), 0.06), indent_guide=mix(bg, (255, 255, 255), 0.16),
-            title_bg=mix(bg, (0, 0, 0), 0.35), title_fg=(204, 204, 204),
-            activity_bg=mix(bg, (0, 0, 0), 0.15), activity_fg=(133, 133, 133),
-            sidebar_bg=chrome, sidebar_fg=(204, 204, 204), sidebar_sel=mix(chrome, (255, 255, 255), 0.12),
-            tabbar_bg=chrome, tab_inactive_bg=mix(chrome, (255, 255, 255), 0.05),
-            tab_fg=(255, 255, 255), tab_inactive_fg=(150, 150, 150),
-            status_bg=hex_rgb(status), status_fg=(255, 255, 255),
-            panel_bg=bg, panel_fg=(204, 204, 204), border=mix(bg, (255, 255, 255), 0.1),
-            cursor=(174, 175, 173), minimap_bg=bg, scrollbar=mix(bg, (255, 255, 255), 0.18),
+            name=name,
+            dark=True,
+            style=style_name,
+            bg=bg,
+            fg=fg,
+            gutter_fg=mix(bg, (255, 255, 255), 0.42),
+            gutter_fg_active=mix(bg, (255, 255, 255), 0.78),
+            line_highlight=mix(bg, (255, 255, 255), 0.06),
+            indent_guide=mix(bg, (255, 255, 255), 0.16),
+            title_bg=mix(bg, (0, 0, 0), 0.35),
+            title_fg=(204, 204, 204),
+            activity_bg=mix(bg, (0, 0, 0), 0.15),
+            activity_fg=(133, 133, 133),
+            sidebar_bg=chrome,
+            sidebar_fg=(204, 204, 204),
+            sidebar_sel=mix(chrome, (255, 255, 255), 0.12),
+            tabbar_bg=chrome,
+            tab_inactive_bg=mix(chrome, (255, 255, 255), 0.05),
+            tab_fg=(255, 255, 255),
+            tab_inactive_fg=(150, 150, 150),
+            status_bg=hex_rgb(status),
+            status_fg=(255, 255, 255),
+            panel_bg=bg,
+            panel_fg=(204, 204, 204),
+            border=mix(bg, (255, 255, 255), 0.1),
+            cursor=(174, 175, 173),
+            minimap_bg=bg,
+            scrollbar=mix(bg, (255, 255, 255), 0.18),
             accent=hex_rgb(accent),
         )
     fg = base_fg if luminance(base_fg) < 0.5 else (30, 30, 30)
     chrome = mix(bg, (0, 0, 0), 0.04)
     return Theme(
-        name=name, dark=False, style=style_name, bg=bg, fg=fg,
-        gutter_fg=(110, 118, 129), gutter_fg_active=(11, 33, 108),
-        line_highlight=mix(bg, (0, 0, 0), 0.045), indent_guide=mix(bg, (0, 0, 0), 0.13),
-        title_bg=(221, 221, 221), title_fg=(51, 51, 51),
-        activity_bg=(44, 44, 44) if name == "vs" else mix(bg, (0, 0, 0), 0.1), activity_fg=(150, 150, 150),
-        sidebar_bg=mix(bg, (0, 0, 0), 0.05), sidebar_fg=(59, 59, 59), sidebar_sel=mix(bg, (0, 90, 200), 0.15),
-        tabbar_bg=mix(bg, (0, 0, 0), 0.07), tab_inactive_bg=chrome,
-        tab_fg=(51, 51, 51), tab_inactive_fg=(110, 110, 110),
-        status_bg=hex_rgb(status), status_fg=(255, 255, 255),
-        panel_bg=bg, panel_fg=(51, 51, 51), border=mix(bg, (0, 0, 0), 0.12),
-        cursor=(0, 0, 0), minimap_bg=bg, scrollbar=mix(bg, (0, 0, 0), 0.2),
+        name=name,
+        dark=False,
+        style=style_name,
+        bg=bg,
+        fg=fg,
+        gutter_fg=(110, 118, 129),
+        gutter_fg_active=(11, 33, 108),
+        line_highlight=mix(bg, (0, 0, 0), 0.045),
+        indent_guide=mix(bg, (0, 0, 0), 0.13),
+        title_bg=(221, 221, 221),
+        title_fg=(51, 51, 51),
+        activity_bg=(44, 44, 44) if name == "vs" else mix(bg, (0, 0, 0), 0.1),
+        activity_fg=(150, 150, 150),
+        sidebar_bg=mix(bg, (0, 0, 0), 0.05),
+        sidebar_fg=(59, 59, 59),
+        sidebar_sel=mix(bg, (0, 90, 200), 0.15),
+        tabbar_bg=mix(bg, (0, 0, 0), 0.07),
+        tab_inactive_bg=chrome,
+        tab_fg=(51, 51, 51),
+        tab_inactive_fg=(110, 110, 110),
+        status_bg=hex_rgb(status),
+        status_fg=(255, 255, 255),
+        panel_bg=bg,
+        panel_fg=(51, 51, 51),
+        border=mix(bg, (0, 0, 0), 0.12),
+        cursor=(0, 0, 0),
+        minimap_bg=bg,
+        scrollbar=mix(bg, (0, 0, 0), 0.2),
         accent=hex_rgb(accent),
     )

@@ -33,7 +33,7 @@ def visible_lines(snap: Snapshot, spec: S.CaseSpec) -> list[str]:
     if snap.kind == "terminal":
         rows = [r.rstrip() for r in visible_rows(snap, g)]
     else:
-        rows = [ln.rstrip() for ln in snap.lines[snap.top:snap.top + g.rows]]
+        rows = [ln.rstrip() for ln in snap.lines[snap.top : snap.top + g.rows]]
     too_long = [r for r in rows if len(r) > g.cols]
     if too_long:
         raise ValueError(f"{spec.name}: line wider than the {g.cols} visible columns: {too_long[0]!r}")
@@ -43,13 +43,28 @@ def visible_lines(snap: Snapshot, spec: S.CaseSpec) -> list[str]:
 def sample(snap: Snapshot, spec: S.CaseSpec, t: float) -> dict[str, Any]:
     if not snap.is_code:
         view = snap.view
-        return {"t": t, "type": "learning", "visible_code": None, "full_code": None, "file": None,
-                "view": view_name(view), "topic": topic_of(view)}
+        return {
+            "t": t,
+            "type": "learning",
+            "visible_code": None,
+            "full_code": None,
+            "file": None,
+            "view": view_name(view),
+            "topic": topic_of(view),
+        }
     rows = visible_lines(snap, spec)
     full = "\n".join(ln.rstrip() for ln in snap.lines)
-    out: dict[str, Any] = {"t": t, "type": "code", "visible_code": "\n".join(rows), "full_code": full,
-                           "file": snap.file, "editor": snap.editor, "view": "editor",
-                           "first_line": snap.top + 1, "cursor": [snap.cursor[0] + 1, snap.cursor[1] + 1]}
+    out: dict[str, Any] = {
+        "t": t,
+        "type": "code",
+        "visible_code": "\n".join(rows),
+        "full_code": full,
+        "file": snap.file,
+        "editor": snap.editor,
+        "view": "editor",
+        "first_line": snap.top + 1,
+        "cursor": [snap.cursor[0] + 1, snap.cursor[1] + 1],
+    }
     if snap.kind == "ide":
         out["open_files"] = [name for name, _ in snap.files]
     return out
@@ -60,10 +75,10 @@ def build_truth(spec: S.CaseSpec, tl: Timeline, seed: int = 0) -> dict[str, Any]
     duration = tl.n_frames / fps
     bounds = tl.boundaries()
     samples = []
-    n = int(math.ceil(duration / SAMPLE_STEP - 1e-9))
+    n = math.ceil(duration / SAMPLE_STEP - 1e-9)
     for k in range(n):
         t = round(k * SAMPLE_STEP, 3)
-        f = min(int(math.floor(t * fps + 1e-6)), tl.n_frames - 1)
+        f = min(math.floor(t * fps + 1e-6), tl.n_frames - 1)
         s = sample(tl.at_frame(f), spec, t)
         if any(abs(b - t) <= NEAR for b in bounds):
             s["near_boundary"] = True

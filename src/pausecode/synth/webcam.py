@@ -26,7 +26,7 @@ _PALETTES = [
 def _background(w: int, h: int, seed: int) -> Image.Image:
     top, bottom = _PALETTES[seed % len(_PALETTES)][:2]
     grad = np.linspace(0.0, 1.0, h)[:, None, None]
-    arr = (np.array(top)[None, None] * (1 - grad) + np.array(bottom)[None, None] * grad)
+    arr = np.array(top)[None, None] * (1 - grad) + np.array(bottom)[None, None] * grad
     arr = np.repeat(arr, w, axis=1).astype(np.uint8)
     img = Image.fromarray(arr, "RGB")
     d = ImageDraw.Draw(img)
@@ -99,8 +99,9 @@ def _caption(width: int, height: int, name: str, role: str) -> tuple[np.ndarray,
     return np.asarray(img), int(height - bh - 60 * s)
 
 
-def presenter_array(width: int, height: int, frame: int, fps: int, name: str, role: str,
-                    seed: int = 0) -> np.ndarray:
+def presenter_array(
+    width: int, height: int, frame: int, fps: int, name: str, role: str, seed: int = 0
+) -> np.ndarray:
     """A full-screen presenter shot with a name caption (a learning screen with almost no text)."""
     lw, lh = width // 4, height // 4
     small = np.asarray(person(lw, lh, frame / fps, seed + 1), dtype=np.int16)
@@ -109,5 +110,5 @@ def presenter_array(width: int, height: int, frame: int, fps: int, name: str, ro
     full = np.array(Image.fromarray(small, "RGB").resize((width, height), Image.BILINEAR))
     cap, y = _caption(width, height, name, role)
     x = int(60 * height / 720.0)
-    full[y:y + cap.shape[0], x:x + cap.shape[1]] = cap
+    full[y : y + cap.shape[0], x : x + cap.shape[1]] = cap
     return full
