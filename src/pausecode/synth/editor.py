@@ -13,6 +13,35 @@ from dataclasses import dataclass, field
 INDENT = 4
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = set(OPENERS.values())
+# QWERTY neighbours: the wrong key a hurried typist hits instead
+NEIGHBOURS = {
+    "a": "sq",
+    "b": "vn",
+    "c": "xv",
+    "d": "sf",
+    "e": "wr",
+    "f": "dg",
+    "g": "fh",
+    "h": "gj",
+    "i": "uo",
+    "j": "hk",
+    "k": "jl",
+    "l": "k",
+    "m": "n",
+    "n": "bm",
+    "o": "ip",
+    "p": "o",
+    "q": "w",
+    "r": "et",
+    "s": "ad",
+    "t": "ry",
+    "u": "yi",
+    "v": "cb",
+    "w": "qe",
+    "x": "zc",
+    "y": "tu",
+    "z": "x",
+}
 
 
 def indent_of(line: str) -> int:

@@ -9,41 +9,14 @@ from __future__ import annotations
 import math
 import random
 import zlib
-from dataclasses import replace
 
 from . import script as S
+from .editor import NEIGHBOURS as _NEIGHBOURS
 from .editor import Buffer, TermScreen, indent_of
 from .layout import Geometry, ide_geometry, tab_rects, terminal_geometry
 from .state import Snapshot, Timeline
+from .steps_screen import ScreenSteps
 
-_NEIGHBOURS = {
-    "a": "sq",
-    "b": "vn",
-    "c": "xv",
-    "d": "sf",
-    "e": "wr",
-    "f": "dg",
-    "g": "fh",
-    "h": "gj",
-    "i": "uo",
-    "j": "hk",
-    "k": "jl",
-    "l": "k",
-    "m": "n",
-    "n": "bm",
-    "o": "ip",
-    "p": "o",
-    "q": "w",
-    "r": "et",
-    "s": "ad",
-    "t": "ry",
-    "u": "yi",
-    "v": "cb",
-    "w": "qe",
-    "x": "zc",
-    "y": "tu",
-    "z": "x",
-}
 LEARNING = ("slide", "docs", "presenter")
 
 
@@ -61,7 +34,7 @@ def topic_of(step: S.Slide | S.Docs | S.Presenter) -> str:
     return step.name if isinstance(step, S.Presenter) else step.title
 
 
-class Simulator:
+class Simulator(ScreenSteps):
     """Turns a CaseSpec into a Timeline (states on the frame grid, events, mouse path)."""
 
     def __init__(self, spec: S.CaseSpec, seed: int = 0) -> None:
@@ -357,78 +330,6 @@ class Simulator:
     def do_goto(self, step: S.Goto) -> None:
         self.to_code("ide")
         self._click_line(step.line - 1)
-
-    def do_shell(self, step: S.Shell) -> None:
-        if self.term is None:
-            self.term = TermScreen([step.prompt])
-            self.term_prompt = step.prompt
-        self.to_code("terminal")
-        self.tl.event(self.t, "action", "show terminal")
-        self.emit()
-        self.wait(self.rng.uniform(0.5, 1.0))
-
-    def do_term(self, step: S.Term) -> None:
-        if self.kind != "terminal":
-            self.do_shell(S.Shell())
-        term = self.term
-        lines = step.text.split("\n")
-        for k, line in enumerate(lines):
-            if k > 0:
-                term.prompt(step.cont)
-                self.emit()
-            floor = len(term.rows[-1])
-            for ch in line:
-                if ch.isalpha() and self.rng.random() < 0.02:
-                    self.press(term.type_char, self.rng.choice(_NEIGHBOURS.get(ch.lower(), "e")))
-                    self.wait(self.rng.uniform(0.2, 0.5))
-                    self.press(term.backspace, floor)
-                self.press(term.type_char, ch)
-            self.wait(self.key_delay() + (0.3 if k == len(lines) - 1 else 0.0))
-        self.wait(self.rng.uniform(0.05, 0.3))
-        term.print_lines(step.output)
-        if step.prompt is not None:
-            self.term_prompt = step.prompt
-        term.prompt(self.term_prompt)
-        self.blink_origin = self.tl.frame_time(self.t)
-        self.emit()
-        self.wait(self.rng.uniform(0.4, 1.2))
-
-    def do_panel(self, step: S.RunInPanel) -> None:
-        self.to_code("ide")
-        if not self.layout.panel:
-            raise ValueError("RunInPanel needs layout.panel")
-        if not self.panel:
-            self.panel = ["$ "]
-        for ch in step.command:
-            self.wait(self.key_delay())
-            self.panel[-1] += ch
-            self.emit()
-        self.wait(0.4)
-        self.panel.extend(step.output)
-        self.panel.append("$ ")
-        self.tl.event(self.t, "action", f"run {step.command}")
-        self.emit()
-
-    def do_layout(self, step: S.SetLayout) -> None:
-        self.layout = replace(self.layout, **dict(step.changes))
-        what = ", ".join(f"{k} {'on' if v else 'off'}" for k, v in step.changes)
-        self.tl.event(self.t, "layout", f"layout: {what}")
-        self._relayout()
-
-    def do_zoom(self, step: S.Zoom) -> None:
-        self.tl.event(self.t, "zoom", f"zoom: {self.font_size} -> {step.font_size} px")
-        self.font_size = step.font_size
-        self._relayout()
-
-    def _relayout(self) -> None:
-        self._last_view = None
-        if self.kind == "ide":
-            buf = self.buffers[self.active]
-            buf.clamp_top(self.rows())
-            buf.reveal(self.rows())
-        if self.kind is not None:
-            self.emit()
-        self.wait(self.rng.uniform(0.5, 1.0))
 
 
 def simulate(spec: S.CaseSpec, seed: int = 0) -> Timeline:
