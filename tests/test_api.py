@@ -120,6 +120,8 @@ def test_segments_filters(env) -> None:
     body = client.get("/api/v1/video/vid_demo01/segments").json()
     assert body["success"] is True and body["video_id"] == "vid_demo01" and body["total_segments"] == 3
     assert [s["segment_type"] for s in body["segments"]] == ["learning", "code", "code"]
+    second = body["segments"][1]
+    assert second["timestamp"] == second["start"] == 2.0 and second["frame_number"] == 20  # 10 fps
     code = client.get("/api/v1/video/vid_demo01/segments", params={"type": "code", "min_confidence": 0.96}).json()
     assert code["total_segments"] == 1 and code["segments"][0]["code_content"] == CODE_B
 

@@ -114,6 +114,8 @@ class CodeAnswer(BaseModel):
 class SegmentOut(BaseModel):
     start: float
     end: float
+    timestamp: float = Field(description="= start (the reference's per-reading time)")
+    frame_number: int = Field(description="frame index of `start` (reference field)")
     segment_type: str
     code_content: str | None
     learning_topic: str | None

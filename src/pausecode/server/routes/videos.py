@@ -49,9 +49,11 @@ async def segments(
     min_confidence: float = Query(0.0, ge=0, le=1),
 ) -> Response:
     vid = checked_id(video_id)
-    segs = get_state(request).fresh(vid).get_segments(vid, type, min_confidence)
-    return fast_json({"success": True, "video_id": vid, "total_segments": len(segs),
-                      "segments": [s.to_dict() for s in segs]})
+    service = get_state(request).fresh(vid)
+    segs = service.get_segments(vid, type, min_confidence)
+    fps = service.get_result(vid).video.fps or 0.0
+    out = [{**s.to_dict(), "timestamp": round(s.start, 3), "frame_number": round(s.start * fps)} for s in segs]
+    return fast_json({"success": True, "video_id": vid, "total_segments": len(out), "segments": out})
 
 
 @router.get("/video/{video_id}/timeline", summary="The code timeline as a markdown download",
