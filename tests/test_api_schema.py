@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 from pausecode.server.app import create_app
 
 _TMP = Path(tempfile.mkdtemp(prefix="pausecode-schema-"))
+atexit.register(shutil.rmtree, _TMP, True)
 _SETTINGS = settings_for(_TMP, allow_private_urls=True, max_upload_mb=1)  # no DNS lookups in this run
 save_fake_result(_SETTINGS, "vid_demo01", path=make_video(_TMP / "clip.mp4"))
 APP = create_app(_SETTINGS)

@@ -61,8 +61,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "PAUSECODE_DATA_DIR": str(data_dir)}
+def start_server(data_dir: Path, port: int, workers: int, fast_path: bool = True) -> subprocess.Popen:
+    env = {**os.environ, "PAUSECODE_DATA_DIR": str(data_dir), "PAUSECODE_FAST_PATH": "1" if fast_path else "0"}
     env.pop("PAUSECODE_API_KEY", None)
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "pausecode.server.app:app_factory", "--host", "127.0.0.1",
            "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
@@ -143,14 +143,14 @@ def write_results(path: Path, runs: list[dict], args: argparse.Namespace) -> Non
         "",
         "The load average (1 min) before and after each run shows how busy the machine was with other work.",
         "",
-        ("| uvicorn workers | client | requests/s | p50 ms | p90 ms | p99 ms | requests | errors "
+        ("| uvicorn workers | handler | client | requests/s | p50 ms | p90 ms | p99 ms | requests | errors "
          "| load avg before/after | target met |"),
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         met = r["rps"] >= 2000 and (r["p99_ms"] or 1e9) <= 20 and r["errors"] == 0
         lines.append(
-            f"| {r['workers']} | {r['client']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p90_ms']:.2f} | "
+            f"| {r['workers']} | {r['path']} | {r['client']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p90_ms']:.2f} | "
             f"{r['p99_ms']:.2f} | {r['requests']} | {r['errors']} | {r['load_before']:.1f} / {r['load_after']:.1f} "
             f"| {'yes' if met else 'no'} |"
         )
@@ -166,6 +166,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
     ap.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     ap.add_argument("--write", type=Path, help="write a markdown report here")
+    ap.add_argument("--compare-fastapi", action="store_true",
+                    help="also run each worker count with the lookup fast path off (plain FastAPI route)")
     args = ap.parse_args()
     args.duration = max(1, min(args.duration, 300))
     client = args.client
@@ -176,10 +178,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pausecode-load-") as tmp:
         data = Path(tmp) / "data"
         make_data(data)
-        for workers in args.workers:
+        plan = [(w, True) for w in args.workers]
+        if args.compare_fastapi:
+            plan += [(w, False) for w in args.workers]
+        for workers, fast in plan:
             port = free_port()
             load_before = os.getloadavg()[0]
-            server = start_server(data, port, workers)
+            server = start_server(data, port, workers, fast)
             try:
                 if client == "wrk":
                     res = run_wrk(port, args.connections, args.duration, args.threads)
@@ -189,6 +194,7 @@ def main() -> None:
                 server.terminate()
                 server.wait(20)
             res["workers"] = workers
+            res["path"] = "fast path" if fast else "FastAPI route"
             res["load_before"], res["load_after"] = load_before, os.getloadavg()[0]
             runs.append(res)
             print(json.dumps({k: v for k, v in res.items() if k != "raw"}))

@@ -117,8 +117,13 @@ def create_app(settings: Settings | None = None, *, run_consumer: bool = False, 
 
 
 def app_factory() -> FastAPI:
-    """For `uvicorn --factory pausecode.server.app:app_factory` (several uvicorn workers; no consumer inside)."""
-    return create_app(load_settings())
+    """For `uvicorn --factory pausecode.server.app:app_factory` (several uvicorn workers; no consumer inside).
+
+    Settings come from the environment / config file; PAUSECODE_FAST_PATH=0 disables the lookup fast path.
+    """
+    import os
+
+    return create_app(load_settings(), fast_path=os.environ.get("PAUSECODE_FAST_PATH", "1") != "0")
 
 
 class _RedactTokens(logging.Filter):

@@ -12,7 +12,7 @@ import secrets
 import time
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, Integer, String, Text, func, select, update
+from sqlalchemy import JSON, Boolean, Float, Integer, String, Text, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
@@ -114,8 +114,6 @@ class JobStore:
             conds.append(JobRow.video_id == video_id)
         if not conds:
             return None
-        from sqlalchemy import or_
-
         with self._session() as s:
             row = s.scalars(
                 select(JobRow)
