@@ -162,38 +162,64 @@ def _stable(samples: list[dict], kind: str) -> dict:
     return best[len(best) // 2][1]
 
 
-def test_upload_process_and_pause_end_to_end(tmp_path: Path, page) -> None:
-    """Generated tutorial → upload in the page → job progress → play, pause at a code moment → the code shows."""
+def _upload_and_pause(tmp_path: Path, page, engine: str | None, exact: bool) -> None:
     from pausecode.synth import generate
 
     case = generate("short_dark_py", tmp_path / "synth")
     truth = json.loads((case / "truth.json").read_text())
-    engine = install_truth_engine(case / "truth.json")
-    settings = settings_for(tmp_path, engine=engine)
+    if engine == "truth":
+        install_truth_engine(case / "truth.json")
+    from pausecode.settings import Settings
+
+    settings = settings_for(tmp_path, engine=engine or Settings.model_fields["engine"].default)
     app = create_app(settings, run_consumer=True, queue=JobQueue(settings, FAST))
+    tag = engine or "default"
     with LiveServer(app) as srv:
         page.goto(srv.url + "/")
         page.wait_for_function("document.body.dataset.ready === '1'")
         page.set_input_files("#file-input", str(case / "video.mp4"))
         page.wait_for_selector("#job:not([hidden])")
-        shot(page, "e2e-progress")
-        page.wait_for_function("document.body.dataset.video !== undefined", timeout=120_000)
+        shot(page, f"e2e-{tag}-progress")
+        page.wait_for_function("document.body.dataset.video !== undefined", timeout=300_000)
         page.wait_for_function("document.querySelectorAll('#timeline .seg').length > 1")
         assert page.locator("#job").get_attribute("data-state") == "done"
-        assert page.locator("#timeline .seg.learning").count() >= 1 and page.locator("#timeline .seg.code").count() >= 1
+        assert page.locator("#timeline .seg.learning").count() >= 1
+        assert page.locator("#timeline .seg.code").count() >= 1
 
         code_moment = _stable(truth["samples"], "code")
         pause_at(page, code_moment["t"])
         expected = code_moment["visible_code"]
-        page.wait_for_function("(want) => document.getElementById('code').textContent === want", arg=expected)
-        assert code_text(page) == expected
-        shot(page, "e2e-code")
+        page.wait_for_selector("#code-panel:not([hidden])")
+        shot(page, f"e2e-{tag}-code")
+        if exact:
+            page.wait_for_function("(want) => document.getElementById('code').textContent === want", arg=expected)
+        else:
+            from rapidfuzz.distance import Levenshtein
+
+            got = code_text(page)
+            assert Levenshtein.normalized_similarity(got, expected) >= 0.9, f"panel shows {got!r}"
 
         learn_moment = _stable(truth["samples"], "learning")
         page.evaluate("(t) => { const v = document.getElementById('video'); v.currentTime = t; }", learn_moment["t"])
         page.wait_for_selector("#learning-panel:not([hidden])")
-        assert page.locator("#learning-topic").text_content() == learn_moment["topic"]
-        shot(page, "e2e-learning")
+        topic = page.locator("#learning-topic").text_content() or ""
+        assert topic == learn_moment["topic"] if exact else learn_moment["topic"].lower() in topic.lower()
+        shot(page, f"e2e-{tag}-learning")
+
+
+def test_upload_process_and_pause_end_to_end(tmp_path: Path, page) -> None:
+    """Generated tutorial → upload in the page → job → play, pause at a code moment → exactly that code shows.
+
+    Recognition is the `truth` stand-in (the real pipeline runs around it), so this checks the player and the
+    job flow, not OCR accuracy.
+    """
+    _upload_and_pause(tmp_path, page, "truth", exact=True)
+
+
+@pytest.mark.slow
+def test_upload_process_and_pause_with_the_default_ocr_engine(tmp_path: Path, page) -> None:
+    """The same with the real default engine (OCR): the panel shows the code on screen (>= 0.9 similar)."""
+    _upload_and_pause(tmp_path, page, None, exact=False)
 
 
 def test_paste_url_with_api_key_then_play_through_signed_media(tmp_path: Path, page, monkeypatch) -> None:
