@@ -35,6 +35,7 @@ class CodeLayout:
     pitch: float  # line height in px
     char_width: float
     pane: tuple[int, int, int, int]  # x1, y1, x2, y2 of the code area (gutter excluded)
+    gutter_x: float | None = None  # right edge of the line-number gutter, when the editor has one
 
     def row_top(self, row: int) -> int:
         return int(round(self.y0 + row * self.pitch))

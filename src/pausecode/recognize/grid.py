@@ -131,27 +131,49 @@ def join_row(row: list[Box], x0: float, cw: float) -> str:
     return out.rstrip()
 
 
-def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = 40.0) -> np.ndarray:
-    """Boolean per column: does this gray row strip have text ink there (ignoring full-height 1-2 px guides)?"""
+def _isolated_thin(cols: np.ndarray, counts: np.ndarray, h: int) -> None:
+    """Clear thin (≤2 px) tall strokes with no ink within 3 px: indent guides, box edges, the text cursor."""
+    idx = np.flatnonzero(cols)
+    if not len(idx):
+        return
+    runs = np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
+    for i, run in enumerate(runs):
+        if len(run) > 2 or counts[run].max() < 0.5 * h:
+            continue
+        gap_l = run[0] - runs[i - 1][-1] if i > 0 else 99
+        gap_r = runs[i + 1][0] - run[-1] if i + 1 < len(runs) else 99
+        if gap_l > 3 and gap_r > 3:
+            cols[run] = False
+
+
+def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = 40.0, adjacent: int = 6) -> np.ndarray:
+    """Boolean per column: does this gray row strip have text ink there?
+
+    Text ink is judged in the row's core band (glyph bodies); ink only near the row's top or bottom edge
+    (underscores, commas, but also box borders and the neighbour row's descenders) counts only next to core
+    ink. Thin isolated vertical strokes (guides, cursor, box edges) and full-width rules are not text."""
     if strip.size == 0:
         return np.zeros(strip.shape[1] if strip.ndim == 2 else 0, dtype=bool)
     if bg is None:
         bg = float(np.median(strip))
     ink = np.abs(strip.astype(np.int16) - bg) > thresh
-    # horizontal rules (current-line box, panel borders) are not text: drop pixel rows inked across the strip
-    wide = ink.sum(axis=1) > 0.5 * strip.shape[1]
+    wide = ink.sum(axis=1) > 0.5 * strip.shape[1]  # horizontal rules
     if wide.any():
         ink[wide] = False
-    counts = ink.sum(axis=0)
-    cols = counts > 0
     h = strip.shape[0]
-    tall = counts >= 0.92 * h  # indent guides / cursor: thin, full-height
-    if tall.any():
-        idx = np.flatnonzero(tall)
-        for i in idx:
-            lo, hi = max(0, i - 2), min(len(cols), i + 3)
-            if (counts[lo:hi] > 0).sum() <= 3:
-                cols[lo:hi] = False
+    c1, c2 = int(round(0.2 * h)), max(int(round(0.8 * h)), int(round(0.2 * h)) + 1)
+    core = ink[c1:c2].sum(axis=0)
+    cols = core > 0
+    _isolated_thin(cols, core, c2 - c1)
+    edge = ink.any(axis=0) & ~cols
+    if edge.any() and cols.any():
+        near = np.convolve(cols.astype(np.int32), np.ones(2 * adjacent + 1, dtype=np.int32), mode="same") > 0
+        # edge ink counts when its run touches core ink (an underscore joins the letters beside it)
+        idx = np.flatnonzero(edge)
+        runs = np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
+        for run in runs:
+            if near[run].any():
+                cols[run] = True
     return cols
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -28,6 +30,15 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     return frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
 
 
+@dataclass
+class _GridMemory:
+    x0: float
+    y0: float
+    pitch: float
+    char_width: float
+    n_lines: int
+
+
 class OcrEngine(RecognitionEngine):
     """Template for OCR engines: full read on new scenes, row re-reads for small changes."""
 
@@ -45,6 +56,7 @@ class OcrEngine(RecognitionEngine):
     def __init__(self, settings) -> None:  # noqa: ANN001
         super().__init__(settings)
         self._x0_memory: dict[int, float] = {}  # gutter/pane left → smallest column-0 x seen
+        self._grids: dict[int, _GridMemory] = {}  # editor layout → best grid fit so far
         self.rows_read = 0
         self.full_reads = 0
 
@@ -93,7 +105,8 @@ class OcrEngine(RecognitionEngine):
         x1, _, x2, y2 = pane.pane  # type: ignore[misc]
         bottom_limit = h - 1
         layout = CodeLayout(x0=x0, y0=y0, pitch=pitch, char_width=cw,
-                            pane=(x1, int(y0), max(x2 + int(4 * cw), x1 + 10), int(min(bottom_limit, y2 + pitch))))
+                            pane=(x1, int(y0), max(x2 + int(4 * cw), x1 + 10), int(min(bottom_limit, y2 + pitch))),
+                            gutter_x=pane.gutter_x)
         det_lines: dict[int, TextLine] = {}
         for r in pane.rows:
             cy = float(np.median([b.cy for b in r]))
@@ -103,7 +116,7 @@ class OcrEngine(RecognitionEngine):
         last = max(det_lines)
         layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
         self._pane_bg = self._background(gray, layout)
-        self._fit_grid(gray, layout, list(range(0, last + 1)), key)
+        self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines))
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
             lone = len(ln.text.strip()) <= 2 and len(ln.text) - len(ln.text.lstrip()) > 30  # mouse pointer
@@ -156,9 +169,20 @@ class OcrEngine(RecognitionEngine):
         pane_bg = getattr(self, "_pane_bg", None)
         return strip.size > 0 and (pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= 30)
 
-    def _fit_grid(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int) -> None:
+    def _fit_grid(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int, n_lines: int) -> None:
         """Exact character width and column-0 position from the ink of all rows (OCR boxes are padded and a
-        few % off in width, which would shift deep indentation by a column)."""
+        few % off in width, which would shift deep indentation by a column).
+
+        The grid of one editor layout does not change while the video stays in it, so the fit made from the
+        frame with the most lines is remembered and reused: a frame with 3 lines can't measure it well."""
+        known = self._grids.get(key)
+        if known is not None and abs(known.pitch - layout.pitch) < 0.06 * known.pitch and known.n_lines >= n_lines:
+            layout.char_width, layout.x0 = known.char_width, known.x0
+            return
+        self._fit_grid_from_ink(gray, layout, rows, key)
+        self._grids[key] = _GridMemory(layout.x0, layout.y0, layout.pitch, layout.char_width, n_lines)
+
+    def _fit_grid_from_ink(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int) -> None:
         x1 = layout.pane[0]
         profile = np.zeros(gray.shape[1] - x1, dtype=np.float64)
         starts = []
@@ -193,18 +217,32 @@ class OcrEngine(RecognitionEngine):
         self._x0_memory[key] = x0
         layout.x0 = x0
 
+    def _numbered(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
+        """With a line-number gutter, only rows with a number are file lines (below the file's end editors
+        draw icons and hints, not code)."""
+        if layout.gutter_x is None:
+            return True
+        top = layout.row_top(row)
+        g = gray[top + 2: int(round(top + layout.pitch)) - 2,
+                 max(0, int(layout.gutter_x - 3 * layout.char_width)): int(layout.gutter_x + 1)]
+        if g.size == 0:
+            return False
+        return bool((np.abs(g.astype(np.int16) - float(np.median(g))) > 40).any())
+
     def _read_grid_rows(self, gray: np.ndarray, layout: CodeLayout, rows: list[int]) -> dict[int, TextLine]:
         """Re-read grid rows with recognition only; indentation from where the ink starts on the grid."""
         pane_bg = getattr(self, "_pane_bg", None)
         crops, where = [], []
         for r in rows:
+            if not self._numbered(gray, layout, r):
+                continue
             strip = self._row_strip(gray, layout, r)
             if strip.size == 0:
                 continue
             bg = float(np.median(strip))
             if pane_bg is not None and abs(bg - pane_bg) > 30:  # status bar / panel header, not code
                 continue
-            span = text_span(ink_columns(strip[1:-1], bg), layout.char_width)  # edges may hold neighbours' ink
+            span = text_span(ink_columns(strip[1:-1], bg), layout.char_width, cursor_like=_cursor_test(strip, bg))
             if span is None:
                 continue
             a, b = span
@@ -220,8 +258,8 @@ class OcrEngine(RecognitionEngine):
         self.rows_read += len(crops)
         for (r, ax, cols), (text, score) in zip(where, results):
             text = text.strip()
-            if not text:
-                continue
+            if not text or (len(text) == 1 and text.isalpha() and layout.gutter_x is not None):
+                continue  # a lone letter on an editor line is an icon (code-action bulb, breakpoint), not code
             cw = layout.char_width
             indent = max(0, int(np.floor((ax - layout.x0) / cw + 0.3)))
             n_cells = int(np.ceil((layout.pane[0] + len(cols) - layout.x0) / cw)) + 1
@@ -248,8 +286,9 @@ class OcrEngine(RecognitionEngine):
                 changed.append(r)
         if not changed:
             return Recognition(**{**prev.__dict__})
-        if len(changed) > MAX_INCREMENTAL_SHARE * max(len(old_text), 4) and len(changed) > 3:
-            return None
+        rewritten = [r for r in changed if r in old_text]  # rows that had text: typing mostly fills new rows
+        if len(rewritten) > MAX_INCREMENTAL_SHARE * max(len(old_text), 5) and len(rewritten) > 3:
+            return None  # a scroll or a different file: read the whole frame
         # the frame outside the pane must be (mostly) unchanged, else it is a new scene
         x1, y1, x2, y2 = layout.pane
         outside = cv2.absdiff(gray, pgray)
@@ -286,7 +325,8 @@ class OcrEngine(RecognitionEngine):
                             prev.segment_type == "mixed")
 
 
-def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0) -> tuple[int, int] | None:
+def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0,
+              cursor_like: Callable[[int, int], bool] | None = None) -> tuple[int, int] | None:
     """Ink extent of one line's text: from the first ink to the last before a gap of many characters
     (a minimap, scrollbar or the mouse pointer far to the right is not part of the line)."""
     idx = np.flatnonzero(cols)
@@ -295,13 +335,31 @@ def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0) -> tu
     gaps = np.diff(idx)
     cut = np.flatnonzero(gaps > max_gap_chars * char_w)
     end = idx[cut[0]] if len(cut) else idx[-1]
+    # a text cursor right after the last character: a lone 1-2 px stroke after a gap
+    k = int(np.searchsorted(idx, end))
+    run_start = k
+    while run_start > 0 and idx[run_start - 1] == idx[run_start] - 1:
+        run_start -= 1
+    if k - run_start <= 1 and run_start > 0 and idx[run_start] - idx[run_start - 1] > 1 and cursor_like is not None \
+            and cursor_like(int(idx[run_start]), int(end)):
+        end = idx[run_start - 1]
     if end + 1 - idx[0] < 1.3 * char_w and idx[0] > 30 * char_w:  # a lone I-beam pointer on an empty row
         return None
     return int(idx[0]), int(end) + 1
 
 
+def _cursor_test(strip: np.ndarray, bg: float) -> Callable[[int, int], bool]:
+    """Is the ink in columns [a, b] a text cursor: a thin stroke over (nearly) the whole row height?"""
+    def test(a: int, b: int) -> bool:
+        ink = np.abs(strip[:, a:b + 1].astype(np.int16) - bg) > 40
+        return bool(ink.any(axis=1).mean() >= 0.75)
+
+    return test
+
+
 def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: float, pitch: float) -> float:
-    """Shift the row grid so row boundaries fall where there is least ink (no cut underscores or descenders)."""
+    """Shift the row grid so row boundaries fall in the middle of the blank band between lines (so neither
+    underscores at the bottom nor accents at the top are cut off or leak into the next row)."""
     x1, y1, x2, y2 = pane
     top = max(0, int(y0 - pitch))
     region = gray[top:int(y2 + pitch), x1:x2]
@@ -309,15 +367,19 @@ def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: floa
         return y0
     bg = float(np.median(region))
     prof = (np.abs(region.astype(np.int16) - bg) > 40).sum(axis=1).astype(np.float32)
-    best, best_cost = y0, None
-    for k in range(-int(pitch // 2), int(pitch // 2) + 1):
-        cand = y0 + k * 0.5
-        ys = np.arange(cand - top, len(prof), pitch).astype(int)
+    prof = np.convolve(prof, np.ones(3, dtype=np.float32), mode="same")  # ink within ±1 px of a boundary
+    steps = np.arange(-pitch / 2, pitch / 2, 0.5)
+    costs = []
+    for k in steps:
+        ys = np.arange(y0 + k - top, len(prof), pitch).astype(int)
         ys = ys[(ys >= 0) & (ys < len(prof))]
-        cost = float(prof[ys].sum()) + 0.01 * abs(k)
-        if best_cost is None or cost < best_cost:
-            best, best_cost = cand, cost
-    return best
+        costs.append(float(prof[ys].sum()))
+    costs_a = np.array(costs)
+    best = np.flatnonzero(costs_a <= costs_a.min() + 1e-6)
+    # the middle of the longest run of equally good offsets
+    runs = np.split(best, np.flatnonzero(np.diff(best) > 1) + 1)
+    run = max(runs, key=len)
+    return float(y0 + steps[run[len(run) // 2]])
 
 
 def render_lines(lines: list[TextLine]) -> str:
