@@ -162,10 +162,7 @@ def _stable(samples: list[dict], kind: str) -> dict:
     return best[len(best) // 2][1]
 
 
-def _upload_and_pause(tmp_path: Path, page, engine: str | None, exact: bool) -> None:
-    from pausecode.synth import generate
-
-    case = generate("short_dark_py", tmp_path / "synth")
+def _upload_and_pause(tmp_path: Path, page, case: Path, engine: str | None, exact: bool) -> None:
     truth = json.loads((case / "truth.json").read_text())
     if engine == "truth":
         install_truth_engine(case / "truth.json")
@@ -207,19 +204,19 @@ def _upload_and_pause(tmp_path: Path, page, engine: str | None, exact: bool) -> 
         shot(page, f"e2e-{tag}-learning")
 
 
-def test_upload_process_and_pause_end_to_end(tmp_path: Path, page) -> None:
+def test_upload_process_and_pause_end_to_end(tmp_path: Path, page, synth_dark) -> None:
     """Generated tutorial → upload in the page → job → play, pause at a code moment → exactly that code shows.
 
     Recognition is the `truth` stand-in (the real pipeline runs around it), so this checks the player and the
     job flow, not OCR accuracy.
     """
-    _upload_and_pause(tmp_path, page, "truth", exact=True)
+    _upload_and_pause(tmp_path, page, synth_dark.folder, "truth", exact=True)
 
 
 @pytest.mark.slow
-def test_upload_process_and_pause_with_the_default_ocr_engine(tmp_path: Path, page) -> None:
+def test_upload_process_and_pause_with_the_default_ocr_engine(tmp_path: Path, page, synth_dark) -> None:
     """The same with the real default engine (OCR): the panel shows the code on screen (>= 0.9 similar)."""
-    _upload_and_pause(tmp_path, page, None, exact=False)
+    _upload_and_pause(tmp_path, page, synth_dark.folder, None, exact=False)
 
 
 def test_paste_url_with_api_key_then_play_through_signed_media(tmp_path: Path, page, monkeypatch) -> None:
