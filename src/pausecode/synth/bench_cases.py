@@ -124,8 +124,10 @@ LONG_CASES: list[CaseSpec] = [
     ),
     CaseSpec(
         name="long_js_dracula",
-        description="JavaScript in a Dracula theme, Noto Mono 16 px, no title bar or sidebar; auto-closed brackets, a "
-        "slide and an MDN-like docs page.",
+        description=(
+            "JavaScript in a Dracula theme, Noto Mono 16 px, no title bar or sidebar; auto-closed "
+            "brackets, a slide and an MDN-like docs page."
+        ),
         theme="dracula",
         font="noto",
         font_size=16,
