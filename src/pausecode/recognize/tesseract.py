@@ -16,7 +16,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -25,6 +25,9 @@ from ..errors import EngineUnavailableError, FrameRecognitionError
 from .base import FrameContext, Recognition, register_engine
 from .grid import Box, ink_columns
 from .ocr import OcrEngine
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -71,11 +74,18 @@ def find_tessdata(lang: str = LANG) -> Path | None:
     return None
 
 
-def prepare_gray(img: np.ndarray, scale: float = 1.0) -> np.ndarray:
-    """Gray, dark text on light (Tesseract's LSTM is trained on that), optionally upscaled. No binarisation."""
+def prepare_gray(img: np.ndarray, scale: float = 1.0, stretch: bool = False) -> np.ndarray:
+    """Gray, dark text on light (Tesseract's LSTM is trained on that), optionally upscaled. No binarisation.
+    `stretch`: background to white, darkest ink to black, mid-tones darkened (dim syntax colours such as a
+    pink keyword on a dark theme end up light gray after the conversion, and Tesseract misreads them)."""
     gray = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     if float(gray.mean()) < 128:
         gray = 255 - gray
+    if stretch:
+        lo, hi = float(np.percentile(gray, 1)), float(np.median(gray))
+        if hi - lo > 10:
+            g = np.clip((gray.astype(np.float32) - lo) / (hi - lo), 0.0, 1.0)
+            gray = (255.0 * g * g).astype(np.uint8)
     if scale != 1.0:
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     return np.ascontiguousarray(gray, dtype=np.uint8)
@@ -141,7 +151,7 @@ def _line_band(it: Any, scale: float) -> tuple[float, float, float] | None:
     try:
         base = it.Baseline(RIL.TEXTLINE)
         attrs = it.RowAttributes()
-    except Exception:  # pragma: no cover - older tesserocr
+    except (AttributeError, RuntimeError):  # pragma: no cover - older tesserocr
         return None
     if not base or not attrs:
         return None
@@ -191,7 +201,7 @@ def _spell(words: list[_Word], cw: float, mono: bool | None = True) -> tuple[str
                     n_sp = 1 if si == 0 else 0
                 else:
                     limit = (1.5 if mono else 1.3) if si == 0 else 1.75
-                    n_sp = max(1, int(round(steps)) - 1) if steps > limit else 0
+                    n_sp = max(1, round(steps) - 1) if steps > limit else 0
                 for k in range(n_sp):
                     text += " "
                     centers.append(prev_c + (k + 1) * (c - prev_c) / (n_sp + 1))
@@ -280,7 +290,8 @@ def _own_baseline(words: list[_Word]) -> float | None:
 def _ink_words(gray: np.ndarray, margin: int, scale: float, cw: float) -> list[tuple[float, float, int]]:
     """Runs of ink in a prepared row image, split where the gap is about a character wide or more (spaces),
     as (x1, x2, dots) in the symbols' coordinates; `dots` > 0 marks a run of that many baseline dots (the
-    REPL's `...` prompt, which Tesseract does not read), -1 a terminal's block cursor after the text. `margin`: px of padding around the row (excluded)."""
+    REPL's `...` prompt, which Tesseract does not read), -1 a terminal's block cursor after the text.
+    `margin`: px of padding around the row (excluded)."""
     core = gray[margin + int(scale): gray.shape[0] - margin - int(scale), margin: gray.shape[1] - margin]
     if core.size == 0:
         return []
@@ -312,7 +323,7 @@ def _ink_words(gray: np.ndarray, margin: int, scale: float, cw: float) -> list[t
 
 def _is_block_cursor(mask: np.ndarray, cw: float) -> bool:
     """A terminal's block cursor after the text: one cell of (almost) solid ink, full height."""
-    h, w = mask.shape
+    w = mask.shape[1]
     return 0.6 * cw <= w <= 1.3 * cw and float(mask.mean()) > 0.6 and mask.any(axis=1).mean() > 0.8
 
 
@@ -359,18 +370,20 @@ def _spell_by_ink(words: list[_Word], ink: list[tuple[float, float, int]], cw: f
         if not text:  # ink Tesseract did not read (a dim mark, pointer): no text, but keep the spacing
             continue
         if prev_end is not None:
-            out += " " * max(1, int(round((a - prev_end) / cw - SPACE_BEARING)))
+            out += " " * max(1, round((a - prev_end) / cw - SPACE_BEARING))
         out += text
         prev_end = b
+    if out.endswith("|") and len(out) > 1 and out[-2] != " ":
+        out = out[:-1]  # the text cursor right after the last character, read as a pipe
     return out
 
 
 @register_engine
 class TesseractEngine(OcrEngine):
     name = "tesseract"
-    description = "Offline OCR with Tesseract 5 LSTM (tesserocr + eng.traineddata). Faster than rapidocr, less exact."
+    description = "Offline OCR with Tesseract 5 LSTM (tesserocr + eng.traineddata): faster than rapidocr, less exact."
 
-    def __init__(self, settings) -> None:  # noqa: ANN001
+    def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self._apis: dict[int, Any] = {}
         self._lock = threading.Lock()
@@ -414,8 +427,8 @@ class TesseractEngine(OcrEngine):
             for api in self._apis.values():
                 try:
                     api.End()
-                except Exception:  # pragma: no cover - best effort
-                    pass
+                except RuntimeError as e:  # pragma: no cover - best effort
+                    log.debug("tesseract End() failed: %s", e)
             self._apis.clear()
 
     def recognize(self, frame: np.ndarray, context: FrameContext) -> Recognition:
@@ -455,8 +468,9 @@ class TesseractEngine(OcrEngine):
             boxes.extend(_line_boxes(words, frame_cw, typical))
         return boxes
 
-    def _read_row(self, api: Any, im: np.ndarray, scale: float) -> tuple[list[_Word], np.ndarray, float]:
-        gray = prepare_gray(im, scale)
+    def _read_row(self, api: Any, im: np.ndarray, scale: float,
+                  stretch: bool = False) -> tuple[list[_Word], np.ndarray, float]:
+        gray = prepare_gray(im, scale, stretch)
         bg = int(np.median(gray))
         gray = cv2.copyMakeBorder(gray, ROW_PAD, ROW_PAD, ROW_PAD, ROW_PAD, cv2.BORDER_CONSTANT, value=bg)
         try:
@@ -480,11 +494,16 @@ class TesseractEngine(OcrEngine):
                     continue
                 scale = 2.0 if im.shape[0] < ROW_UPSCALE_BELOW else 1.0
                 words, gray, conf = self._read_row(api, im, scale)
-                if conf < RETRY_BELOW_CONF:  # an unsure read: the other scale often reads it (`>>>` at ×1 → SoS)
+                if conf < RETRY_BELOW_CONF:
+                    # an unsure read: the other scale often reads it (`>>>` at ×1 → SoS), or more contrast
+                    # (a dim keyword colour: `if n > 5:` → `SE ees`)
                     other = 1.0 if scale == 2.0 else 2.0
-                    words2, gray2, conf2 = self._read_row(api, im, other)
-                    if conf2 > conf:
-                        words, gray, scale = words2, gray2, other
+                    for sc, stretch in ((other, False), (2.0, True), (1.0, True)):
+                        words2, gray2, conf2 = self._read_row(api, im, sc, stretch)
+                        if conf2 > conf:
+                            words, gray, scale, conf = words2, gray2, sc, conf2
+                        if conf >= RETRY_BELOW_CONF + 0.2:
+                            break
                 reads.append((words, gray, scale))  # type: ignore[arg-type]
         # rows of one call come from one code pane: one pitch for all of them
         all_words = [w for r in reads if r for w in r[0]]
