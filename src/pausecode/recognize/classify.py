@@ -59,6 +59,8 @@ def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | Non
     digits = [b for b in boxes if DIGITS_RE.match(b.text.strip()) and b.x2 < 0.6 * frame_w]
     if not digits:
         return None
+    med_h = float(np.median([b.h for b in digits]))
+    digits = [b for b in digits if b.h <= 1.5 * med_h]  # several numbers merged vertically into one box
     best: list[Box] = []
     for ref in digits:
         group = [b for b in digits if abs(b.x2 - ref.x2) <= 5]

@@ -117,6 +117,7 @@ class OcrEngine(RecognitionEngine):
         layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
         self._pane_bg = self._background(gray, layout)
         self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines))
+        layout.fit_lines = max(len(det_lines), self._grids[key].n_lines if key in self._grids else 0)
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
             lone = len(ln.text.strip()) <= 2 and len(ln.text) - len(ln.text.lstrip()) > 30  # mouse pointer
@@ -286,6 +287,9 @@ class OcrEngine(RecognitionEngine):
                 changed.append(r)
         if not changed:
             return Recognition(**{**prev.__dict__})
+        if len(old_text) + len([r for r in changed if r not in old_text]) >= max(2 * layout.fit_lines,
+                                                                               layout.fit_lines + 4):
+            return None  # twice the lines the grid was measured on: measure it again on all of them
         rewritten = [r for r in changed if r in old_text]  # rows that had text: typing mostly fills new rows
         if len(rewritten) > MAX_INCREMENTAL_SHARE * max(len(old_text), 5) and len(rewritten) > 3:
             return None  # a scroll or a different file: read the whole frame
