@@ -160,10 +160,10 @@ def write_results(path: Path, runs: list[dict], args: argparse.Namespace) -> Non
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--workers", type=int, nargs="+", default=[2], help="uvicorn worker counts to try")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="uvicorn worker counts to try")
     ap.add_argument("--connections", type=int, default=100)
     ap.add_argument("--duration", type=int, default=30)
-    ap.add_argument("--threads", type=int, default=2, help="wrk threads")
+    ap.add_argument("--threads", type=int, default=1, help="wrk threads (1 leaves a core to the server on 2 cores)")
     ap.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     ap.add_argument("--write", type=Path, help="write a markdown report here")
     ap.add_argument("--compare-fastapi", action="store_true",
