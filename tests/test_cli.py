@@ -236,10 +236,6 @@ def _faststart_copy(src: Path, dst: Path) -> None:
             out.mux(packet)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known bug: a cut file whose index is at the front decodes until the cut and ends without a decode "
-    "error; frames/reader.py does not compare the last timestamp with the declared duration, so "
-    "stats.partial stays False and the store says `complete` (decoded_until 5.3 s of 13.3 s)"))
 def test_truncated_faststart_video_is_partial(synth_dark, pc_env, tmp_path, capsys):
     full = tmp_path / "faststart.mp4"
     _faststart_copy(synth_dark.video, full)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import ExitCode, PausecodeError, UsageError
+from .errors import ExitCode, PausecodeError
 from .exports import fmt_time
 
 log = logging.getLogger("pausecode")
@@ -254,10 +254,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (ValueError, TypeError) as e:  # argument values argparse could not check
-        err = UsageError(str(e))
-        print(f"error: {err}", file=sys.stderr)
-        return int(err.exit_code)
 
 
 if __name__ == "__main__":

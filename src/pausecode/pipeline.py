@@ -102,6 +102,9 @@ class _Run:
                     if self.progress:
                         self.progress("recognize", f.t, duration)
             frame_dur = 1.0 / self.info.fps if self.info.fps else 0.0
+            if duration and report.last_t + max(1.0, 3 * frame_dur) < duration:
+                report.stopped_early = True  # the container promised more than decoded: truncated file
+                report.message = report.message or f"video ends at {report.last_t:.1f}s of {duration:.1f}s"
             end_t = max(report.last_t + frame_dur, duration if not report.stopped_early else 0.0)
             for st in scanner.finish(end_t):
                 self.handle(st)

@@ -18,7 +18,7 @@ from .ingest import open_source
 from .models import SEGMENT_TYPES, Segment, VideoResult
 from .pipeline import ProgressFn, run_pipeline
 from .query.index import IntervalIndex, parse_timestamp
-from .recognize.base import get_engine
+from .recognize.base import engine_class, get_engine
 from .settings import Settings, load_settings
 from .store.db import Store
 
@@ -58,6 +58,7 @@ class PauseToCodeService:
             settings = settings.model_copy(update={"frame_interval": float(frame_interval)})
         if engine:
             settings = settings.model_copy(update={"engine": engine})
+        engine_class(settings.engine)  # an unknown engine is an error even when the result is cached
         info = open_source(source, settings, progress=progress)
         if not force_reprocess and self.store.has_result(info.video_id):
             result = self.store.load_result(info.video_id)

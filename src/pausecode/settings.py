@@ -120,7 +120,9 @@ def read_config_file(path: Path) -> dict[str, Any]:
     except (ValueError, tomllib.TOMLDecodeError) as e:
         raise ConfigError(f"config file {path} is malformed: {e}") from e
     raw = raw.get("pausecode", raw)
-    return _flatten_reference_json(raw)
+    out = _flatten_reference_json(raw)
+    out.pop("api_key", None)  # secrets come from the environment only
+    return out
 
 
 def find_config_file() -> Path | None:

@@ -23,6 +23,7 @@ CODE_WORDS = re.compile(
     r"static|void|int|include|printf|console|lambda|try|except|async|await|None|True|False|null)\b"
 )
 DIGITS_RE = re.compile(r"^\d{1,5}$")
+UI_ROW_RE = re.compile(r"^(?:[^\w\s]{0,2}\s*)?(?:\.?[\w-]+(?:\.[A-Za-z0-9]{1,5})?|[A-Z][A-Z _-]{2,})$")
 LEADING_NUMBER_RE = re.compile(r"^(\d{1,5})(\s+)(\S.*)$")
 
 
@@ -61,27 +62,29 @@ def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | Non
         return None
     med_h = float(np.median([b.h for b in digits]))
     digits = [b for b in digits if b.h <= 1.5 * med_h]  # several numbers merged vertically into one box
-    best: list[Box] = []
+    groups: list[list[Box]] = []
     for ref in digits:
-        group = [b for b in digits if abs(b.x2 - ref.x2) <= 5]
-        if len(group) > len(best):
-            best = group
-    if len(best) < 3:
-        # a short file: "1" (and "2") with code right beside them still make a gutter
-        best.sort(key=lambda b: b.cy)
-        nums = [int(b.text.strip()) for b in best]
-        if nums != list(range(nums[0], nums[0] + len(nums))) or nums[0] > 9:
-            return None
-        beside = [b for b in boxes if b not in best and any(
-            abs(b.cy - d.cy) < 0.5 * d.h and 0 < b.x1 - d.x2 < 8 * d.h for d in best)]
-        if len(beside) < len(best) - 0 or not beside:
-            return None
-    best.sort(key=lambda b: b.cy)
+        group = sorted((b for b in digits if abs(b.x2 - ref.x2) <= 5), key=lambda b: b.cy)
+        if group not in groups:
+            groups.append(group)
+    groups.sort(key=len, reverse=True)
+    for best in groups:
+        if _valid_gutter(best, boxes):
+            return float(np.median([b.x2 for b in best])), best
+    return None
+
+
+def _valid_gutter(best: list[Box], boxes: list[Box]) -> bool:
+    """Numbers that increase downwards; a short file's 1-2 numbers need code right beside them."""
     nums = [int(b.text.strip()) for b in best]
-    increasing = sum(1 for a, b in zip(nums, nums[1:]) if b > a)
-    if increasing < 0.7 * (len(nums) - 1):
-        return None
-    return float(np.median([b.x2 for b in best])), best
+    if len(best) >= 3:
+        increasing = sum(1 for a, b in zip(nums, nums[1:]) if b > a)
+        return increasing >= 0.7 * (len(nums) - 1)
+    if nums != list(range(nums[0], nums[0] + len(nums))) or nums[0] > 9 or nums[0] < 1:
+        return False
+    beside = [b for b in boxes if b not in best and any(
+        abs(b.cy - d.cy) < 0.5 * d.h and 0 < b.x1 - d.x2 < 8 * d.h for d in best)]
+    return len(beside) >= len(best)
 
 
 def _pitch_chain(rows: list[list[Box]], pitch: float) -> list[list[Box]]:
@@ -138,13 +141,23 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int) -> PaneGuess:
         # No gutter: keep the dominant left-aligned block (terminal, REPL, editor without numbers).
         lefts = np.array([r[0].x1 for r in rows])
         cw0 = char_width([b for r in rows for b in r]) or med_h * 0.55
-        best_x, best_n = lefts.min(), 0
-        for x in lefts:
-            n = int(np.sum(np.abs(lefts - x) < 0.6 * cw0))
-            if n > best_n or (n == best_n and x < best_x):
-                best_x, best_n = float(x), n
-        rows = [[b for b in r if b.x1 >= best_x - 0.6 * cw0] for r in rows]
-        rows = [r for r in rows if r]
+        # several text blocks side by side (file tree | editor | docs): score each left edge's block by how
+        # code-like it is, not by how many rows align (indented code aligns worse than a file tree)
+        best_rows: list[list[Box]] = []
+        best_score = -1.0
+        for x in sorted(set(np.round(lefts / (0.6 * cw0)).astype(int))):
+            xl = x * 0.6 * cw0
+            members = [r for r in rows if abs(r[0].x1 - xl) < 0.6 * cw0]
+            if len(members) < max(1, 0.15 * len(rows)):
+                continue
+            block = [[b for b in r if b.x1 >= xl - 0.6 * cw0 and (b.x1 - r[0].x1) < 60 * cw0] for r in rows
+                     if r[-1].x2 > xl]
+            block = [[b for b in r if b.x1 >= xl - 0.6 * cw0] for r in block]
+            block = [r for r in block if r]
+            sc = code_likeness(block, False, med_h, frame_h) + 0.01 * len(block)
+            if sc > best_score:
+                best_rows, best_score = block, sc
+        rows = best_rows
     if not rows:
         return g
     flat = [b for r in rows for b in r]
@@ -166,12 +179,15 @@ def code_likeness(rows: list[list[Box]], has_gutter: bool, text_h: float, frame_
     n = len(texts)
     if n == 0:
         return 0.6 if has_gutter else 0.0
+    # a file tree / menu: rows that are a bare file name, a folder or a caps heading are UI, not code
+    ui = sum(1 for t in texts if UI_ROW_RE.match(t.strip())) / n
     codeish = sum(1 for t in texts if (set(t) & CODE_CHARS) or CODE_WORDS.search(t)) / n
     mono = monospace_score([b for r in rows for b in r])
     big_text = text_h > frame_h / 22  # slide-sized letters
     score = 0.35 * codeish + 0.35 * mono + (0.3 if has_gutter else 0.1 * min(n, 3))
     if big_text:
         score -= 0.35
+    score -= 0.5 * ui
     if n <= 1 and not has_gutter:
         score -= 0.2
     return float(np.clip(score, 0.0, 1.0))

@@ -226,7 +226,13 @@ def respace(text: str, cells: list[bool]) -> str | None:
     chars = [c for c in text if not c.isspace()]
     while cells and not cells[-1]:
         cells = cells[:-1]
-    if len(chars) != sum(cells) or not chars:
+    if not chars:
         return None
-    it = iter(chars)
-    return "".join(next(it) if inked else " " for inked in cells)
+    if len(chars) == sum(cells):
+        it = iter(chars)
+        return "".join(next(it) if inked else " " for inked in cells)
+    # the recogniser often reads an underscore as a space ("GRADE BANDS"): if the text fits the cells one
+    # to one with its spaces, a space on an inked cell was an underscore
+    if len(text) == len(cells) and all(c.isspace() or inked for c, inked in zip(text, cells)):
+        return "".join("_" if c.isspace() and inked else c for c, inked in zip(text, cells))
+    return None

@@ -66,6 +66,7 @@ class OcrEngine(RecognitionEngine):
         if (
             prev is not None
             and prev.layout is not None
+            and prev.layout.fit_lines >= 3  # a grid measured on 1-2 lines is a guess: read whole frames
             and prev.segment_type != "learning"
             and context.previous_frame is not None
             and context.previous_frame.shape[:2] == frame.shape[:2]
@@ -160,6 +161,15 @@ class OcrEngine(RecognitionEngine):
         return gray[max(0, top):bot, x1:x2]
 
     @staticmethod
+    def _ink_strip(gray: np.ndarray, layout: CodeLayout, row: int) -> np.ndarray:
+        """The row for ink measurements: one pixel lower than the grid row, so an underscore sitting on the
+        boundary belongs to its own line and the line above's underscore does not leak in."""
+        top = layout.row_top(row)
+        bot = int(round(top + layout.pitch))
+        x1, _, x2, _ = layout.pane
+        return gray[max(0, top + 1):bot + 2, x1:x2]
+
+    @staticmethod
     def _background(gray: np.ndarray, layout: CodeLayout) -> float:
         x1, y1, x2, y2 = layout.pane
         region = gray[y1:y2, x1:x2]
@@ -191,7 +201,7 @@ class OcrEngine(RecognitionEngine):
             strip = self._row_strip(gray, layout, r)
             if strip.size == 0 or not self._row_is_pane(gray, layout, r):
                 continue
-            cols = ink_columns(strip[1:-1])
+            cols = ink_columns(self._ink_strip(gray, layout, r))
             span = text_span(cols, layout.char_width)
             if span is None:
                 continue
@@ -200,7 +210,7 @@ class OcrEngine(RecognitionEngine):
         if not starts:
             return
         ink_x0 = float(min(starts))
-        if len(starts) >= 3:
+        if len(starts) >= 3 or profile.astype(bool).sum() >= 25 * layout.char_width:
             cw, phase = refine_char_width(profile, layout.char_width, ink_x0 - x1)
             layout.char_width = cw
             cell0 = x1 + phase
@@ -243,13 +253,14 @@ class OcrEngine(RecognitionEngine):
             bg = float(np.median(strip))
             if pane_bg is not None and abs(bg - pane_bg) > 30:  # status bar / panel header, not code
                 continue
-            span = text_span(ink_columns(strip[1:-1], bg), layout.char_width, cursor_like=_cursor_test(strip, bg))
+            ink_strip = self._ink_strip(gray, layout, r)
+            span = text_span(ink_columns(ink_strip, bg), layout.char_width, cursor_like=_cursor_test(strip, bg))
             if span is None:
                 continue
             a, b = span
             pad = int(max(4, layout.char_width * 1.2))  # a tight right edge makes the recogniser drop ")"
             crops.append(strip[:, max(0, a - pad): b + pad])
-            kept = np.zeros_like(cols_all := ink_columns(strip[1:-1], bg))
+            kept = np.zeros_like(cols_all := ink_columns(ink_strip, bg))
             kept[a:b] = cols_all[a:b]
             where.append((r, layout.pane[0] + a, kept))
         out: dict[int, TextLine] = {}
@@ -290,35 +301,44 @@ class OcrEngine(RecognitionEngine):
         if len(old_text) + len([r for r in changed if r not in old_text]) >= max(2 * layout.fit_lines,
                                                                                layout.fit_lines + 4):
             return None  # twice the lines the grid was measured on: measure it again on all of them
-        rewritten = [r for r in changed if r in old_text]  # rows that had text: typing mostly fills new rows
-        if len(rewritten) > MAX_INCREMENTAL_SHARE * max(len(old_text), 5) and len(rewritten) > 3:
-            return None  # a scroll or a different file: read the whole frame
         # the frame outside the pane must be (mostly) unchanged, else it is a new scene
         x1, y1, x2, y2 = layout.pane
         outside = cv2.absdiff(gray, pgray)
         outside[y1:y2, x1:x2] = 0
         if (outside > ROW_DIFF).mean() > 0.05:
             return None
+        strips = {r: self._row_strip(gray, layout, r) for r in changed}
+        old_strips = [self._row_strip(pgray, layout, r) for r in range(n_rows)]
+
+        def same(a: np.ndarray, b: np.ndarray) -> bool:
+            return a.shape == b.shape and a.size > 0 and int((cv2.absdiff(a, b) > ROW_DIFF).sum()) <= ROW_CHANGED_PIXELS
+
+        # a scroll (or lines inserted/deleted above) moves rows by whole lines: find the dominant shift once
+        shifts = [-1, 1, -2, 2, -3, 3]
+        for r in changed[:3]:
+            if r in old_text:
+                for d in range(-n_rows + 1, n_rows):
+                    if d and 0 <= r + d < n_rows and d not in shifts and same(strips[r], old_strips[r + d]):
+                        shifts.insert(0, d)
+                        break
         new_lines = dict(old_text)
         to_read: list[int] = []
+        moved: dict[int, int] = {}
         for r in changed:
-            strip = self._row_strip(gray, layout, r)
-            match = None
-            for d in (-1, 1, -2, 2, -3, 3):  # lines inserted/deleted above: rows moved by whole lines
-                src = r + d
-                if src < 0 or src >= n_rows:
-                    continue
-                other = self._row_strip(pgray, layout, src)
-                if other.shape == strip.shape and int((cv2.absdiff(strip, other) > ROW_DIFF).sum()) <= ROW_CHANGED_PIXELS:
-                    match = src
+            for d in shifts:
+                if 0 <= r + d < n_rows and same(strips[r], old_strips[r + d]):
+                    moved[r] = r + d
                     break
-            if match is not None:
-                if match in old_text:
-                    new_lines[r] = TextLine(old_text[match].text, layout.row_top(r), old_text[match].confidence, r)
-                else:
-                    new_lines.pop(r, None)
             else:
                 to_read.append(r)
+        rewritten = [r for r in to_read if r in old_text]  # rows that had text and changed to something new
+        if len(rewritten) > MAX_INCREMENTAL_SHARE * max(len(old_text), 5) and len(rewritten) > 3:
+            return None  # a different file or view: read the whole frame
+        for r, src in moved.items():
+            if src in old_text:
+                new_lines[r] = TextLine(old_text[src].text, layout.row_top(r), old_text[src].confidence, r)
+            else:
+                new_lines.pop(r, None)
         read = self._read_grid_rows(gray, layout, to_read)
         for r in to_read:
             if r in read:

@@ -147,10 +147,14 @@ class Store:
             raise StoreError(f"cannot write to the store: {e}") from e
 
     def mark_failed(self, video_id: str, error: str) -> None:
-        with self.session() as s, s.begin():
-            row = s.get(VideoRow, video_id)
-            if row is not None and row.status == "processing":
-                row.status, row.error, row.updated_at = "failed", error[:2000], time.time()
+        """Best effort: the original error matters more than a failure to record it."""
+        try:
+            with self.session() as s, s.begin():
+                row = s.get(VideoRow, video_id)
+                if row is not None and row.status == "processing":
+                    row.status, row.error, row.updated_at = "failed", error[:2000], time.time()
+        except SQLAlchemyError:
+            pass
 
     def save_result(self, result: VideoResult) -> None:
         """Replace the video's segments and mark it complete (or partial) in one transaction."""
