@@ -228,3 +228,22 @@ def test_code_fast_path_takes_well_formed_queries_only(tmp_path: Path) -> None:
     assert fp._answer(scope(qs=b"timestamp=-3")) is None
     assert fp._answer(scope(path="/api/v1/video/unknown/code")) is None
     assert fp._answer(scope(path="/api/v1/video/a.b/code")) is None
+
+
+def test_health_degraded_when_the_queue_does_not_answer(env, monkeypatch) -> None:
+    client, _, _ = env
+    monkeypatch.setattr(client.app.state.pc.queue.huey, "pending_count", lambda: 1 / 0)
+    body = client.get("/health").json()
+    assert body["status"] == "degraded" and body["queue"] is False and body["store"] is True
+
+
+def test_jobs_list_and_media_token_without_key(env) -> None:
+    client, _, video = env
+    r = client.post("/api/v1/video/upload", files={"file": ("clip.mp4", video.read_bytes())})
+    jobs = client.get("/api/v1/jobs", params={"limit": 5}).json()
+    assert jobs["total_jobs"] == 1 and jobs["jobs"][0]["job_id"] == r.json()["job_id"]
+    assert jobs["jobs"][0]["links"]["job"] == f"/api/v1/jobs/{r.json()['job_id']}"
+    assert_error(client.get("/api/v1/jobs", params={"limit": 0}), 422, "invalid_argument")
+    token = client.get("/api/v1/video/vid_demo01/media-token").json()
+    assert token["token"] is None and token["media_url"] == "/api/v1/video/vid_demo01/media"
+    assert_error(client.get("/api/v1/video/unknown/media-token"), 404, "video_not_found")
