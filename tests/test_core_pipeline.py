@@ -17,11 +17,6 @@ from pausecode.settings import load_settings
 SEGMENT_FIELDS = {"start", "end", "segment_type", "code_content", "learning_topic", "confidence", "language",
                   "code_complete", "file_name"}
 
-SIDEBAR_BUG = (
-    "known bug: recognize/classify.py find_code_pane takes the explorer sidebar (or an activity-bar icon read "
-    "as '0') for the code block when the dim line number 1 is not detected, so the default engine returns "
-    "the file tree instead of the code (see the test report)"
-)
 
 
 def similarity(a: str | None, b: str | None) -> float:
@@ -91,7 +86,6 @@ def test_query_at_code_time_returns_code(processed_dark):
         assert res["segment_start"] <= smp["t"] < res["segment_end"]
 
 
-@pytest.mark.xfail(strict=True, reason=SIDEBAR_BUG)
 def test_code_text_matches_truth(processed_dark):
     """Measured on these stable samples (n=8): the tesseract engine reads all 8 exactly (1.00); the default
     engine scores 0.31 (it returns the file tree). Once the pane is found it must do at least this well."""
@@ -105,7 +99,6 @@ def test_code_text_matches_truth(processed_dark):
     assert sum(x >= 0.9 for x in scores) >= 0.5 * len(scores), scores
 
 
-@pytest.mark.xfail(strict=True, reason=SIDEBAR_BUG)
 def test_final_code_is_read(processed_dark):
     """The last 2 s show the finished program without change: that must read almost exactly."""
     service, result, truth = processed_dark
