@@ -40,7 +40,7 @@ def timeline_markdown(result: VideoResult) -> str:
     v = result.video
     out = [f"# Code timeline: {v.title or v.video_id}", ""]
     out.append(f"- Video id: `{v.video_id}`")
-    out.append(f"- Source: {v.source}")
+    out.append(f"- Source: {v.source if '://' in v.source else os.path.basename(v.source)}")
     out.append(f"- Duration: {fmt_time(v.duration)}")
     n_code = sum(s.segment_type != "learning" for s in result.segments)
     out.append(f"- Segments: {len(result.segments)} ({n_code} with code)")

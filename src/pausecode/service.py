@@ -65,7 +65,8 @@ class PauseToCodeService:
             result.cached = True
             return result
         eng = get_engine(settings.engine, settings)
-        self.store.mark_processing(info)
+        if not self.store.has_result(info.video_id):  # a forced re-run keeps the old result readable until done
+            self.store.mark_processing(info)
         try:
             segments, stats = run_pipeline(info, eng, settings, progress=progress, should_cancel=should_cancel)
         except BaseException as e:
