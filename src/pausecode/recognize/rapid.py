@@ -74,6 +74,28 @@ class RapidOcrEngine(OcrEngine):
             return []
         return boxes_from_quads(out.boxes, list(out.txts), list(out.scores), scale=scale)
 
+    def _detect(self, frame: np.ndarray) -> list[Box] | None:
+        h, w = frame.shape[:2]
+        scale = min(1.0, DET_MAX_SIDE / max(h, w))
+        img = frame if scale == 1.0 else cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        with self._lock:
+            out = self._ocr(img, use_det=True, use_cls=False, use_rec=False)
+        if out.boxes is None:
+            return []
+        return boxes_from_quads(out.boxes, scale=scale)
+
+    def _read_boxes(self, frame: np.ndarray, boxes: list[Box]) -> None:
+        crops, keep = [], []
+        h, w = frame.shape[:2]
+        for b in boxes:
+            x1, y1 = max(0, int(b.x1)), max(0, int(b.y1))
+            x2, y2 = min(w, int(np.ceil(b.x2))), min(h, int(np.ceil(b.y2)))
+            if x2 - x1 >= 2 and y2 - y1 >= 2:
+                crops.append(frame[y1:y2, x1:x2])
+                keep.append(b)
+        for b, (text, score) in zip(keep, self._read_row_images(crops)):
+            b.text, b.score = text, score
+
     def _read_row_images(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
         if not images:
             return []
