@@ -167,12 +167,17 @@ def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = 40.0
     _isolated_thin(cols, core, c2 - c1)
     edge = ink.any(axis=0) & ~cols
     if edge.any() and cols.any():
-        near = np.convolve(cols.astype(np.int32), np.ones(2 * adjacent + 1, dtype=np.int32), mode="same") > 0
-        # edge ink counts when its run touches core ink (an underscore joins the letters beside it)
+        # edge ink counts when its run is next to text ink (an underscore joins the letters beside it; the
+        # quotes of a docstring chain up to the letter after them), so passes repeat while runs join
         idx = np.flatnonzero(edge)
         runs = np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
-        for run in runs:
-            if near[run].any():
+        kernel = np.ones(2 * adjacent + 1, dtype=np.int32)
+        for _ in range(4):
+            near = np.convolve(cols.astype(np.int32), kernel, mode="same") > 0
+            added = [run for run in runs if not cols[run[0]] and near[run].any()]
+            if not added:
+                break
+            for run in added:
                 cols[run] = True
     return cols
 
@@ -233,6 +238,11 @@ def respace(text: str, cells: list[bool]) -> str | None:
         return "".join(next(it) if inked else " " for inked in cells)
     # the recogniser often reads an underscore as a space ("GRADE BANDS"): if the text fits the cells one
     # to one with its spaces, a space on an inked cell was an underscore
-    if len(text) == len(cells) and all(c.isspace() or inked for c, inked in zip(text, cells)):
+    if (
+        len(text) == len(cells)
+        and all(c.isspace() or inked for c, inked in zip(text, cells))  # every glyph on ink
+        and all(c.isspace() for c, inked in zip(text, cells) if not inked)  # every empty cell a space
+        and 0 < sum(c.isspace() and inked for c, inked in zip(text, cells)) <= 2
+    ):
         return "".join("_" if c.isspace() and inked else c for c, inked in zip(text, cells))
     return None
