@@ -245,7 +245,7 @@ class OcrEngine(RecognitionEngine):
         if not starts:
             return
         ink_x0 = float(min(starts))
-        if len(starts) >= 3 or profile.astype(bool).sum() >= 25 * layout.char_width:
+        if len(starts) >= 3:
             cw, phase = refine_char_width(profile, layout.char_width, ink_x0 - x1)
             layout.char_width = cw
             cell0 = x1 + phase
@@ -311,7 +311,7 @@ class OcrEngine(RecognitionEngine):
             indent = max(0, int(np.floor((ax - layout.x0) / cw + 0.3)))
             n_cells = int(np.ceil((layout.pane[0] + len(cols) - layout.x0) / cw)) + 1
             cells = cell_pattern(cols, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
-            fixed = respace(text, cells)
+            fixed = respace(text, cells) if layout.fit_lines >= 3 else None  # a rough grid would misplace spaces
             out[r] = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), score, r)
         return out
 
@@ -320,7 +320,7 @@ class OcrEngine(RecognitionEngine):
         assert layout is not None
         gray, pgray = to_gray(frame), to_gray(prev_frame)
         h = gray.shape[0]
-        n_rows = int((min(h, layout.pane[3] + 6 * layout.pitch) - layout.y0) // layout.pitch)
+        n_rows = int((h - layout.y0) // layout.pitch)  # new lines appear below the last one read
         if n_rows <= 0:
             return None
         old_text = {ln.row: ln for ln in prev.lines if ln.row is not None}
