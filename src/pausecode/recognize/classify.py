@@ -183,10 +183,10 @@ def code_likeness(rows: list[list[Box]], has_gutter: bool, text_h: float, frame_
     ui = sum(1 for t in texts if UI_ROW_RE.match(t.strip())) / n
     codeish = sum(1 for t in texts if (set(t) & CODE_CHARS) or CODE_WORDS.search(t)) / n
     mono = monospace_score([b for r in rows for b in r])
-    big_text = text_h > frame_h / 22  # slide-sized letters
-    score = 0.35 * codeish + 0.35 * mono + (0.3 if has_gutter else 0.1 * min(n, 3))
+    big_text = text_h > frame_h / 24  # slide-sized letters (editors and terminals use 12-20 px fonts at 720p)
+    score = 0.35 * codeish + 0.35 * mono + (0.3 if has_gutter else 0.05 * min(n, 3))
     if big_text:
-        score -= 0.35
+        score -= 0.6
     score -= 0.5 * ui
     if n <= 1 and not has_gutter:
         score -= 0.2

@@ -225,7 +225,22 @@ def cell_pattern(cols: np.ndarray, start: float, cw: float, n_cells: int) -> lis
     return out
 
 
-def respace(text: str, cells: list[bool]) -> str | None:
+def underscore_cells(strip: np.ndarray, bg: float, start: float, cw: float, n_cells: int) -> list[bool]:
+    """Per cell: is its only ink a low horizontal stroke (an underscore), nothing in the glyph body?"""
+    ink = np.abs(strip.astype(np.int16) - bg) > 40
+    h = strip.shape[0]
+    body, low = ink[: int(0.7 * h)], ink[int(0.7 * h):]
+    out = []
+    for k in range(n_cells):
+        a = int(round(start + (k + 0.15) * cw))
+        b = int(round(start + (k + 0.85) * cw))
+        a, b = max(0, a), max(a + 1, b)
+        seg = low[:, a:b]
+        out.append(seg.shape[1] > 0 and bool(seg.any(axis=0).mean() > 0.8) and not body[:, a:b].any())
+    return out
+
+
+def respace(text: str, cells: list[bool], under: list[bool] | None = None) -> str | None:
     """Put spaces where the grid has empty cells, if the OCR text's visible characters fit the inked cells
     one to one (OCR engines drop and merge spaces; the pixels don't). None when they don't fit."""
     chars = [c for c in text if not c.isspace()]
@@ -239,10 +254,11 @@ def respace(text: str, cells: list[bool]) -> str | None:
     # the recogniser often reads an underscore as a space ("GRADE BANDS"): if the text fits the cells one
     # to one with its spaces, a space on an inked cell was an underscore
     if (
-        len(text) == len(cells)
+        under is not None
+        and len(text) == len(cells)
         and all(c.isspace() or inked for c, inked in zip(text, cells))  # every glyph on ink
         and all(c.isspace() for c, inked in zip(text, cells) if not inked)  # every empty cell a space
-        and 0 < sum(c.isspace() and inked for c, inked in zip(text, cells)) <= 2
+        and all(under[i] for i, (c, inked) in enumerate(zip(text, cells)) if c.isspace() and inked)
     ):
         return "".join("_" if c.isspace() and inked else c for c, inked in zip(text, cells))
     return None
