@@ -30,6 +30,18 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     return frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
 
 
+def to_ink(frame: np.ndarray) -> np.ndarray:
+    """Contrast to the screen's dominant background colour, per pixel (max over channels).
+
+    Gray levels lose coloured text: vim's dark-red strings on a dark background differ from it by ~30 gray
+    levels but by ~170 in the red channel. Every ink measurement works on this image (background ≈ 0)."""
+    if frame.ndim == 2:
+        return frame
+    sample = frame[::8, ::8].reshape(-1, 3)
+    bg = np.median(sample, axis=0).astype(np.uint8)
+    return cv2.absdiff(frame, np.broadcast_to(bg, frame.shape).copy()).max(axis=2)
+
+
 @dataclass
 class _GridMemory:
     x0: float
@@ -57,11 +69,13 @@ class OcrEngine(RecognitionEngine):
         super().__init__(settings)
         self._x0_memory: dict[int, float] = {}  # gutter/pane left → smallest column-0 x seen
         self._grids: dict[int, _GridMemory] = {}  # editor layout → best grid fit so far
+        self._frame: np.ndarray | None = None
         self.rows_read = 0
         self.full_reads = 0
 
     # ------------------------------------------------------------------ entry
     def recognize(self, frame: np.ndarray, context: FrameContext) -> Recognition:
+        self._frame = frame  # row crops for the recogniser come from the colour frame
         prev = context.previous
         if (
             prev is not None
@@ -136,7 +150,7 @@ class OcrEngine(RecognitionEngine):
         cw, pitch = pane.char_w, pane.pitch
         x0 = pane.x0 or 0.0
         first_cy = float(np.median([b.cy for b in pane.rows[0]]))
-        gray = to_gray(frame)
+        gray = to_ink(frame)
         y0 = refine_row_phase(gray, pane.pane, first_cy - pitch / 2, pitch)  # type: ignore[arg-type]
         x1, _, x2, y2 = pane.pane  # type: ignore[misc]
         bottom_limit = h - 1
@@ -294,7 +308,8 @@ class OcrEngine(RecognitionEngine):
                 continue
             a, b = span
             pad = int(max(4, layout.char_width * 1.2))  # a tight right edge makes the recogniser drop ")"
-            crops.append(strip[:, max(0, a - pad): b + pad])
+            colour = self._row_strip(self._frame, layout, r) if self._frame is not None else strip
+            crops.append(colour[:, max(0, a - pad): b + pad])
             kept = np.zeros_like(cols_all := ink_columns(ink_strip, bg))
             kept[a:b] = cols_all[a:b]
             where.append((r, layout.pane[0] + a, kept, ink_strip, bg))
@@ -319,7 +334,7 @@ class OcrEngine(RecognitionEngine):
     def _incremental(self, frame: np.ndarray, prev_frame: np.ndarray, prev: Recognition) -> Recognition | None:
         layout = prev.layout
         assert layout is not None
-        gray, pgray = to_gray(frame), to_gray(prev_frame)
+        gray, pgray = to_ink(frame), to_ink(prev_frame)
         h = gray.shape[0]
         n_rows = int((h - layout.y0) // layout.pitch)  # new lines appear below the last one read
         if n_rows <= 0:
