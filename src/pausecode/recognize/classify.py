@@ -23,6 +23,7 @@ CODE_WORDS = re.compile(
     r"static|void|int|include|printf|console|lambda|try|except|async|await|None|True|False|null)\b"
 )
 DIGITS_RE = re.compile(r"^\d{1,5}$")
+PROMPT_RE = re.compile(r"(^[\w.-]+@[\w.-]+:\S*\s?[$#%]|^(>>>|\.\.\.|In \[\d+\]:|\$|PS [A-Z]:\\)(\s|$))")
 UI_ROW_RE = re.compile(r"^(?:[^\w\s]{0,2}\s*)?(?:\.?[\w-]+(?:\.[A-Za-z0-9]{1,5})?|[A-Z][A-Z _-]{2,})$")
 LEADING_NUMBER_RE = re.compile(r"^(\d{1,5})(\s+)(\S.*)$")
 
@@ -187,6 +188,8 @@ def code_likeness(rows: list[list[Box]], has_gutter: bool, text_h: float, frame_
     score = 0.35 * codeish + 0.35 * mono + (0.3 if has_gutter else 0.05 * min(n, 3))
     if big_text:
         score -= 0.6
+    if any(PROMPT_RE.match(t.strip()) for t in texts):  # a shell or REPL prompt: a terminal, even if short
+        score += 0.35
     score -= 0.5 * ui
     if n <= 1 and not has_gutter:
         score -= 0.2

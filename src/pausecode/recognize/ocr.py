@@ -175,6 +175,8 @@ class OcrEngine(RecognitionEngine):
                 read[row] = ln
         lines = list(read.values())
         mixed = self._is_mixed(boxes, pane.rows, w)
+        if mixed and pane.gutter_x is None and pane.score < 0.7:  # a docs page's table of contents, not code
+            return Recognition(segment_type="learning", confidence=0.6, learning_topic=learning_topic(boxes, h))
         rec = self._finish(lines, layout, fname, pane.score, mixed)
         if mixed:
             rec.learning_topic = learning_topic([b for b in boxes if b.x1 > layout.pane[2] or b.x2 < x1], h)
