@@ -91,7 +91,9 @@ def _valid_gutter(best: list[Box], boxes: list[Box]) -> bool:
 def _pitch_chain(rows: list[list[Box]], pitch: float) -> list[list[Box]]:
     """Longest run of rows sitting on one grid of the given pitch (blank lines allowed)."""
     cys = [float(np.median([b.cy for b in r])) for r in rows]
+    chars = [sum(len(b.text.strip()) for b in r) for r in rows]
     best: list[int] = []
+    best_key = (0, 0)
     for i in range(len(rows)):
         chain = [i]
         for j in range(i + 1, len(rows)):
@@ -100,8 +102,9 @@ def _pitch_chain(rows: list[list[Box]], pitch: float) -> list[list[Box]]:
                 break
             if abs(k - round(k)) < 0.15 and round(k) >= 1:
                 chain.append(j)
-        if len(chain) > len(best):
-            best = chain
+        key = (len(chain), sum(chars[i] for i in chain))  # ties: the chain with more text (not a pointer + bar)
+        if key > best_key:
+            best, best_key = chain, key
     return [rows[i] for i in best]
 
 

@@ -384,6 +384,8 @@ class OcrEngine(RecognitionEngine):
                     break
             else:
                 to_read.append(r)
+        if len(to_read) > max(6, 0.4 * n_rows):
+            return None  # most of the screen is new: another view, read the whole frame
         rewritten = [r for r in to_read if r in old_text]  # rows that had text and changed to something new
         if len(rewritten) > MAX_INCREMENTAL_SHARE * max(len(old_text), 5) and len(rewritten) > 3:
             return None  # a different file or view: read the whole frame
