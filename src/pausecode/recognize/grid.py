@@ -236,7 +236,9 @@ def underscore_cells(strip: np.ndarray, bg: float, start: float, cw: float, n_ce
         b = int(round(start + (k + 0.85) * cw))
         a, b = max(0, a), max(a + 1, b)
         seg = low[:, a:b]
-        out.append(seg.shape[1] > 0 and bool(seg.any(axis=0).mean() > 0.8) and not body[:, a:b].any())
+        # one straight bar across the cell, nothing above it
+        bar = seg.shape[1] > 0 and bool((seg.mean(axis=1) >= 0.8).any())
+        out.append(bar and not body[:, a:b].any())
     return out
 
 

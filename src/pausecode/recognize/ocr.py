@@ -314,13 +314,13 @@ class OcrEngine(RecognitionEngine):
             crops.append(colour[:, max(0, a - pad): b + pad])
             kept = np.zeros_like(cols_all := ink_columns(ink_strip, bg))
             kept[a:b] = cols_all[a:b]
-            where.append((r, layout.pane[0] + a, kept, ink_strip, bg))
+            where.append((r, layout.pane[0] + a, kept, strip, bg))
         out: dict[int, TextLine] = {}
         if not crops:
             return out
         results = self._read_row_images(crops)
         self.rows_read += len(crops)
-        for (r, ax, cols, ink_strip, bg), (text, score) in zip(where, results):
+        for (r, ax, cols, row_strip, bg), (text, score) in zip(where, results):
             text = text.strip()
             if not text or (len(text) == 1 and text.isalpha() and layout.gutter_x is not None):
                 continue  # a lone letter on an editor line is an icon (code-action bulb, breakpoint), not code
@@ -328,7 +328,8 @@ class OcrEngine(RecognitionEngine):
             indent = max(0, int(np.floor((ax - layout.x0) / cw + 0.3)))
             n_cells = int(np.ceil((layout.pane[0] + len(cols) - layout.x0) / cw)) + 1
             cells = cell_pattern(cols, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
-            under = underscore_cells(ink_strip, bg, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
+            # only the grid row itself: the next line's letter tops sit right below its boundary
+            under = underscore_cells(row_strip, bg, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
             fixed = respace(text, cells, under) if layout.fit_lines >= 3 else None  # a rough grid misplaces spaces
             out[r] = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), score, r)
         return out

@@ -14,7 +14,7 @@ from rapidfuzz.distance import Levenshtein
 from ..models import Segment
 from ..recognize.base import Recognition
 from .language import code_complete, detect_language
-from .repair import build_forms, repair_code
+from .repair import build_forms, repair_code, vocabulary
 
 
 @dataclass
@@ -50,7 +50,9 @@ def vote_flicker(readings: list[TimedReading], max_dist: int = 3) -> None:
 def build_segments(readings: list[TimedReading], min_code_length: int = 0) -> list[Segment]:
     readings = [r for r in readings if r.end > r.start]
     vote_flicker(readings)
-    forms = build_forms([r.rec.code_content or "" for r in readings if _kind(r.rec) != "learning"])
+    texts = [r.rec.code_content or "" for r in readings if _kind(r.rec) != "learning"]
+    forms = build_forms(texts)
+    vocab = vocabulary(list(dict.fromkeys(texts)), underscored_only=False)
     segs: list[Segment] = []
     topics: list[str | None] = []
     for r in readings:
@@ -81,11 +83,11 @@ def build_segments(readings: list[TimedReading], min_code_length: int = 0) -> li
     for i in range(1, len(segs)):
         if segs[i].segment_type != "learning" and not segs[i].file_name and segs[i - 1].segment_type != "learning":
             segs[i].file_name = segs[i - 1].file_name
-    _label(segs, forms)
+    _label(segs, forms, vocab)
     return segs
 
 
-def _label(segs: list[Segment], forms: dict[str, str]) -> None:
+def _label(segs: list[Segment], forms: dict[str, str], vocab: Counter[str]) -> None:
     by_file: dict[str | None, Counter[str]] = {}
     for s in segs:
         if s.segment_type == "learning" or s.code_content is None:
@@ -100,5 +102,5 @@ def _label(segs: list[Segment], forms: dict[str, str]) -> None:
         if votes:
             best = max(((k, v) for k, v in votes.items() if k), key=lambda kv: kv[1], default=(None, 0))[0]
             s.language = best or s.language
-        s.code_content = repair_code(s.code_content, s.language, forms)
+        s.code_content = repair_code(s.code_content, s.language, forms, vocab)
         s.code_complete = code_complete(s.code_content, s.language)

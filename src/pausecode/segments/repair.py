@@ -27,13 +27,13 @@ def normalize_chars(text: str) -> str:
     return text.translate(CONFUSABLES)
 
 
-def vocabulary(texts: list[str]) -> Counter[str]:
-    """Identifiers with underscores seen across the video: the evidence for re-joining split names."""
+def vocabulary(texts: list[str], underscored_only: bool = True) -> Counter[str]:
+    """Identifiers seen across the video (by default those with underscores): evidence for repairs."""
     vocab: Counter[str] = Counter()
     for t in texts:
         for m in IDENT_RE.finditer(t):
             w = m.group(0)
-            if "_" in w.strip("_") or w.startswith("__"):
+            if not underscored_only or "_" in w.strip("_") or w.startswith("__"):
                 vocab[w] += 1
     return vocab
 
@@ -48,6 +48,18 @@ def _split_forms(vocab: Counter[str]) -> dict[str, str]:
         for sep in (" ", ""):
             forms.setdefault(core.replace("_", sep), core)
     return forms
+
+
+def constant_case(line: str, vocab: Counter[str]) -> str:
+    """'SToP' / 'STop' where the video mostly shows 'STOP': small capitals misread as lower case."""
+    def fix(m: re.Match[str]) -> str:
+        w = m.group(0)
+        up = w.upper()
+        if w != up and up in vocab and vocab[up] >= 2 * max(1, vocab.get(w, 0)) and sum(c.isupper() for c in w) >= 2:
+            return up
+        return w
+
+    return IDENT_RE.sub(fix, line)
 
 
 def rejoin_identifiers(line: str, forms: dict[str, str]) -> str:
@@ -85,9 +97,12 @@ def fix_block_colons(lines: list[str]) -> list[str]:
     return out
 
 
-def repair_code(code: str, language: str | None, forms: dict[str, str] | None = None) -> str:
+def repair_code(code: str, language: str | None, forms: dict[str, str] | None = None,
+                vocab: Counter[str] | None = None) -> str:
     """Conservative repairs; for Python, structural fixes are kept only if they don't break parsing."""
     lines = [normalize_chars(ln).rstrip() for ln in code.split("\n")]
+    if vocab:
+        lines = [constant_case(ln, vocab) for ln in lines]
     if forms:
         lines = [rejoin_identifiers(ln, forms) for ln in lines]
     if language == "python":
