@@ -23,7 +23,7 @@ CODE_WORDS = re.compile(
     r"static|void|int|include|printf|console|lambda|try|except|async|await|None|True|False|null)\b"
 )
 DIGITS_RE = re.compile(r"^\d{1,5}$")
-PROMPT_RE = re.compile(r"(^[\w.-]+@[\w.-]+:\S*\s?[$#%]|^(>>>|\.\.\.|In \[\d+\]:|\$|PS [A-Z]:\\)(\s|$))")
+PROMPT_RE = re.compile(r"(^[\w.-]+@[\w.-]+:\s?[~/]|^(>>>|\.\.\.|In \[\d+\]:|\$|PS [A-Z]:\\)(\s|$))")
 UI_ROW_RE = re.compile(r"^(?:[^\w\s]{0,2}\s*)?(?:\.?[\w-]+(?:\.[A-Za-z0-9]{1,5})?|[A-Z][A-Z _-]{2,})$")
 LEADING_NUMBER_RE = re.compile(r"^(\d{1,5})(\s+)(\S.*)$")
 

@@ -166,6 +166,10 @@ class OcrEngine(RecognitionEngine):
         last = max(det_lines)
         layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
         self._pane_bg = self._background(gray, layout)
+        if layout.gutter_x is not None:  # dim line numbers below the last detected one still mark lines
+            while layout.row_top(last + 2) <= h and self._numbered(gray, layout, last + 1):
+                last += 1
+            layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
         self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines))
         layout.fit_lines = max(len(det_lines), self._grids[key].n_lines if key in self._grids else 0)
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
