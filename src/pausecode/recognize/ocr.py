@@ -289,8 +289,9 @@ class OcrEngine(RecognitionEngine):
         if layout.gutter_x is None:
             return True
         top = layout.row_top(row)
+        # the last digit's cell, right-aligned at the gutter edge (vim's "~" filler sits further left)
         g = gray[top + 2: int(round(top + layout.pitch)) - 2,
-                 max(0, int(layout.gutter_x - 3 * layout.char_width)): int(layout.gutter_x + 1)]
+                 max(0, int(layout.gutter_x - 1.2 * layout.char_width)): int(layout.gutter_x + 1)]
         if g.size == 0:
             return False
         return bool((np.abs(g.astype(np.int16) - float(np.median(g))) > 40).any())
