@@ -64,25 +64,24 @@ class RapidOcrEngine(OcrEngine):
             return getter()
         return self._ocr.text_rec
 
-    def _detect_and_read(self, frame: np.ndarray) -> list[Box]:
+    def _run_det(self, frame: np.ndarray, read: bool) -> list[Box]:
+        """Detection at native scale (1080p brought to 720p-equivalent), with or without reading the boxes."""
         h, w = frame.shape[:2]
         scale = min(1.0, DET_MAX_SIDE / max(h, w))
         img = frame if scale == 1.0 else cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         with self._lock:
-            out = self._ocr(img, use_det=True, use_cls=False, use_rec=True)
+            out = self._ocr(img, use_det=True, use_cls=False, use_rec=read)
         if out.boxes is None:
             return []
-        return boxes_from_quads(out.boxes, list(out.txts), list(out.scores), scale=scale)
+        if read:
+            return boxes_from_quads(out.boxes, list(out.txts), list(out.scores), scale=scale)
+        return boxes_from_quads(out.boxes, scale=scale)
+
+    def _detect_and_read(self, frame: np.ndarray) -> list[Box]:
+        return self._run_det(frame, read=True)
 
     def _detect(self, frame: np.ndarray) -> list[Box] | None:
-        h, w = frame.shape[:2]
-        scale = min(1.0, DET_MAX_SIDE / max(h, w))
-        img = frame if scale == 1.0 else cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        with self._lock:
-            out = self._ocr(img, use_det=True, use_cls=False, use_rec=False)
-        if out.boxes is None:
-            return []
-        return boxes_from_quads(out.boxes, scale=scale)
+        return self._run_det(frame, read=False)
 
     def _read_boxes(self, frame: np.ndarray, boxes: list[Box]) -> None:
         crops, keep = [], []

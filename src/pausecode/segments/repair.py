@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import Counter
+
+from .language import python_parses
 
 CONFUSABLES = str.maketrans({
     "：": ":", "；": ";", "，": ",", "。": ".", "（": "(", "）": ")", "［": "[", "］": "]", "｛": "{", "｝": "}",
@@ -109,18 +110,10 @@ def repair_code(code: str, language: str | None, forms: dict[str, str] | None = 
         lines = [fix_dunders(ln) for ln in lines]
         fixed = fix_block_colons(lines)
         if fixed != lines:
-            before, after = _parses("\n".join(lines)), _parses("\n".join(fixed))
+            before, after = python_parses("\n".join(lines)), python_parses("\n".join(fixed))
             if after or not before:
                 lines = fixed
     return "\n".join(lines)
-
-
-def _parses(code: str) -> bool:
-    try:
-        ast.parse(code)
-    except (SyntaxError, ValueError):
-        return False
-    return True
 
 
 def build_forms(texts: list[str]) -> dict[str, str]:
