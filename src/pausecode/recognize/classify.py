@@ -88,6 +88,30 @@ def _valid_gutter(best: list[Box], boxes: list[Box]) -> bool:
     return len(beside) >= len(best)
 
 
+def split_columns(boxes: list[Box], min_gap: float, frame_h: int) -> list[list[Box]]:
+    """Group boxes into side-by-side columns separated by empty vertical bands at least `min_gap` wide.
+
+    The bands are found from the middle of the screen only: a menu, title or status bar spans every column."""
+    if not boxes:
+        return []
+    middle = [b for b in boxes if 0.08 * frame_h < b.cy < 0.94 * frame_h]
+    if len(middle) < 3:  # a terminal with a line or two at the top: nothing to split
+        middle = boxes
+    spans: list[list[float]] = []
+    for b in sorted(middle, key=lambda b: b.x1):
+        if spans and b.x1 <= spans[-1][1] + min_gap:
+            spans[-1][1] = max(spans[-1][1], b.x2)
+        else:
+            spans.append([b.x1, b.x2])
+    regions: list[list[Box]] = [[] for _ in spans]
+    for b in boxes:
+        cx = (b.x1 + b.x2) / 2
+        k = min(range(len(spans)), key=lambda i: 0 if spans[i][0] <= cx <= spans[i][1]
+                else min(abs(cx - spans[i][0]), abs(cx - spans[i][1])))
+        regions[k].append(b)
+    return [r for r in regions if r]
+
+
 def _pitch_chain(rows: list[list[Box]], pitch: float) -> list[list[Box]]:
     """Longest run of rows sitting on one grid of the given pitch (blank lines allowed)."""
     cys = [float(np.median([b.cy for b in r])) for r in rows]
@@ -137,10 +161,26 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int) -> PaneGuess:
         return g
     med_h = float(np.median([b.h for b in cand]))
     cand = [b for b in cand if 0.6 * med_h <= b.h <= 1.6 * med_h]
-    rows = cluster_rows(cand)
-    pitch = line_pitch(rows)
-    if pitch:
-        rows = _pitch_chain(rows, pitch)
+    if gutter is None:
+        # No gutter: the screen may hold several text columns side by side (file tree | editor | docs).
+        # Split at empty vertical bands and keep the most code-like column.
+        cw_est = char_width(cand) or med_h * 0.55
+        best: tuple[float, list[list[Box]], float | None] | None = None
+        for region in split_columns(cand, 2.5 * cw_est, frame_h):
+            rws = cluster_rows(region)
+            p = line_pitch(rws)
+            if p:
+                rws = _pitch_chain(rws, p)
+            sc = code_likeness(rws, False, med_h, frame_h) + 0.01 * len(rws)
+            if best is None or sc > best[0]:
+                best = (sc, rws, p)
+        assert best is not None
+        _, rows, pitch = best
+    else:
+        rows = cluster_rows(cand)
+        pitch = line_pitch(rows)
+        if pitch:
+            rows = _pitch_chain(rows, pitch)
     if gutter is None and rows:
         # No gutter: keep the dominant left-aligned block (terminal, REPL, editor without numbers).
         lefts = np.array([r[0].x1 for r in rows])

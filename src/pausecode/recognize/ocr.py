@@ -319,7 +319,7 @@ class OcrEngine(RecognitionEngine):
             crops.append(colour[:, max(0, a - pad): b + pad])
             kept = np.zeros_like(cols_all := ink_columns(ink_strip, bg))
             kept[a:b] = cols_all[a:b]
-            where.append((r, layout.pane[0] + a, kept, strip, bg))
+            where.append((r, layout.pane[0] + a, kept, self._ink_strip(gray, layout, r), bg))
         out: dict[int, TextLine] = {}
         if not crops:
             return out
@@ -334,7 +334,7 @@ class OcrEngine(RecognitionEngine):
             n_cells = int(np.ceil((layout.pane[0] + len(cols) - layout.x0) / cw)) + 1
             cells = cell_pattern(cols, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
             # only the grid row itself: the next line's letter tops sit right below its boundary
-            under = underscore_cells(row_strip, bg, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
+            under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
             fixed = respace(text, cells, under) if layout.fit_lines >= 3 else None  # a rough grid misplaces spaces
             out[r] = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), score, r)
         return out
