@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "bench"
 TARGETS = {"type_acc": 0.98, "char_acc": 0.99, "indent_acc": 0.99, "usable": 0.90}
+KEEP_MARKER = "<!-- notes below are kept by run_bench.py -->"
 
 
 def run_case(name: str, video: Path, truth: Path, out: Path, engine: str) -> dict:
@@ -116,7 +117,12 @@ def write_results(rows: list[dict], path: Path, engine: str) -> None:
                          f"{statistics.median(r['metrics']['exact_line'] for r in sel):.3f} | "
                          f"{statistics.median(r['metrics']['indent_acc'] for r in sel):.3f} | "
                          f"{statistics.median(r['metrics']['usable'] for r in sel):.3f} | {ratio:.3f} | | | | | | |")
-    path.write_text("\n".join(lines) + "\n")
+    keep = ""
+    if path.exists():  # hand-written notes below the marker survive a re-run
+        old = path.read_text()
+        if KEEP_MARKER in old:
+            keep = old[old.index(KEEP_MARKER):]
+    path.write_text("\n".join(lines) + "\n\n" + (keep or KEEP_MARKER + "\n"))
 
 
 def main() -> int:
