@@ -326,7 +326,7 @@ class OcrEngine(RecognitionEngine):
         results = self._read_row_images(crops)
         self.rows_read += len(crops)
         for (r, ax, cols, row_strip, bg), (text, score) in zip(where, results):
-            text = text.strip()
+            text = strip_cursor(text.strip())
             if not text or (len(text) == 1 and text.isalpha() and layout.gutter_x is not None):
                 continue  # a lone letter on an editor line is an icon (code-action bulb, breakpoint), not code
             cw = layout.char_width
@@ -408,6 +408,18 @@ class OcrEngine(RecognitionEngine):
                 new_lines.pop(r, None)
         return self._finish(list(new_lines.values()), layout, prev.file_name, max(prev.confidence * 2 - 1, 0.5),
                             prev.segment_type == "mixed")
+
+
+CURSOR_GLYPHS = "■█▌▍▎▏"
+
+
+def strip_cursor(text: str) -> str:
+    """The text cursor drawn right after the last character is read as "|" (a bar) or "■" (a block):
+    code rarely ends in a bar glued to the character before it."""
+    text = text.rstrip(CURSOR_GLYPHS).rstrip()
+    if len(text) > 1 and text.endswith("|") and not text[-2].isspace() and text[-2] != "|":
+        text = text[:-1]
+    return text
 
 
 def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0,
