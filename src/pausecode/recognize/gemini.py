@@ -64,14 +64,6 @@ class GeminiEngine(VLMEngine):
     def model_id(self) -> str:
         return self.settings.gemini_model
 
-    def _secrets(self) -> tuple[str | None, ...]:
-        return (self._key,)
-
-    @property
-    def client(self) -> genai.Client:
-        with self.client_lock:
-            return self._client or self._make_client()
-
     def _make_client(self) -> Any:
         """Build the SDK client (caller holds client_lock)."""
         if not self._key:

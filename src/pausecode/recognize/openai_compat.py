@@ -64,14 +64,6 @@ class OpenAICompatEngine(VLMEngine):
         m = self.settings.openai_model
         return m if self.is_official else f"{m}@{self.base_url}"
 
-    def _secrets(self) -> tuple[str | None, ...]:
-        return (self._key,)
-
-    @property
-    def client(self) -> openai.OpenAI:
-        with self.client_lock:
-            return self._client or self._make_client()
-
     def _make_client(self) -> Any:
         """Build the SDK client (caller holds client_lock)."""
         if not self._key:

@@ -327,9 +327,22 @@ class VLMEngine(RecognitionEngine):
     def model_id(self) -> str:
         """Model identity used in the cache key (model name, plus server for self-hosted ones)."""
 
-    @abstractmethod
+    _key: str | None = None
+    _client: Any = None
+
     def _secrets(self) -> tuple[str | None, ...]:
         """Keys to scrub from every message."""
+        return (self._key,)
+
+    @property
+    def client(self) -> Any:
+        """The SDK client, built once on first use."""
+        with self.client_lock:
+            return self._client or self._make_client()
+
+    @abstractmethod
+    def _make_client(self) -> Any:
+        """Build the SDK client (caller holds client_lock)."""
 
     @abstractmethod
     def _classify(self, exc: Exception) -> Failure | None:
