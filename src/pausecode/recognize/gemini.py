@@ -132,11 +132,3 @@ class GeminiEngine(VLMEngine):
         if is_transport_error(exc):
             return Failure("retry", f"{type(exc).__name__}: {str(exc)[:200] or 'network error'}")
         return None
-
-    def close(self) -> None:
-        if self._client is not None:
-            try:
-                self._client.close()
-            except Exception as e:  # noqa: BLE001 - closing is best effort
-                log.debug("closing the %s client failed: %s", self.name, type(e).__name__)
-            self._client = None

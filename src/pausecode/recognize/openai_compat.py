@@ -160,11 +160,3 @@ class OpenAICompatEngine(VLMEngine):
             kind = "timed out" if isinstance(exc, openai.APITimeoutError) else "connection failed"
             return Failure("retry", f"request {kind} ({self.base_url or 'api.openai.com'})")
         return None
-
-    def close(self) -> None:
-        if self._client is not None:
-            try:
-                self._client.close()
-            except Exception as e:  # noqa: BLE001 - closing is best effort
-                log.debug("closing the %s client failed: %s", self.name, type(e).__name__)
-            self._client = None

@@ -344,6 +344,15 @@ class VLMEngine(RecognitionEngine):
     def _make_client(self) -> Any:
         """Build the SDK client (caller holds client_lock)."""
 
+    def close(self) -> None:
+        """Close the SDK client, best effort."""
+        if self._client is not None:
+            try:
+                self._client.close()
+            except Exception as e:  # noqa: BLE001 - closing is best effort
+                log.debug("closing the %s client failed: %s", self.name, type(e).__name__)
+            self._client = None
+
     @abstractmethod
     def _classify(self, exc: Exception) -> Failure | None:
         """Map an SDK exception to a Failure; None means 'not an API error' (re-raised as is)."""
