@@ -182,13 +182,6 @@ def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = 40.0
     return cols
 
 
-def ink_span(cols: np.ndarray, min_run: int = 1) -> tuple[int, int] | None:
-    idx = np.flatnonzero(cols)
-    if len(idx) < min_run:
-        return None
-    return int(idx[0]), int(idx[-1]) + 1
-
-
 def refine_char_width(profile: np.ndarray, cw: float, x0: float = 0.0) -> tuple[float, float]:
     """Exact monospace advance and grid phase from the ink profile of many rows.
 

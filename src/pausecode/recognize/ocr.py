@@ -26,10 +26,6 @@ ROW_CHANGED_PIXELS = 4  # more changed pixels than this → the row changed
 MAX_INCREMENTAL_SHARE = 0.6  # more changed rows than this → read the whole frame again
 
 
-def to_gray(frame: np.ndarray) -> np.ndarray:
-    return frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-
-
 def to_ink(frame: np.ndarray) -> np.ndarray:
     """Contrast to the screen's dominant background colour, per pixel (max over channels).
 
