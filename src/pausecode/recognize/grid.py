@@ -146,6 +146,21 @@ def _isolated_thin(cols: np.ndarray, counts: np.ndarray, h: int) -> None:
             cols[run] = False
 
 
+def _clear_faint_guides(ink: np.ndarray, contrast: np.ndarray, thresh: float) -> None:
+    """Clear faint 1-2 px lines running the full row height (indent guides): video compression lifts a pixel
+    or two of them over the ink threshold, which would put column 0 on the guide."""
+    h = contrast.shape[0]
+    mid = contrast[int(0.1 * h): max(int(0.8 * h), int(0.1 * h) + 1)]  # strips reach into the next row
+    tall = np.flatnonzero((mid > 0.4 * thresh).sum(axis=0) >= 0.9 * mid.shape[0])
+    if not len(tall):
+        return
+    for run in np.split(tall, np.flatnonzero(np.diff(tall) > 1) + 1):
+        lo, hi = max(0, run[0] - 3), run[-1] + 4
+        if len(run) <= 2 and mid[:, run].max() < 2 * thresh and not (mid[:, lo:run[0]] > thresh).any() \
+                and not (mid[:, run[-1] + 1:hi] > thresh).any():
+            ink[:, run] = False
+
+
 def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = 40.0, adjacent: int = 6) -> np.ndarray:
     """Boolean per column: does this gray row strip have text ink there?
 
@@ -156,7 +171,9 @@ def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = 40.0
         return np.zeros(strip.shape[1] if strip.ndim == 2 else 0, dtype=bool)
     if bg is None:
         bg = float(np.median(strip))
-    ink = np.abs(strip.astype(np.int16) - bg) > thresh
+    contrast = np.abs(strip.astype(np.int16) - bg)
+    ink = contrast > thresh
+    _clear_faint_guides(ink, contrast, thresh)
     wide = ink.sum(axis=1) > 0.5 * strip.shape[1]  # horizontal rules
     if wide.any():
         ink[wide] = False
@@ -206,6 +223,67 @@ def refine_char_width(profile: np.ndarray, cw: float, x0: float = 0.0) -> tuple[
     if start - x0 > best_cw / 2:
         start -= best_cw
     return best_cw, start
+
+
+def _prepare(rows: list[tuple[np.ndarray, str]]) -> list[tuple]:
+    out = []
+    for cols, text in rows:
+        idx = np.flatnonzero(cols)
+        want = np.array([not ch.isspace() for ch in text.strip()], dtype=bool)
+        if len(idx) and want.any():
+            out.append((np.concatenate([[0], np.cumsum(cols, dtype=np.int32)]), idx[0], idx[-1], want, len(cols)))
+    return out
+
+
+def _agreement(prepared: list[tuple], c: float, phases: np.ndarray) -> np.ndarray:
+    """Per phase: how well the grid explains the rows. A row whose inked cells repeat its text's pattern of
+    glyphs and spaces scores 3; one with as many inked cells as the text has glyphs scores 1 (OCR drops and
+    merges spaces, so the pattern alone would miss good grids)."""
+    total = np.zeros(len(phases), dtype=np.int32)
+    for cs, lo, hi, want, width in prepared:
+        k = np.arange(np.floor(lo / c) - 2, np.ceil(hi / c) + 2)
+        a = np.clip(np.round(phases[:, None] + (k[None, :] + 0.2) * c).astype(int), 0, width)
+        b = np.clip(np.maximum(np.round(phases[:, None] + (k[None, :] + 0.8) * c).astype(int), a + 1), 0, width)
+        inked = (cs[b] - cs[a]) > 0
+        count_ok = inked.sum(axis=1) == want.sum()
+        first = np.argmax(inked, axis=1)
+        pos = first[:, None] + np.arange(len(want))[None, :]
+        fits = pos[:, -1] < inked.shape[1]
+        same = np.take_along_axis(inked, np.minimum(pos, inked.shape[1] - 1), axis=1) == want[None, :]
+        total += count_ok + 2 * (count_ok & fits & same.all(axis=1))
+    return total
+
+
+def grid_agreement(rows: list[tuple[np.ndarray, str]], cw: float, phase: float) -> int:
+    """How well a given grid explains (ink columns, OCR text) rows (see `_agreement`)."""
+    return int(_agreement(_prepare(rows), cw, np.array([phase]))[0])
+
+
+def _middle_phase(phases: np.ndarray, c: float) -> float:
+    """The middle of a (circular) run of equally good phases: the grid is surest there."""
+    if phases[0] < 0.25 * c and phases[-1] > 0.75 * c:
+        phases = np.where(phases < 0.5 * c, phases + c, phases)
+    return float(np.median(phases) % c)
+
+
+def fit_grid_to_text(rows: list[tuple[np.ndarray, str]], cw: float, phase: float,
+                     spread: float = 0.04) -> tuple[float, float, int]:
+    """Refine (char width, phase) so that the grid's inked cells repeat the rows' OCR text.
+
+    The ink's periodicity gives the advance to within a few percent when few lines are on screen, and over
+    a 50-character line 1 % is half a cell: spaces land on the wrong cells. The OCR text says where each
+    row's glyphs and spaces are; the right grid puts ink under exactly those cells.
+    Returns (char_width, phase, agreement score); ties stay nearest the given fit."""
+    prepared = _prepare(rows)
+    best = (int(_agreement(prepared, cw, np.array([phase]))[0]), 0.0, cw, phase)
+    for c in cw * (1 + np.arange(-spread, spread + 1e-9, 0.001)):
+        phases = np.arange(0.0, c, 0.5)
+        scores = _agreement(prepared, float(c), phases)
+        top = int(scores.max())
+        key = (top, -abs(c - cw) / cw)
+        if key > best[:2]:
+            best = (top, key[1], float(c), _middle_phase(phases[scores == top], float(c)))
+    return best[2], best[3], best[0]
 
 
 def cell_pattern(cols: np.ndarray, start: float, cw: float, n_cells: int) -> list[bool]:

@@ -17,7 +17,17 @@ import numpy as np
 
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
 from .classify import file_name, find_code_pane, find_gutter, learning_topic
-from .grid import Box, cell_pattern, ink_columns, join_row, refine_char_width, respace, underscore_cells
+from .grid import (
+    Box,
+    cell_pattern,
+    fit_grid_to_text,
+    grid_agreement,
+    ink_columns,
+    join_row,
+    refine_char_width,
+    respace,
+    underscore_cells,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +50,29 @@ def to_ink(frame: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _GridMemory:
-    x0: float
-    y0: float
+    """The grid fit kept for one editor layout (phase relative to the pane's left edge)."""
+
+    phase: float
+    pane_x: int
     pitch: float
     char_width: float
     n_lines: int
+
+    @property
+    def x0(self) -> float:
+        return self.pane_x + self.phase
+
+    def agree_on(self, ink_rows: list[tuple[np.ndarray, str]], pane_x: int) -> int:
+        """Rows of another frame (ink columns from `pane_x`) that this grid explains."""
+        return grid_agreement(ink_rows, self.char_width, (self.x0 - pane_x) % self.char_width) if ink_rows else 0
+
+
+@dataclass
+class _GridFit:
+    x0: float
+    char_width: float
+    agree: int
+    ink_rows: list[tuple[np.ndarray, str]]
 
 
 class OcrEngine(RecognitionEngine):
@@ -166,7 +194,8 @@ class OcrEngine(RecognitionEngine):
             while layout.row_top(last + 2) <= h and self._numbered(gray, layout, last + 1):
                 last += 1
             layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
-        self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines))
+        self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines),
+                       {row: ln.text for row, ln in det_lines.items()})
         layout.fit_lines = max(len(det_lines), self._grids[key].n_lines if key in self._grids else 0)
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
@@ -231,23 +260,33 @@ class OcrEngine(RecognitionEngine):
         pane_bg = getattr(self, "_pane_bg", None)
         return strip.size > 0 and (pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= 30)
 
-    def _fit_grid(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int, n_lines: int) -> None:
+    def _fit_grid(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int, n_lines: int,
+                  texts: dict[int, str]) -> None:
         """Exact character width and column-0 position from the ink of all rows (OCR boxes are padded and a
         few % off in width, which would shift deep indentation by a column).
 
-        The grid of one editor layout does not change while the video stays in it, so the fit made from the
-        frame with the most lines is remembered and reused: a frame with 3 lines can't measure it well."""
+        The grid of one editor layout does not change while the video stays in it, so the fit is remembered
+        and kept unless a later frame's rows agree better with a new one (a frame with 3 lines can't measure
+        it well; one with 30 can)."""
         known = self._grids.get(key)
-        if known is not None and abs(known.pitch - layout.pitch) < 0.06 * known.pitch and known.n_lines >= n_lines:
-            layout.char_width, layout.x0 = known.char_width, known.x0
+        fit = self._fit_grid_from_ink(gray, layout, rows, key, texts)
+        if known is not None and abs(known.pitch - layout.pitch) < 0.06 * known.pitch:
+            known_agree = known.agree_on(fit.ink_rows, layout.pane[0]) if fit is not None else 0
+            if fit is None or fit.agree < known_agree or (fit.agree == known_agree and known.n_lines >= n_lines):
+                layout.char_width, layout.x0 = known.char_width, known.x0
+                return
+        if fit is None:
             return
-        self._fit_grid_from_ink(gray, layout, rows, key)
-        self._grids[key] = _GridMemory(layout.x0, layout.y0, layout.pitch, layout.char_width, n_lines)
+        layout.char_width, layout.x0 = fit.char_width, fit.x0
+        self._grids[key] = _GridMemory(fit.x0 - layout.pane[0], layout.pane[0], layout.pitch, fit.char_width,
+                                       n_lines)
 
-    def _fit_grid_from_ink(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int) -> None:
+    def _fit_grid_from_ink(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int,
+                           texts: dict[int, str]) -> _GridFit | None:
         x1 = layout.pane[0]
         profile = np.zeros(gray.shape[1] - x1, dtype=np.float64)
         starts = []
+        ink_rows: list[tuple[np.ndarray, str]] = []
         for r in rows:
             strip = self._row_strip(gray, layout, r)
             if strip.size == 0 or not self._row_is_pane(gray, layout, r):
@@ -258,26 +297,31 @@ class OcrEngine(RecognitionEngine):
                 continue
             starts.append(x1 + span[0])
             profile[span[0]:span[1]] += cols[span[0]:span[1]]
+            if len(texts.get(r, "").strip()) >= 3:
+                kept = np.zeros_like(cols)
+                kept[span[0]:span[1]] = cols[span[0]:span[1]]
+                ink_rows.append((kept, texts[r]))
         if not starts:
-            return
+            return None
         ink_x0 = float(min(starts))
+        cw, agree = layout.char_width, 0
         if len(starts) >= 3:
             cw, phase = refine_char_width(profile, layout.char_width, ink_x0 - x1)
-            layout.char_width = cw
+            if len(ink_rows) >= 2:
+                cw, phase, agree = fit_grid_to_text(ink_rows, cw, phase % cw)
             cell0 = x1 + phase
-            cell0 -= np.floor((cell0 - ink_x0) / cw + 0.7) * cw if cell0 > ink_x0 + 0.3 * cw else 0.0
             # the cell holding the leftmost ink
             k = np.floor((ink_x0 - cell0) / cw + 0.3)
             x0 = cell0 + k * cw
         else:
             x0 = ink_x0 - 0.1 * layout.char_width
         mem = self._x0_memory.get(key)
-        if mem is not None and mem < x0 and (x0 - mem) < 40 * layout.char_width:
-            steps = (x0 - mem) / layout.char_width
+        if mem is not None and mem < x0 and (x0 - mem) < 40 * cw:
+            steps = (x0 - mem) / cw
             if abs(steps - round(steps)) < 0.3:  # same grid seen earlier with text further left
-                x0 = x0 - round(steps) * layout.char_width
+                x0 = x0 - round(steps) * cw
         self._x0_memory[key] = x0
-        layout.x0 = x0
+        return _GridFit(float(x0), float(cw), agree, ink_rows)
 
     def _numbered(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
         """With a line-number gutter, only rows with a number are file lines (below the file's end editors
@@ -349,7 +393,7 @@ class OcrEngine(RecognitionEngine):
             a, b = self._row_strip(gray, layout, r), self._row_strip(pgray, layout, r)
             if a.shape != b.shape or a.size == 0:
                 continue
-            if int((cv2.absdiff(a, b) > ROW_DIFF).sum()) > ROW_CHANGED_PIXELS:
+            if row_changed(a, b, layout.char_width):
                 changed.append(r)
         if not changed:
             return Recognition(**{**prev.__dict__})
@@ -366,7 +410,7 @@ class OcrEngine(RecognitionEngine):
         old_strips = [self._row_strip(pgray, layout, r) for r in range(n_rows)]
 
         def same(a: np.ndarray, b: np.ndarray) -> bool:
-            return a.shape == b.shape and a.size > 0 and int((cv2.absdiff(a, b) > ROW_DIFF).sum()) <= ROW_CHANGED_PIXELS
+            return a.shape == b.shape and a.size > 0 and not row_changed(a, b, layout.char_width)
 
         # a scroll (or lines inserted/deleted above) moves rows by whole lines: find the dominant shift once
         shifts = [-1, 1, -2, 2, -3, 3]
@@ -404,6 +448,28 @@ class OcrEngine(RecognitionEngine):
                 new_lines.pop(r, None)
         return self._finish(list(new_lines.values()), layout, prev.file_name, max(prev.confidence * 2 - 1, 0.5),
                             prev.segment_type == "mixed")
+
+
+def row_changed(a: np.ndarray, b: np.ndarray, char_w: float) -> bool:
+    """Did the text of a grid row change between two frames?
+
+    Editors redraw things on a row that are not its text: an indent guide lights up when the cursor enters
+    its block, the text cursor blinks or moves, and the overview ruler at the pane's right edge marks the
+    cursor line. Those changes are thin full-height strokes or sit in the last columns of the pane."""
+    diff = cv2.absdiff(a, b) > ROW_DIFF
+    if int(diff.sum()) <= ROW_CHANGED_PIXELS:
+        return False
+    margin = int(max(14, 1.5 * char_w))
+    if diff.shape[1] > 4 * margin:
+        diff[:, -margin:] = False  # the scrollbar / overview ruler
+    counts = diff.sum(axis=0)
+    tall = np.flatnonzero(counts >= 0.75 * diff.shape[0])
+    if len(tall):
+        for run in np.split(tall, np.flatnonzero(np.diff(tall) > 1) + 1):
+            if len(run) <= 2:
+                lo, hi = max(0, run[0] - 1), run[-1] + 2
+                diff[:, lo:hi] = False  # the stroke and its anti-aliased fringe
+    return int(diff.sum()) > ROW_CHANGED_PIXELS
 
 
 CURSOR_GLYPHS = "■█▌▍▎▏"

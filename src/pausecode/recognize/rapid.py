@@ -96,15 +96,21 @@ class RapidOcrEngine(OcrEngine):
             b.text, b.score = text, score
 
     def _read_row_images(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Recognition only, one image at a time.
+
+        The recogniser pads every image of a batch to the widest one; a long tail of padding after a short
+        row makes it drop the last glyph ("GRADE_BANDS = {" → "GRADE_BANDS ="). Measured on 227 rows of the
+        two real recordings, one at a time is as accurate as batches and 25 % faster (no padding to compute)."""
         if not images:
             return []
-        imgs = [cv2.cvtColor(im, cv2.COLOR_GRAY2BGR) if im.ndim == 2 else im for im in images]
         from rapidocr.ch_ppocr_rec import TextRecInput
 
-        with self._lock:
-            out = self._recognizer()(TextRecInput(img=imgs))
-        txts = list(out.txts) if out.txts is not None else []
-        scores = list(out.scores) if out.scores is not None else []
-        if len(txts) != len(imgs):  # defensive: never misalign rows
-            return [("", 0.0)] * len(imgs)
-        return [(t, float(s)) for t, s in zip(txts, scores)]
+        rec = self._recognizer()
+        results = []
+        for im in images:
+            img = cv2.cvtColor(im, cv2.COLOR_GRAY2BGR) if im.ndim == 2 else im
+            with self._lock:
+                out = rec(TextRecInput(img=[img]))
+            txts, scores = list(out.txts or []), list(out.scores or [])
+            results.append((str(txts[0]), float(scores[0])) if txts and scores else ("", 0.0))
+        return results

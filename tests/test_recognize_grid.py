@@ -1,0 +1,86 @@
+"""The character-grid measurements that turn pixels into columns: ink, guides, grid fit, row changes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from pausecode.recognize.grid import cell_pattern, fit_grid_to_text, grid_agreement, ink_columns, refine_char_width
+from pausecode.recognize.ocr import row_changed
+from pausecode.synth.fonts import cell_width, mono
+
+PITCH = 20
+FONT, SIZE = "dejavu", 14
+
+
+def render_rows(lines: list[str], scale: float = 1.0, x0: int = 30) -> np.ndarray:
+    """Gray image of code lines, light text on dark, optionally resampled (real videos are scaled, so the
+    advance is not a whole number of pixels)."""
+    w = x0 + cell_width(FONT, SIZE) * (max(len(s) for s in lines) + 4)
+    img = Image.new("L", (w, PITCH * len(lines)), 30)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((x0, i * PITCH + 2), line, font=mono(FONT, SIZE), fill=220)
+    if scale != 1.0:
+        img = img.resize((int(round(w * scale)), int(round(PITCH * len(lines) * scale))), Image.BILINEAR)
+    return np.asarray(img)
+
+
+def row(img: np.ndarray, i: int, pitch: float) -> np.ndarray:
+    return img[int(round(i * pitch)): int(round((i + 1) * pitch))]
+
+
+def test_faint_indent_guide_is_not_ink():
+    img = render_rows(["    x = 1"]).copy()
+    img[:, 31] = 30 + 38  # a faint guide at column 0, just under the ink threshold...
+    img[9, 31] = 30 + 45  # ...with one compression speck above it
+    cols = ink_columns(img, 30.0)
+    first = int(np.flatnonzero(cols)[0])
+    assert first >= 30 + 4 * cell_width(FONT, SIZE) - 1  # ink starts at the code, not at the guide
+
+
+def test_bright_thin_glyph_stays_ink():
+    img = render_rows(["l = 1"])
+    cols = ink_columns(img, 30.0)
+    assert cols[30: 30 + cell_width(FONT, SIZE)].any()  # the "l" is text
+
+
+def test_grid_fit_recovers_fractional_advance():
+    """From a short screen (few lines) the periodicity is ambiguous; the OCR text pins the grid."""
+    lines = ["# Grade book: functions, a class, loops and f-strings", "from statistics import mean",
+             "GRADE_BANDS = {", '    "A": 90,', '    "B": 80,']
+    scale = 1.063
+    img = render_rows(lines, scale=scale)
+    true_cw = cell_width(FONT, SIZE) * scale
+    pitch = PITCH * scale
+    rows = [(ink_columns(row(img, i, pitch)), text) for i, text in enumerate(lines)]
+    profile = np.sum([c for c, _ in rows], axis=0).astype(float)
+    cw0, phase0 = refine_char_width(profile, true_cw * 1.03, 30 * scale)
+    cw, phase, score = fit_grid_to_text(rows, cw0, phase0 % cw0)
+    assert abs(cw - true_cw) < 0.01 * true_cw
+    assert score >= grid_agreement(rows, cw0, phase0 % cw0)
+    # with that grid, every row's inked cells are exactly its text's glyphs
+    x0 = phase + np.floor((30 * scale - phase) / cw + 0.3) * cw
+    for (cols, text), line in zip(rows, lines):
+        cells = cell_pattern(cols, x0, cw, len(line) + 2)
+        assert cells == [not ch.isspace() for ch in line] + [False, False], line
+
+
+@pytest.mark.parametrize("what", ["guide", "cursor", "ruler"])
+def test_row_change_ignores_editor_decorations(what):
+    a = render_rows(["    total = total + x" + " " * 60])
+    b = a.copy()
+    if what == "guide":  # an indent guide lights up when the cursor enters its block
+        b[:, 31:32] = 200
+    elif what == "cursor":  # the text cursor moves along the line
+        b[2:18, 120:122] = 220
+    else:  # the overview ruler at the pane's right edge marks the cursor line
+        b[5:12, -10:] = 200
+    assert not row_changed(a, b, cell_width(FONT, SIZE))
+
+
+def test_row_change_sees_a_typed_character():
+    a = render_rows(["    total = total + x "])
+    b = render_rows(["    total = total + xy"])
+    assert row_changed(a, b, cell_width(FONT, SIZE))
