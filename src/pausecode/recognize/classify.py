@@ -23,6 +23,23 @@ CODE_WORDS = re.compile(
     r"static|void|int|include|printf|console|lambda|try|except|async|await|None|True|False|null)\b"
 )
 DIGITS_RE = re.compile(r"^\d{1,5}$")
+# what terminal editors and multiplexers draw on their last rows: vim's mode and message line, tmux's bar
+STATUS_LINE_RE = re.compile(
+    r"^\s*(?:(?:--\s*)?(?:INSERT|VISUAL(?: LINE| BLOCK)?|REPLACE|TERMINAL)(?:\s*--)?(?:\s+recording\s+@\w)?"
+    r"|\"[^\"]+\"\s+(?:\[New\]|\d+L,?\s*\d+B)(?:\s+written)?.*"
+    r"|\[[\w.-]+\]\s*\d+:\S+.*)\s*$"
+)
+
+
+def drop_status_lines(texts: list[str]) -> list[str]:
+    """Remove a status or message line at the bottom of a terminal editor (and the blank rows above it):
+    it is the editor talking, not the file."""
+    out = list(texts)
+    while out and (not out[-1].strip() or STATUS_LINE_RE.match(out[-1])):
+        out.pop()
+    return out
+
+
 PROMPT_RE = re.compile(r"(^[\w.-]+@[\w.-]+:\s?[~/]|^(>>>|\.\.\.|In \[\d+\]:|\$|PS [A-Z]:\\)(\s|$))")
 UI_ROW_RE = re.compile(r"^(?:[^\w\s]{0,2}\s*)?(?:\.?[\w-]+(?:\.[A-Za-z0-9]{1,5})?|[A-Z][A-Z _-]{2,})$")
 LEADING_NUMBER_RE = re.compile(r"^(\d{1,5})(\s+)(\S.*)$")

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
-from .classify import file_name, find_code_pane, find_gutter, learning_topic
+from .classify import drop_status_lines, file_name, find_code_pane, find_gutter, learning_topic
 from .grid import (
     Box,
     cell_pattern,
@@ -553,4 +553,4 @@ def render_lines(lines: list[TextLine]) -> str:
             out.append("")
         if len(out) == row:
             out.append(ln.text.rstrip())
-    return "\n".join(out)
+    return "\n".join(drop_status_lines(out))

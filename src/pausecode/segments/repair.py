@@ -51,12 +51,21 @@ def _split_forms(vocab: Counter[str]) -> dict[str, str]:
     return forms
 
 
+# capitals and digits, with a look-alike lower-case letter only ever between two capitals
+SMALL_CAPITAL_RE = re.compile(r"[A-Z][A-Z0-9_]*(?:[oscvwxz](?=[A-Z_])[A-Z0-9_]*)+[A-Z0-9_]*")
+
+
 def constant_case(line: str, vocab: Counter[str]) -> str:
-    """'SToP' / 'STop' where the video mostly shows 'STOP': small capitals misread as lower case."""
+    """'SToP' / 'STop' where the video mostly shows 'STOP': small capitals misread as lower case.
+
+    Without a vote from other frames, a lone lower-case letter whose small form is a smaller copy of its
+    capital (o s c v w x z) between two capitals is one too: 'SToP', 'MAx_SIZE'."""
     def fix(m: re.Match[str]) -> str:
         w = m.group(0)
         up = w.upper()
         if w != up and up in vocab and vocab[up] >= 2 * max(1, vocab.get(w, 0)) and sum(c.isupper() for c in w) >= 2:
+            return up
+        if w != up and SMALL_CAPITAL_RE.fullmatch(w):
             return up
         return w
 

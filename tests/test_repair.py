@@ -1,0 +1,39 @@
+"""Post-corrections that only apply where the text can be checked."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from pausecode.recognize.classify import drop_status_lines
+from pausecode.segments.repair import constant_case
+
+
+@pytest.mark.parametrize(("read", "fixed"), [
+    ("SToP = {", "STOP = {"),
+    ("if w not in SToP:", "if w not in STOP:"),
+    ("MAx_SIZE = 3", "MAX_SIZE = 3"),
+])
+def test_small_capitals_read_as_lower_case_are_fixed(read, fixed):
+    assert constant_case(read, Counter()) == fixed
+
+
+@pytest.mark.parametrize("text", ["URLs = []", "IoError", "HTTPServer()", "iOS", "Class", "x = sToP"])
+def test_ordinary_names_keep_their_case(text):
+    assert constant_case(text, Counter()) == text
+
+
+def test_vote_from_other_frames_fixes_case():
+    assert constant_case("STop = 1", Counter({"STOP": 5})) == "STOP = 1"
+
+
+@pytest.mark.parametrize("status", ["-- INSERT --", "INSERT --", "-- VISUAL LINE --", '"wordfreq.py" [New]',
+                                    '"w.py" 12L, 300B written', "[tutorial]0:vim*"])
+def test_terminal_editor_status_line_is_not_code(status):
+    assert drop_status_lines(["x = 1", "", "", status]) == ["x = 1"]
+
+
+def test_code_that_mentions_a_mode_is_kept():
+    lines = ["MODE = 'INSERT'", 'print("INSERT")', "INSERT = 3"]
+    assert drop_status_lines(lines) == lines
