@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pausecode.recognize.grid import cell_pattern, fit_grid_to_text, grid_agreement, ink_columns, refine_char_width
-from pausecode.recognize.ocr import row_changed
+from pausecode.recognize.ocr import cursor_bars, row_changed
 from pausecode.synth.fonts import cell_width, mono
 
 PITCH = 20
@@ -84,3 +84,17 @@ def test_row_change_sees_a_typed_character():
     a = render_rows(["    total = total + x "])
     b = render_rows(["    total = total + xy"])
     assert row_changed(a, b, cell_width(FONT, SIZE))
+
+
+def test_cursor_and_bracket_box_are_found_but_glyphs_are_not():
+    cw = cell_width(FONT, SIZE)
+    img = render_rows(["x = [a | b]    }"]).copy()
+    assert cursor_bars(img, 30.0, cw) == []  # "[", "|" and "]" are glyphs
+    img[:, 40:42] = 220  # a bar cursor over the whole row
+    x = 30 + 15 * cw  # the "}" cell gets a matching-bracket box
+    img[1:18, x - 1] = 150
+    img[1:18, x + cw] = 150
+    img[17, x - 1:x + cw + 1] = 150
+    bars = cursor_bars(img, 30.0, cw)
+    assert (40, 42) in bars
+    assert (x - 1, x) in bars and (x + cw, x + cw + 1) in bars

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from pausecode.recognize.classify import drop_status_lines
-from pausecode.segments.repair import constant_case
+from pausecode.segments.repair import constant_case, fix_main_guard, repair_code
 
 
 @pytest.mark.parametrize(("read", "fixed"), [
@@ -37,3 +37,23 @@ def test_terminal_editor_status_line_is_not_code(status):
 def test_code_that_mentions_a_mode_is_kept():
     lines = ["MODE = 'INSERT'", 'print("INSERT")', "INSERT = 3"]
     assert drop_status_lines(lines) == lines
+
+
+@pytest.mark.parametrize("read", ['if_name== "main":', 'if _name== "__main__":', 'if_name == " main ":',
+                                  'if __name__== "__main__":'])
+def test_main_guard_rebuilt(read):
+    assert fix_main_guard(read) == 'if __name__ == "__main__":'
+
+
+@pytest.mark.parametrize(("line", "fixed"), [
+    ('if name == "Ada":', 'if name == "Ada":'),  # a variable called name
+    ("if __name__ == '__main__':", "if __name__ == '__main__':"),
+    ('if_name== "ma', 'if __name__ == "ma'),  # still being typed: only the part that is there
+])
+def test_main_guard_keeps_what_it_cannot_check(line, fixed):
+    assert fix_main_guard(line) == fixed
+
+
+def test_main_guard_through_repair_code():
+    code = 'def main():\n    pass\n\n\nif_name== "main":\n    main()'
+    assert repair_code(code, "python").splitlines()[4] == 'if __name__ == "__main__":'

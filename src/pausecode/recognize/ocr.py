@@ -350,14 +350,24 @@ class OcrEngine(RecognitionEngine):
             if pane_bg is not None and abs(bg - pane_bg) > 30:  # status bar / panel header, not code
                 continue
             ink_strip = self._ink_strip(gray, layout, r)
-            span = text_span(ink_columns(ink_strip, bg), layout.char_width, cursor_like=_cursor_test(strip, bg))
+            cols_all = ink_columns(ink_strip, bg)
+            bars = cursor_bars(strip, bg, layout.char_width)
+            for x1, x2 in bars:
+                cols_all[x1:x2] = False
+            span = text_span(cols_all, layout.char_width, cursor_like=_cursor_test(strip, bg))
             if span is None:
                 continue
             a, b = span
             pad = int(max(4, layout.char_width * 1.2))  # a tight right edge makes the recogniser drop ")"
             colour = self._row_strip(self._frame, layout, r) if self._frame is not None else strip
-            crops.append(colour[:, max(0, a - pad): b + pad])
-            kept = np.zeros_like(cols_all := ink_columns(ink_strip, bg))
+            crop = colour[:, max(0, a - pad): b + pad]
+            if bars:  # the recogniser reads a bar cursor as "]", "|" or "I": paint it out
+                crop = crop.copy()
+                fill = np.median(crop.reshape(-1, crop.shape[2]) if crop.ndim == 3 else crop.reshape(-1), axis=0)
+                for x1, x2 in bars:
+                    crop[:, max(0, x1 - max(0, a - pad)): max(0, x2 - max(0, a - pad))] = fill
+            crops.append(crop)
+            kept = np.zeros_like(cols_all)
             kept[a:b] = cols_all[a:b]
             where.append((r, layout.pane[0] + a, kept, self._ink_strip(gray, layout, r), bg))
         out: dict[int, TextLine] = {}
@@ -370,9 +380,13 @@ class OcrEngine(RecognitionEngine):
             if not text or (len(text) == 1 and text.isalpha() and layout.gutter_x is not None):
                 continue  # a lone letter on an editor line is an icon (code-action bulb, breakpoint), not code
             cw = layout.char_width
-            indent = max(0, int(np.floor((ax - layout.x0) / cw + 0.3)))
+            if len(text) == 1 and not text.isalnum() and (ax - layout.x0) > 30 * cw:
+                continue  # one mark far right on an empty row: the mouse pointer, not code
             n_cells = int(np.ceil((layout.pane[0] + len(cols) - layout.x0) / cw)) + 1
-            cells = cell_pattern(cols, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
+            cells = cell_pattern(cols, layout.x0 - layout.pane[0], cw, n_cells)
+            # the first cell with ink in its middle: a narrow glyph (a quote, a dot) starts well inside its cell
+            indent = cells.index(True) if True in cells else max(0, int(np.floor((ax - layout.x0) / cw + 0.3)))
+            cells = cells[indent:]
             # only the grid row itself: the next line's letter tops sit right below its boundary
             under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
             fixed = respace(text, cells, under) if layout.fit_lines >= 3 else None  # a rough grid misplaces spaces
@@ -505,6 +519,30 @@ def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0,
     if end + 1 - idx[0] < 1.3 * char_w and idx[0] > 30 * char_w:  # a lone I-beam pointer on an empty row
         return None
     return int(idx[0]), int(end) + 1
+
+
+def cursor_bars(strip: np.ndarray, bg: float, char_w: float) -> list[tuple[int, int]]:
+    """Column ranges of what editors draw over the text in a grid row: a bar cursor (a 1-3 px stroke over
+    the whole row height: glyphs never fill the line spacing) and the two sides of the box around a matching
+    bracket (two thin strokes over most of the height, one cell apart)."""
+    if strip.shape[0] < 8:
+        return []
+    ink = np.abs(strip.astype(np.int16) - bg) > 40
+    cover = ink.sum(axis=0) / strip.shape[0]
+
+    def thin_runs(level: float) -> list[tuple[int, int]]:
+        cols = np.flatnonzero(cover >= level)
+        if not len(cols):
+            return []
+        runs = np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1)
+        return [(int(r[0]), int(r[-1]) + 1) for r in runs if len(r) <= 3]
+
+    bars = thin_runs(0.9)
+    sides = thin_runs(0.8)
+    for (a1, a2), (b1, b2) in zip(sides, sides[1:]):
+        if 0.7 * char_w <= b1 - a1 <= 1.6 * char_w:
+            bars += [(a1, a2), (b1, b2)]
+    return sorted(set(bars))
 
 
 def _cursor_test(strip: np.ndarray, bg: float) -> Callable[[int, int], bool]:

@@ -84,6 +84,27 @@ def rejoin_identifiers(line: str, forms: dict[str, str]) -> str:
     return line
 
 
+MAIN_GUARD_RE = re.compile(r"^(\s*)if\s*(_*)\s*name\s*(_*)\s*==\s*(.*)$")
+MAIN_STRING_RE = re.compile(r"^([\"'])\s*(_*)\s*main\s*_*\s*\1\s*(:?)$")
+
+
+def fix_main_guard(line: str) -> str:
+    """`if __name__ == "__main__":` is the most common line in Python tutorials, and its underscores and
+    spaces are what OCR loses most ("if_name== "main":"). Rebuilt when the line is that idiom: an
+    underscore next to `name`, or the "main" string after it (a plain `if name == "Ada":` stays)."""
+    m = MAIN_GUARD_RE.match(line)
+    if not m:
+        return line
+    indent, u1, u2, rest = m.groups()
+    guard = MAIN_STRING_RE.match(rest.strip())
+    if not (u1 or u2 or guard):
+        return line
+    if guard:
+        q, colon = guard.group(1), guard.group(3)
+        return f"{indent}if __name__ == {q}__main__{q}{colon}"
+    return f"{indent}if __name__ ==" + (f" {rest.strip()}" if rest.strip() else "")
+
+
 def fix_dunders(line: str) -> str:
     names = "init|str|repr|eq|len|call|iter|next|enter|exit|getitem|setitem|contains|add"
     # at least one underscore must be there: "def len(" stays a user function, "definit_(" is __init__
@@ -111,12 +132,11 @@ def repair_code(code: str, language: str | None, forms: dict[str, str] | None = 
                 vocab: Counter[str] | None = None) -> str:
     """Conservative repairs; for Python, structural fixes are kept only if they don't break parsing."""
     lines = [normalize_chars(ln).rstrip() for ln in code.split("\n")]
-    if vocab:
-        lines = [constant_case(ln, vocab) for ln in lines]
+    lines = [constant_case(ln, vocab or Counter()) for ln in lines]
     if forms:
         lines = [rejoin_identifiers(ln, forms) for ln in lines]
     if language == "python":
-        lines = [fix_dunders(ln) for ln in lines]
+        lines = [fix_main_guard(fix_dunders(ln)) for ln in lines]
         fixed = fix_block_colons(lines)
         if fixed != lines:
             before, after = python_parses("\n".join(lines)), python_parses("\n".join(fixed))
