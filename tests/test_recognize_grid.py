@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pausecode.recognize.grid import cell_pattern, fit_grid_to_text, grid_agreement, ink_columns, refine_char_width
-from pausecode.recognize.ocr import cursor_bars, row_changed
+from pausecode.recognize.ocr import border_below, cursor_bars, row_changed
 from pausecode.synth.fonts import cell_width, mono
 
 PITCH = 20
@@ -98,3 +98,16 @@ def test_cursor_and_bracket_box_are_found_but_glyphs_are_not():
     bars = cursor_bars(img, 30.0, cw)
     assert (40, 42) in bars
     assert (x - 1, x) in bars and (x + cw, x + cw + 1) in bars
+
+
+def test_border_of_a_panel_below_the_editor_is_found():
+    img = render_rows(["x = 1", "y = 2", "z = 3", "", "", ""]).copy()
+    img[95, :] = 90  # the panel's top border, below three code rows
+    assert border_below(img, (0, 0, img.shape[1], img.shape[0]), PITCH) == 95
+
+
+def test_current_line_box_is_not_a_panel_border():
+    img = render_rows(["x = 1", "y = 2", "z = 3", "", "", ""]).copy()
+    img[40, :] = 90  # a current-line box: two lines one row apart
+    img[60, :] = 90
+    assert border_below(img, (0, 0, img.shape[1], img.shape[0]), PITCH) is None

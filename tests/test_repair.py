@@ -57,3 +57,19 @@ def test_main_guard_keeps_what_it_cannot_check(line, fixed):
 def test_main_guard_through_repair_code():
     code = 'def main():\n    pass\n\n\nif_name== "main":\n    main()'
     assert repair_code(code, "python").splitlines()[4] == 'if __name__ == "__main__":'
+
+
+def test_line_numbers_of_a_short_file_mark_its_rows():
+    from pausecode.recognize.classify import numbered_rows
+    from pausecode.recognize.grid import Box
+
+    def box(x1, y, text):
+        return Box(x1, y, x1 + 10 * len(text), y + 18, text)
+
+    rows = [[box(100, 10, "shapes.py"), box(220, 10, "main.py")],  # tabs
+            [box(100, 40, "tutorial > main.py")],  # breadcrumbs
+            [box(60, 70, "1   from shapes import Circle")],  # number merged with the code by the detector
+            [box(60, 100, "2")]]
+    out = numbered_rows(rows, 10.0)
+    assert [[b.text for b in r] for r in out] == [["from shapes import Circle"], []]
+    assert numbered_rows(rows[:2], 10.0) is None  # no numbers: nothing to say

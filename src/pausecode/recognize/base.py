@@ -37,6 +37,7 @@ class CodeLayout:
     pane: tuple[int, int, int, int]  # x1, y1, x2, y2 of the code area (gutter excluded)
     gutter_x: float | None = None  # right edge of the line-number gutter, when the editor has one
     fit_lines: int = 0  # how many text lines the grid was measured on (few lines → a rough grid)
+    bottom: int | None = None  # a border the editor ends at (a panel below it), when one was seen
 
     def row_top(self, row: int) -> int:
         return int(round(self.y0 + row * self.pitch))

@@ -60,6 +60,22 @@ def split_line_numbers(boxes: list[Box]) -> list[Box]:
     return out
 
 
+def numbered_rows(rows: list[list[Box]], char_w: float) -> list[list[Box]] | None:
+    """An editor showing 1-2 lines has too few line numbers for a gutter, but its numbers still say which
+    rows are the file: from the row numbered 1 (or the lowest number) to the last numbered row, with the
+    numbers taken off (a number alone is an empty line). Rows above (tabs, breadcrumbs) and below (panels)
+    go. None when no row is numbered."""
+    split = [sorted(split_line_numbers(r), key=lambda b: b.x1) for r in rows]
+    marks = []
+    for i, r in enumerate(split):
+        head = r[0].text.strip()
+        if head.isdigit() and (len(r) == 1 or r[1].x1 - r[0].x2 >= 1.5 * char_w):
+            marks.append((i, int(head)))
+    if not marks or any(b[1] - a[1] != b[0] - a[0] for a, b in zip(marks, marks[1:])):
+        return None
+    return [r[1:] if r[0].text.strip().isdigit() else [] for r in split[marks[0][0]: marks[-1][0] + 1]]
+
+
 @dataclass
 class PaneGuess:
     """The code area found in a frame (frame coordinates), or none."""

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
-from .classify import drop_status_lines, file_name, find_code_pane, find_gutter, learning_topic
+from .classify import drop_status_lines, file_name, find_code_pane, find_gutter, learning_topic, numbered_rows
 from .grid import (
     Box,
     cell_pattern,
@@ -164,8 +164,11 @@ class OcrEngine(RecognitionEngine):
             )
         if not pane.rows or not pane.char_w or not pane.pitch or (len(pane.rows) < 3 and pane.gutter_x is None):
             if pane.rows and pane.char_w:  # too few lines to trust a grid: plain text, no incremental reads
-                text = "\n".join(join_row(r, min(b.x1 for rr in pane.rows for b in rr), pane.char_w)
-                                 for r in pane.rows)
+                rows = numbered_rows(pane.rows, pane.char_w)
+                rows = pane.rows if rows is None else rows
+                if not any(rows):
+                    return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
+                text = "\n".join(join_row(r, min(b.x1 for rr in rows for b in rr), pane.char_w) for r in rows)
                 return Recognition(segment_type="code", confidence=0.5 + 0.4 * pane.score, code_content=text,
                                    file_name=fname)
             # An empty editor: code, nothing typed yet.
@@ -187,11 +190,17 @@ class OcrEngine(RecognitionEngine):
             row = int(round((cy - y0 - pitch / 2) / pitch))
             det_lines[row] = TextLine(text=join_row(r, x0, cw), top=layout.row_top(row),
                                       confidence=float(np.mean([b.score for b in r])), row=row)
+        layout.bottom = border_below(gray, (x1, int(y0), w, h), pitch)
+        if layout.bottom is not None:  # a panel (terminal, problems) below the editor: its text is not code
+            bottom_limit = layout.bottom
+            det_lines = {r: ln for r, ln in det_lines.items() if layout.row_top(r) + pitch <= layout.bottom + 2}
+            if not det_lines:
+                return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
         last = max(det_lines)
         layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
         self._pane_bg = self._background(gray, layout)
         if layout.gutter_x is not None:  # dim line numbers below the last detected one still mark lines
-            while layout.row_top(last + 2) <= h and self._numbered(gray, layout, last + 1):
+            while layout.row_top(last + 2) <= bottom_limit + 1 and self._numbered(gray, layout, last + 1):
                 last += 1
             layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
         self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines),
@@ -200,7 +209,8 @@ class OcrEngine(RecognitionEngine):
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
             lone = len(ln.text.strip()) <= 2 and len(ln.text) - len(ln.text.lstrip()) > 30  # mouse pointer
-            if row not in read and ln.text.strip() and not lone and self._row_is_pane(gray, layout, row):
+            if row not in read and ln.text.strip() and not lone and self._row_is_pane(gray, layout, row) \
+                    and self._numbered(gray, layout, row):
                 read[row] = ln
         lines = list(read.values())
         mixed = self._is_mixed(boxes, pane.rows, w)
@@ -289,11 +299,11 @@ class OcrEngine(RecognitionEngine):
         ink_rows: list[tuple[np.ndarray, str]] = []
         for r in rows:
             strip = self._row_strip(gray, layout, r)
-            if strip.size == 0 or not self._row_is_pane(gray, layout, r):
+            if strip.size == 0 or not self._row_is_pane(gray, layout, r) or not self._numbered(gray, layout, r):
                 continue
             cols = ink_columns(self._ink_strip(gray, layout, r))
             span = text_span(cols, layout.char_width)
-            if span is None:
+            if span is None or span[0] <= 1:  # text cut by the pane's left edge is not in the editor
                 continue
             starts.append(x1 + span[0])
             profile[span[0]:span[1]] += cols[span[0]:span[1]]
@@ -380,8 +390,8 @@ class OcrEngine(RecognitionEngine):
             if not text or (len(text) == 1 and text.isalpha() and layout.gutter_x is not None):
                 continue  # a lone letter on an editor line is an icon (code-action bulb, breakpoint), not code
             cw = layout.char_width
-            if len(text) == 1 and not text.isalnum() and (ax - layout.x0) > 30 * cw:
-                continue  # one mark far right on an empty row: the mouse pointer, not code
+            if len(text) <= 3 and not any(c.isalnum() for c in text) and (ax - layout.x0) > 30 * cw:
+                continue  # a mark or two far right on an empty row: the mouse pointer or the minimap
             n_cells = int(np.ceil((layout.pane[0] + len(cols) - layout.x0) / cw)) + 1
             cells = cell_pattern(cols, layout.x0 - layout.pane[0], cw, n_cells)
             # the first cell with ink in its middle: a narrow glyph (a quote, a dot) starts well inside its cell
@@ -398,7 +408,8 @@ class OcrEngine(RecognitionEngine):
         assert layout is not None
         gray, pgray = to_ink(frame), to_ink(prev_frame)
         h = gray.shape[0]
-        n_rows = int((h - layout.y0) // layout.pitch)  # new lines appear below the last one read
+        # new lines appear below the last one read, down to the frame's or the editor's bottom
+        n_rows = int(((layout.bottom or h) - layout.y0 + 2) // layout.pitch)
         if n_rows <= 0:
             return None
         old_text = {ln.row: ln for ln in prev.lines if ln.row is not None}
@@ -577,6 +588,26 @@ def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: floa
     runs = np.split(best, np.flatnonzero(np.diff(best) > 1) + 1)
     run = max(runs, key=len)
     return float(y0 + steps[run[len(run) // 2]])
+
+
+def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float) -> int | None:
+    """y of a horizontal border across the whole pane below its first row (the top edge of a panel under
+    the editor), or None. A current-line box draws two such lines one row apart: those are not a border."""
+    x1, y1, x2, y2 = pane
+    region = gray[int(y1 + pitch): y2, x1:x2]
+    if region.size == 0:
+        return None
+    bg = float(np.median(region))
+    ruled = (np.abs(region.astype(np.int16) - bg) > 15).mean(axis=1) >= 0.95
+    ys = np.flatnonzero(ruled)
+    if not len(ys):
+        return None
+    lines = [int(run[0]) for run in np.split(ys, np.flatnonzero(np.diff(ys) > 1) + 1)]
+    for y in lines:
+        paired = any(abs(abs(y - other) - pitch) <= 3 for other in lines if other != y)
+        if not paired:
+            return int(y1 + pitch) + y
+    return None
 
 
 def render_lines(lines: list[TextLine]) -> str:
