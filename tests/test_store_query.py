@@ -119,14 +119,15 @@ def test_store_round_trip(store):
 
 
 def _fail_on_second_segment(monkeypatch: pytest.MonkeyPatch, exc: Exception) -> None:
-    real = db_mod._seg_row
+    """Fail at the very end of the save transaction: the video row and the segments are already written."""
+    real = db_mod._put_segments
 
-    def boom(video_id: str, idx: int, seg: Segment) -> object:
-        if idx == 1:
-            raise exc
-        return real(video_id, idx, seg)
+    def boom(s, video_id, data, count, legacy) -> None:
+        real(s, video_id, data, count, legacy)
+        s.flush()
+        raise exc
 
-    monkeypatch.setattr(db_mod, "_seg_row", boom)
+    monkeypatch.setattr(db_mod, "_put_segments", boom)
 
 
 @pytest.mark.parametrize("exc, expected", [
@@ -158,9 +159,9 @@ def test_failed_resave_keeps_the_previous_result(store, monkeypatch):
     assert store.status("vid1") == "complete"
 
 
-def test_save_result_database_constraint_failure_is_atomic(store):
+def test_save_result_invalid_segment_is_refused(store):
     res = _result("vid1", ["a = 1", "a = 2"])
-    res.segments[1].segment_type = None  # type: ignore[assignment]  # NOT NULL violated at flush
+    res.segments[1].segment_type = None  # type: ignore[assignment]  # not a segment type
     store.mark_processing(res.video)
     with pytest.raises(StoreError):
         store.save_result(res)

@@ -2,6 +2,14 @@
 
 A video's segments are written in one transaction together with its `complete` status, so a crash mid-way
 never leaves a result that reads as complete.
+
+Segments are stored as one compressed record per video (`video_segments`): each distinct code text once, and
+the segments as columns that refer to those texts by number (see `segcodec.py`). A typing tutorial has one
+segment per pause between keystrokes and hundreds of nearly identical code texts; stored this way a 5-minute
+video takes a few KB instead of hundreds. Data folders written before this (one `segments` row per segment
+with its full code) are still read: `load_result` falls back to that table, and saving a video again moves it
+to the new form. New SQLite databases use 1 KB pages and `auto_vacuum=FULL`, so a replaced or deleted result
+leaves no free pages behind.
 """
 
 from __future__ import annotations
@@ -18,19 +26,23 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     create_engine,
     delete,
     event,
+    func,
+    inspect,
     select,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, deferred, mapped_column, sessionmaker
 
 from ..errors import StoreError, VideoNotFoundError
 from ..models import ProcessingStats, Segment, VideoInfo, VideoResult
+from . import segcodec
 
 
 class Base(DeclarativeBase):
@@ -48,11 +60,25 @@ class VideoRow(Base):
     updated_at: Mapped[float] = mapped_column(Float, default=time.time)
 
 
-class SegmentRow(Base):
-    __tablename__ = "segments"
+class SegmentsRow(Base):
+    """All segments of one video in one compressed record (`segcodec`); `segment_count` is read without decoding."""
+
+    __tablename__ = "video_segments"
     video_id: Mapped[str] = mapped_column(
         String(64), ForeignKey("videos.video_id", ondelete="CASCADE"), primary_key=True
     )
+    codec: Mapped[int] = mapped_column(Integer)  # segcodec.CODEC that wrote `data`
+    segment_count: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+
+
+class _LegacyBase(DeclarativeBase):
+    """Tables of the previous schema: read (and emptied on re-save), never created."""
+
+
+class LegacySegmentRow(_LegacyBase):
+    __tablename__ = "segments"
+    video_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     idx: Mapped[int] = mapped_column(Integer, primary_key=True)
     start: Mapped[float] = mapped_column(Float)
     end: Mapped[float] = mapped_column(Float)
@@ -67,6 +93,11 @@ class SegmentRow(Base):
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    # page_size and auto_vacuum only take effect on a new, empty database (before WAL mode writes its header);
+    # on an existing one they change nothing. Small pages: a video's record is a few KB, so 4 KB pages would
+    # be mostly empty. FULL auto-vacuum: pages freed by a replaced result are given back at commit.
+    cur.execute("PRAGMA page_size=1024")
+    cur.execute("PRAGMA auto_vacuum=FULL")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -93,34 +124,44 @@ def make_engine(url: str) -> Engine:
         return eng
 
 
-def _seg_row(video_id: str, idx: int, s: Segment) -> SegmentRow:
-    return SegmentRow(
-        video_id=video_id,
-        idx=idx,
-        start=s.start,
-        end=s.end,
-        segment_type=s.segment_type,
-        code_content=s.code_content,
-        learning_topic=s.learning_topic,
-        confidence=s.confidence,
-        language=s.language,
-        code_complete=s.code_complete,
-        file_name=s.file_name,
-    )
+_LEGACY: dict[str, bool] = {}
 
 
-def _row_seg(r: SegmentRow) -> Segment:
-    return Segment(
-        start=r.start,
-        end=r.end,
-        segment_type=r.segment_type,  # type: ignore[arg-type]
-        code_content=r.code_content,
-        learning_topic=r.learning_topic,
-        confidence=r.confidence,
-        language=r.language,
-        code_complete=r.code_complete,
-        file_name=r.file_name,
-    )
+def _has_legacy_segments(url: str, engine: Engine) -> bool:
+    """Whether the database was written by the previous schema (a `segments` table, one row per segment).
+    New databases never get that table, so the answer is asked once per URL, like the engine is made once."""
+    with _ENGINES_LOCK:
+        if url not in _LEGACY:
+            _LEGACY[url] = inspect(engine).has_table(LegacySegmentRow.__tablename__)
+        return _LEGACY[url]
+
+
+def _legacy_segments(rows: list[LegacySegmentRow]) -> list[Segment]:
+    return [
+        Segment(
+            start=r.start,
+            end=r.end,
+            segment_type=r.segment_type,  # type: ignore[arg-type]
+            code_content=r.code_content,
+            learning_topic=r.learning_topic,
+            confidence=r.confidence,
+            language=r.language,
+            code_complete=r.code_complete,
+            file_name=r.file_name,
+        )
+        for r in rows
+    ]
+
+
+def _put_segments(s: Session, video_id: str, data: bytes, count: int, legacy: bool) -> None:
+    """Inside the save transaction: replace the video's segment record (and any rows of the old schema)."""
+    if legacy:
+        s.execute(delete(LegacySegmentRow).where(LegacySegmentRow.video_id == video_id))
+    row = s.get(SegmentsRow, video_id)
+    if row is None:
+        s.add(SegmentsRow(video_id=video_id, codec=segcodec.CODEC, segment_count=count, data=data))
+    else:
+        row.codec, row.segment_count, row.data = segcodec.CODEC, count, data
 
 
 class Store:
@@ -130,6 +171,7 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self._legacy = _has_legacy_segments(url, self.engine)
 
     def session(self) -> Session:
         return self._session()
@@ -160,9 +202,9 @@ class Store:
         """Replace the video's segments and mark it complete (or partial) in one transaction."""
         vid = result.video.video_id
         status = "partial" if result.stats.partial else "complete"
+        data = segcodec.encode(result.segments)  # invalid segments raise StoreError before anything is written
         try:
             with self.session() as s, s.begin():
-                s.execute(delete(SegmentRow).where(SegmentRow.video_id == vid))
                 row = s.get(VideoRow, vid)
                 if row is None:
                     row = VideoRow(video_id=vid, info={}, stats={})
@@ -170,7 +212,7 @@ class Store:
                 row.info, row.stats, row.status = result.video.to_dict(), result.stats.to_dict(), status
                 row.error, row.updated_at = None, time.time()
                 s.flush()
-                s.add_all(_seg_row(vid, i, seg) for i, seg in enumerate(result.segments))
+                _put_segments(s, vid, data, len(result.segments), self._legacy)
         except SQLAlchemyError as e:
             raise StoreError(f"cannot save results for {vid}: {e}") from e
 
@@ -190,19 +232,39 @@ class Store:
                     f"no processed video with id {video_id!r}",
                     hint="run `pausecode videos` to list processed videos, or `pausecode process SOURCE`",
                 )
-            segs = s.scalars(
-                select(SegmentRow).where(SegmentRow.video_id == video_id).order_by(SegmentRow.idx)
-            ).all()
+            segs = self._load_segments(s, video_id)
             stats = ProcessingStats(**{k: v for k, v in (row.stats or {}).items() if k in ProcessingStats.__dataclass_fields__})
             info = VideoInfo(**{k: v for k, v in row.info.items() if k in VideoInfo.__dataclass_fields__})
-            return VideoResult(video=info, segments=[_row_seg(r) for r in segs], stats=stats, cached=True)
+            return VideoResult(video=info, segments=segs, stats=stats, cached=True)
+
+    def _load_segments(self, s: Session, video_id: str) -> list[Segment]:
+        rec = s.execute(
+            select(SegmentsRow.codec, SegmentsRow.data).where(SegmentsRow.video_id == video_id)
+        ).first()
+        if rec is not None:
+            return segcodec.decode(rec.codec, rec.data)
+        if not self._legacy:
+            return []
+        rows = s.scalars(
+            select(LegacySegmentRow).where(LegacySegmentRow.video_id == video_id).order_by(LegacySegmentRow.idx)
+        ).all()
+        return _legacy_segments(list(rows))
+
+    def _segment_counts(self, s: Session) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        if self._legacy:
+            q = select(LegacySegmentRow.video_id, func.count()).group_by(LegacySegmentRow.video_id)
+            counts.update((vid, n) for vid, n in s.execute(q))
+        counts.update((vid, n) for vid, n in s.execute(select(SegmentsRow.video_id, SegmentsRow.segment_count)))
+        return counts
 
     def list_videos(self) -> list[dict[str, Any]]:
         with self.session() as s:
             rows = s.scalars(select(VideoRow).order_by(VideoRow.updated_at.desc())).all()
+            counts = self._segment_counts(s)
             out = []
             for r in rows:
-                n = s.query(SegmentRow).filter(SegmentRow.video_id == r.video_id).count()
+                n = counts.get(r.video_id, 0)
                 out.append(
                     {
                         "video_id": r.video_id,
@@ -223,7 +285,9 @@ class Store:
             row = s.get(VideoRow, video_id)
             if row is None:
                 return False
-            s.execute(delete(SegmentRow).where(SegmentRow.video_id == video_id))
+            s.execute(delete(SegmentsRow).where(SegmentsRow.video_id == video_id))
+            if self._legacy:
+                s.execute(delete(LegacySegmentRow).where(LegacySegmentRow.video_id == video_id))
             s.delete(row)
             return True
 
