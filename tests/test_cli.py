@@ -94,10 +94,36 @@ def test_process_json_fresh(synth_terminal, pc_env, capsys):
     assert summary["cached"] is False and summary["engine"] == "null"
     assert summary["processing_time"] > 0
     assert summary["title"] == "video"
-    assert (pc_env / "exports" / f"{summary['video_id']}_analysis.json").is_file()
+    exports = pc_env / "exports"
+    assert sorted(p.name for p in exports.iterdir()) == [f"{summary['video_id']}_extracted_code.py",
+                                                         f"{summary['video_id']}_timeline.md"]
     rc, out, _ = run(capsys, "videos", "--json")
     assert rc == 0
     assert [(v["video_id"], v["status"]) for v in json.loads(out)] == [(summary["video_id"], "complete")]
+
+
+def test_exports_setting_chooses_the_files_written_at_process_time(synth_terminal, pc_env, capsys, monkeypatch):
+    monkeypatch.setenv("PAUSECODE_EXPORTS", "json,md,py")
+    rc, out, err = run(capsys, "process", str(synth_terminal.video), "--json", "--engine", "null")
+    assert rc == 0, err
+    vid = json.loads(out)["video_id"]
+    exports = pc_env / "exports"
+    names = {f"{vid}_analysis.json", f"{vid}_timeline.md", f"{vid}_extracted_code.py"}
+    assert {p.name for p in exports.iterdir()} == names
+    full = json.loads((exports / f"{vid}_analysis.json").read_text(encoding="utf-8"))
+    rc, out, _ = run(capsys, "export", vid, "--format", "json")
+    assert rc == 0
+    on_demand = json.loads(out)
+    assert on_demand["summary"].pop("cached") is True and full["summary"].pop("cached") is False
+    assert on_demand == full
+    # a re-run with fewer exports removes the files it no longer writes: none outlives its result
+    monkeypatch.setenv("PAUSECODE_EXPORTS", "md")
+    rc, _, err = run(capsys, "process", str(synth_terminal.video), "--json", "--engine", "null", "--force")
+    assert rc == 0, err
+    assert {p.name for p in exports.iterdir()} == {f"{vid}_timeline.md"}
+    monkeypatch.setenv("PAUSECODE_EXPORTS", "xml")
+    rc, _, err = run(capsys, "videos")
+    assert rc == int(ExitCode.USAGE) and "unknown export 'xml'" in err
 
 
 def test_query(processed_dark, sample_args, capsys):

@@ -139,16 +139,20 @@ def test_exports_written_and_valid(processed_dark):
     analysis = folder / f"{vid}_analysis.json"
     timeline = folder / f"{vid}_timeline.md"
     code = folder / f"{vid}_extracted_code.py"
-    for p in (analysis, timeline, code):
+    for p in (timeline, code):  # the default `exports` setting: the compact files only
         assert p.is_file() and p.stat().st_size > 0, p
-    data = json.loads(analysis.read_text(encoding="utf-8"))
+    assert not analysis.exists(), "the full analysis JSON is produced on demand, not at process time"
+    data = json.loads(service.export(vid, "json"))
     assert data["summary"]["video_id"] == vid
     assert len(data["segments"]) == len(result.segments)
     assert [s["start"] for s in data["segments"]] == [round(s.start, 3) for s in result.segments]
+    assert [s["code_content"] for s in data["segments"]] == [s.code_content for s in result.segments]
     md = timeline.read_text(encoding="utf-8")
+    assert md == service.export(vid, "md")
     assert md.startswith("# Code timeline")
     assert "```python" in md and md.count("```") % 2 == 0
     py = code.read_text(encoding="utf-8")
+    assert py == service.export(vid, "py")
     assert vid in py.splitlines()[0]
     code_segs = [s for s in result.segments if s.segment_type != "learning" and (s.code_content or "").strip()]
     assert code_segs

@@ -79,7 +79,7 @@ class PauseToCodeService:
         self.store.save_result(result)
         with self._lock:
             self._indexes.pop(info.video_id, None)
-        exports.write_all(result, settings.exports_dir)
+        exports.write_all(result, settings.exports_dir, settings.exports)
         if stats.partial:
             log.warning("video %s decoded only until %.1fs", info.video_id, stats.decoded_until)
         return result
@@ -172,8 +172,7 @@ class PauseToCodeService:
         """Write the markdown timeline; returns its path."""
         result = self.get_result(video_id)
         path = Path(output_file) if output_file else self.settings.exports_dir / f"{video_id}_timeline.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(exports.timeline_markdown(result), encoding="utf-8")
+        exports.atomic_write(path, exports.timeline_markdown(result))
         return str(path)
 
     def export(self, video_id: str, fmt: str) -> str:

@@ -9,14 +9,15 @@ import json
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .errors import ConfigError
 
 CONFIG_CANDIDATES = ("pausecode.toml", "config.json")
+EXPORT_CHOICES = ("json", "md", "py")  # <id>_analysis.json, <id>_timeline.md, <id>_extracted_code.py
 
 
 class Settings(BaseSettings):
@@ -39,6 +40,12 @@ class Settings(BaseSettings):
     # segments (reference's code_extraction.* keys)
     similarity_threshold: float = Field(0.85, ge=0, le=1)
     min_code_length: int = Field(0, ge=0)
+
+    # exports written to <data_dir>/exports when a video is processed; all of them are always available on
+    # demand (`pausecode export`, `PauseToCodeService.export`). Env: PAUSECODE_EXPORTS="md,py" (or a JSON list;
+    # "" or "none" writes none). The full analysis JSON repeats every segment's code, so it is not written by
+    # default.
+    exports: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["md", "py"])
 
     # downloads
     download_retries: int = Field(3, ge=0, le=20)
@@ -74,6 +81,30 @@ class Settings(BaseSettings):
                 return json.loads(v)
             return [s.strip() for s in v.split(",") if s.strip()]
         return v
+
+    @field_validator("exports", mode="before")
+    @classmethod
+    def _split_exports(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = v.strip()
+            if v.startswith("["):
+                return json.loads(v)
+            if v.lower() == "none":
+                return []
+            return [s.strip() for s in v.replace(" ", ",").split(",") if s.strip()]
+        return v
+
+    @field_validator("exports")
+    @classmethod
+    def _known_exports(cls, v: list[str]) -> list[str]:
+        out: list[str] = []
+        for fmt in v:
+            fmt = fmt.strip().lower()
+            if fmt not in EXPORT_CHOICES:
+                raise ValueError(f"unknown export {fmt!r}: choose from {', '.join(EXPORT_CHOICES)}")
+            if fmt not in out:
+                out.append(fmt)
+        return out
 
     @property
     def db_url(self) -> str:
@@ -140,9 +171,9 @@ def load_settings(config_file: Path | str | None = None, **overrides: Any) -> Se
     """Build the layered settings. `overrides` (flags) win; None values are ignored."""
     path = Path(config_file) if config_file else find_config_file()
     file_values = read_config_file(path) if path else {}
-    env_values = Settings().model_dump(exclude_unset=True)  # only what the environment set
-    merged = {**file_values, **env_values, **{k: v for k, v in overrides.items() if v is not None}}
     try:
+        env_values = Settings().model_dump(exclude_unset=True)  # only what the environment set
+        merged = {**file_values, **env_values, **{k: v for k, v in overrides.items() if v is not None}}
         return Settings(**merged)
     except ValueError as e:
         raise ConfigError(f"invalid settings: {e}") from e
