@@ -73,3 +73,32 @@ def test_line_numbers_of_a_short_file_mark_its_rows():
     out = numbered_rows(rows, 10.0)
     assert [[b.text for b in r] for r in out] == [["from shapes import Circle"], []]
     assert numbered_rows(rows[:2], 10.0) is None  # no numbers: nothing to say
+
+
+def _row_boxes(spec):
+    from pausecode.recognize.grid import Box
+    return [Box(x, y, x + 8 * len(t), y + 16, t) for x, y, t in spec]
+
+
+def test_an_empty_editor_is_code_not_learning():
+    from pausecode.recognize.classify import editor_on_screen, editor_text_rows
+
+    vscode = _row_boxes([(300, 5, "grades.py - gradebook - Visual Studio Code"), (40, 50, "EXPLORER"),
+                         (60, 80, "≡ helpers.py"), (240, 30, "grades.py"), (240, 60, "gradebook > grades.py"),
+                         (300, 90, "# Grade book: func"), (900, 400, "I"),
+                         (1000, 700, "Ln 1, Col 19 Spaces: 4 UTF-8 LF")])
+    assert editor_on_screen(vscode)
+    assert [[b.text for b in r] for r in editor_text_rows(vscode, 1280, 720)] == [["# Grade book: func"]]
+    vim = _row_boxes([(10, 20, "import sys"), (10, 690, "-- INSERT --"), (1100, 690, "1,11"), (1200, 690, "All")])
+    assert editor_on_screen(vim)
+    assert [[b.text for b in r] for r in editor_text_rows(vim, 1280, 720)] == [["import sys"]]
+
+
+def test_slides_and_docs_are_not_an_editor():
+    from pausecode.recognize.classify import editor_on_screen
+
+    slide = _row_boxes([(100, 100, "Visual Studio Code tips"), (100, 200, "Install the Python extension"),
+                        (100, 260, "Open a folder")])
+    docs = _row_boxes([(100, 100, "4. More Control Flow Tools"), (100, 200, "Besides the while statement")])
+    assert not editor_on_screen(slide)
+    assert not editor_on_screen(docs)

@@ -60,6 +60,56 @@ def split_line_numbers(boxes: list[Box]) -> list[Box]:
     return out
 
 
+# what an editor draws around its text: seen on screen, the moment is code even before there is any code
+CODE_FILE_RE = r"[\w.-]+\.(?:py|pyw|ipynb|js|mjs|jsx|ts|tsx|java|kt|c|h|cc|cpp|hpp|cs|go|rs|rb|php|swift|scala|sh|sql|r)"
+EDITOR_STRONG_RE = re.compile(r"\bLn \d+, Col \d+|\bLine \d+, Column \d+")
+EDITOR_WEAK_RES = [
+    re.compile(r"Visual Studio Code|PyCharm|Sublime Text|IntelliJ|Jupyter|Thonny|Spyder|IDLE Shell|Code::Blocks"),
+    re.compile(r"\bUTF-8\b|\bSpaces: \d|\bTab Size: \d|\bCRLF\b"),
+    re.compile(r"^\W*(?:EXPLORER|OUTLINE|TIMELINE|PROBLEMS)\b"),
+    re.compile(rf"\S+\s*>\s*{CODE_FILE_RE}\b"),  # breadcrumbs: folder > file.py
+    re.compile(rf"^\W{{0,2}}{CODE_FILE_RE}\W{{0,3}}$"),  # a tab holding a code file
+]
+VIM_MODE_RE = re.compile(r"^(?:--\s*)?(?:INSERT|VISUAL|REPLACE)(?:\s*--)?$")
+VIM_RULER_RE = re.compile(r"^\d+,\d+(?:-\d+)?(?:\s+(?:All|Top|Bot|\d+%))?$")
+CHROME_RE = re.compile("|".join(
+    [EDITOR_STRONG_RE.pattern, VIM_MODE_RE.pattern, VIM_RULER_RE.pattern, r"^(?:All|Top|Bot)$", r"^\[[\w.-]+\]\s*\d+:"]
+    + [r.pattern for r in EDITOR_WEAK_RES]))
+
+
+def editor_on_screen(boxes: list[Box]) -> bool:
+    """Is a code editor on screen, even an empty one? Its status bar (Ln/Col, vim's mode and ruler) says so;
+    otherwise two weaker signs (IDE name, encoding, explorer, breadcrumbs, a code file's tab)."""
+    texts = [b.text.strip() for b in boxes if b.text.strip()]
+    if any(EDITOR_STRONG_RE.search(t) for t in texts):
+        return True
+    if any(VIM_MODE_RE.match(t) for t in texts) and any(VIM_RULER_RE.match(t) for t in texts):
+        return True
+    return sum(any(r.search(t) for t in texts) for r in EDITOR_WEAK_RES) >= 2
+
+
+def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int) -> list[list[Box]]:
+    """The text rows of an editor too empty for the pane finder: below its tabs/breadcrumbs (or anywhere,
+    in a terminal), above its status bar, with the editor's own chrome and lone marks (the mouse pointer)
+    left out."""
+    texts = [b for b in boxes if b.text.strip()]
+    crumbs = [b for b in texts if b.cy < 0.3 * frame_h and EDITOR_WEAK_RES[3].search(b.text.strip())]
+    tabs = [b for b in texts if b.cy < 0.3 * frame_h and EDITOR_WEAK_RES[4].search(b.text.strip())]
+    left, top = 0.0, 0.0
+    # breadcrumbs sit right above the text; else the tab strip (the topmost file name: lower ones are the
+    # file tree in the sidebar)
+    anchor = max(crumbs, key=lambda b: b.cy) if crumbs else min(tabs, key=lambda b: b.cy) if tabs else None
+    if anchor is not None:
+        left, top = anchor.x1 - 2 * anchor.h, anchor.y2
+    status = [b.y1 for b in texts if CHROME_RE.search(b.text.strip()) and b.cy > 0.5 * frame_h]
+    bottom = min(status) if status else 0.95 * frame_h
+    keep = [b for b in texts if b.x1 >= left and b.cy > top and b.y2 <= bottom + 2 and len(b.text.strip()) > 1
+            and not CHROME_RE.search(b.text.strip())]
+    rows = cluster_rows(keep)
+    numbered = numbered_rows(rows, float(np.median([b.h for b in keep])) * 0.55) if keep else None
+    return numbered if numbered is not None else rows
+
+
 def numbered_rows(rows: list[list[Box]], char_w: float) -> list[list[Box]] | None:
     """An editor showing 1-2 lines has too few line numbers for a gutter, but its numbers still say which
     rows are the file: from the row numbered 1 (or the lowest number) to the last numbered row, with the

@@ -16,7 +16,16 @@ import cv2
 import numpy as np
 
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
-from .classify import drop_status_lines, file_name, find_code_pane, find_gutter, learning_topic, numbered_rows
+from .classify import (
+    drop_status_lines,
+    editor_on_screen,
+    editor_text_rows,
+    file_name,
+    find_code_pane,
+    find_gutter,
+    learning_topic,
+    numbered_rows,
+)
 from .grid import (
     Box,
     cell_pattern,
@@ -157,6 +166,11 @@ class OcrEngine(RecognitionEngine):
         pane = find_code_pane(boxes, w, h)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
+            if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code
+                rows = editor_text_rows(boxes, w, h)
+                cw = float(np.median([b.w / max(1, len(b.text)) for r in rows for b in r])) if rows else 0.0
+                text = "\n".join(join_row(r, min(b.x1 for rr in rows for b in rr), cw) for r in rows) if any(rows) else ""
+                return Recognition(segment_type="code", confidence=0.55, code_content=text, file_name=fname)
             return Recognition(
                 segment_type="learning",
                 confidence=float(np.clip(1.0 - pane.score, 0.5, 1.0)),

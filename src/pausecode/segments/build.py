@@ -95,6 +95,8 @@ def _label(segs: list[Segment], forms: dict[str, str], vocab: Counter[str]) -> N
         lang = detect_language(s.code_content, s.file_name)
         by_file.setdefault(s.file_name, Counter())[lang or ""] += 1
         s.language = lang
+    overall: Counter[str] = sum(by_file.values(), Counter())
+    video_lang = max(((k, v) for k, v in overall.items() if k), key=lambda kv: kv[1], default=(None, 0))[0]
     for s in segs:  # one language per file (short states read too little to tell)
         if s.segment_type == "learning" or s.code_content is None:
             continue
@@ -102,5 +104,7 @@ def _label(segs: list[Segment], forms: dict[str, str], vocab: Counter[str]) -> N
         if votes:
             best = max(((k, v) for k, v in votes.items() if k), key=lambda kv: kv[1], default=(None, 0))[0]
             s.language = best or s.language
+        # an editor too empty to tell (and with no file name) is in the video's language
+        s.language = s.language or video_lang
         s.code_content = repair_code(s.code_content, s.language, forms, vocab)
         s.code_complete = code_complete(s.code_content, s.language)
