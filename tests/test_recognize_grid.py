@@ -111,3 +111,12 @@ def test_current_line_box_is_not_a_panel_border():
     img[40, :] = 90  # a current-line box: two lines one row apart
     img[60, :] = 90
     assert border_below(img, (0, 0, img.shape[1], img.shape[0]), PITCH) is None
+
+
+def test_short_cursor_between_cells_is_found_but_a_bar_glyph_is_not():
+    cw = cell_width(FONT, SIZE)
+    img = np.full((PITCH, 30 + 12 * cw), 30, dtype=np.uint8)
+    img[1:18, 30 + 3 * cw: 30 + 3 * cw + 2] = 220  # a cursor (85 % of the row) on the boundary of cells 2|3
+    img[1:18, 30 + 6 * cw + cw // 2] = 220  # a "|" glyph of the same height, centred in cell 6
+    bars = cursor_bars(img, 30.0, cw, x0=30.0)
+    assert bars == [(30 + 3 * cw, 30 + 3 * cw + 2)]

@@ -375,7 +375,7 @@ class OcrEngine(RecognitionEngine):
                 continue
             ink_strip = self._ink_strip(gray, layout, r)
             cols_all = ink_columns(ink_strip, bg)
-            bars = cursor_bars(strip, bg, layout.char_width)
+            bars = cursor_bars(strip, bg, layout.char_width, layout.x0 - layout.pane[0])
             for x1, x2 in bars:
                 cols_all[x1:x2] = False
             span = text_span(cols_all, layout.char_width, cursor_like=_cursor_test(strip, bg))
@@ -404,7 +404,7 @@ class OcrEngine(RecognitionEngine):
             if not text or (len(text) == 1 and text.isalpha() and layout.gutter_x is not None):
                 continue  # a lone letter on an editor line is an icon (code-action bulb, breakpoint), not code
             cw = layout.char_width
-            if len(text) <= 3 and not any(c.isalnum() for c in text) and (ax - layout.x0) > 30 * cw:
+            if len(text) <= 3 and (ax - layout.x0) > 30 * cw:
                 continue  # a mark or two far right on an empty row: the mouse pointer or the minimap
             n_cells = int(np.ceil((layout.pane[0] + len(cols) - layout.x0) / cw)) + 1
             cells = cell_pattern(cols, layout.x0 - layout.pane[0], cw, n_cells)
@@ -546,10 +546,11 @@ def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0,
     return int(idx[0]), int(end) + 1
 
 
-def cursor_bars(strip: np.ndarray, bg: float, char_w: float) -> list[tuple[int, int]]:
+def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = None) -> list[tuple[int, int]]:
     """Column ranges of what editors draw over the text in a grid row: a bar cursor (a 1-3 px stroke over
-    the whole row height: glyphs never fill the line spacing) and the two sides of the box around a matching
-    bracket (two thin strokes over most of the height, one cell apart)."""
+    the whole row height: glyphs never fill the line spacing; or over most of it, standing between two
+    cells where no glyph stroke stands) and the two sides of the box around a matching bracket (two thin
+    strokes over most of the height, one cell apart). `x0`: column 0 in strip coordinates, when known."""
     if strip.shape[0] < 8:
         return []
     ink = np.abs(strip.astype(np.int16) - bg) > 40
@@ -567,6 +568,11 @@ def cursor_bars(strip: np.ndarray, bg: float, char_w: float) -> list[tuple[int, 
     for (a1, a2), (b1, b2) in zip(sides, sides[1:]):
         if 0.7 * char_w <= b1 - a1 <= 1.6 * char_w:
             bars += [(a1, a2), (b1, b2)]
+    if x0 is not None:
+        for a, b in sides:
+            phase = (((a + b) / 2 - x0) / char_w) % 1.0
+            if min(phase, 1.0 - phase) <= 0.2:  # on a cell boundary: the cursor between two characters
+                bars.append((a, b))
     return sorted(set(bars))
 
 
