@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pausecode.recognize.grid import cell_pattern, fit_grid_to_text, grid_agreement, ink_columns, refine_char_width
-from pausecode.recognize.ocr import border_below, cursor_bars, row_changed
+from pausecode.recognize.ocr import border_below, cursor_bars, row_changed, same_screen
 from pausecode.synth.fonts import cell_width, mono
 
 PITCH = 20
@@ -120,3 +120,17 @@ def test_short_cursor_between_cells_is_found_but_a_bar_glyph_is_not():
     img[1:18, 30 + 6 * cw + cw // 2] = 220  # a "|" glyph of the same height, centred in cell 6
     bars = cursor_bars(img, 30.0, cw, x0=30.0)
     assert bars == [(30 + 3 * cw, 30 + 3 * cw + 2)]
+
+
+def test_same_screen_tells_a_slide_build_from_a_new_screen():
+    slide = np.full((180, 320), 20, dtype=np.uint8)
+    slide[20:30, 40:200] = 230  # title
+    slide[60:66, 40:180] = 200  # bullet 1
+    slide[80:86, 40:170] = 200  # bullet 2
+    build = slide.copy()
+    build[100:106, 40:160] = 200  # bullet 3 appears
+    terminal = np.full((180, 320), 20, dtype=np.uint8)
+    terminal[10:16, 5:150] = 200  # a prompt line in the corner: few pixels differ, but all of the ink
+    terminal[20:26, 5:90] = 200
+    assert same_screen(slide, build)
+    assert not same_screen(slide, terminal)

@@ -102,3 +102,11 @@ def test_slides_and_docs_are_not_an_editor():
     docs = _row_boxes([(100, 100, "4. More Control Flow Tools"), (100, 200, "Besides the while statement")])
     assert not editor_on_screen(slide)
     assert not editor_on_screen(docs)
+
+
+def test_a_shell_prompt_is_a_terminal_but_a_dollar_on_a_slide_is_not():
+    from pausecode.recognize.classify import editor_on_screen
+
+    assert editor_on_screen(_row_boxes([(10, 20, "dev@laptop:~/wordfreq$ python3"), (300, 20, "3 - q")]))
+    assert editor_on_screen(_row_boxes([(10, 20, ">>> from wordfreq import words")]))
+    assert not editor_on_screen(_row_boxes([(100, 100, "Installing"), (100, 200, "$ pip install requests")]))

@@ -70,6 +70,7 @@ EDITOR_WEAK_RES = [
     re.compile(rf"\S+\s*>\s*{CODE_FILE_RE}\b"),  # breadcrumbs: folder > file.py
     re.compile(rf"^\W{{0,2}}{CODE_FILE_RE}\W{{0,3}}$"),  # a tab holding a code file
 ]
+SHELL_PROMPT_RE = re.compile(r"^(?:[\w.-]+@[\w.-]+:\s?[~/]\S*\s?[$#%]|>>>|In \[\d+\]:|PS [A-Z]:\\)")
 VIM_MODE_RE = re.compile(r"^(?:--\s*)?(?:INSERT|VISUAL|REPLACE)(?:\s*--)?$")
 VIM_RULER_RE = re.compile(r"^\d+,\d+(?:-\d+)?(?:\s+(?:All|Top|Bot|\d+%))?$")
 CHROME_RE = re.compile("|".join(
@@ -84,6 +85,8 @@ def editor_on_screen(boxes: list[Box]) -> bool:
     if any(EDITOR_STRONG_RE.search(t) for t in texts):
         return True
     if any(VIM_MODE_RE.match(t) for t in texts) and any(VIM_RULER_RE.match(t) for t in texts):
+        return True
+    if any(SHELL_PROMPT_RE.match(t) for t in texts):  # a terminal: user@host:path$ or a REPL prompt
         return True
     return sum(any(r.search(t) for t in texts) for r in EDITOR_WEAK_RES) >= 2
 

@@ -43,6 +43,24 @@ log = logging.getLogger(__name__)
 ROW_DIFF = 40  # gray levels: a pixel changed
 ROW_CHANGED_PIXELS = 4  # more changed pixels than this → the row changed
 MAX_INCREMENTAL_SHARE = 0.6  # more changed rows than this → read the whole frame again
+LEARNING_RECHECK_S = 6.0  # a learning screen that keeps changing a little is read again this often
+
+
+def _thumbnail(frame: np.ndarray) -> np.ndarray:
+    gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
+    return cv2.resize(gray, (gray.shape[1] // 4, gray.shape[0] // 4), interpolation=cv2.INTER_AREA)
+
+
+def same_screen(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two thumbnails of the same slide or shot: little of the frame changed, and most of the text/ink
+    stayed where it was (a dark slide and a dark terminal differ in few pixels, but in all of their ink)."""
+    if a.shape != b.shape:
+        return False
+    changed = cv2.absdiff(a, b) > 25
+    if changed.mean() >= 0.15:
+        return False
+    ink = (cv2.absdiff(a, float(np.median(a))) > 40) | (cv2.absdiff(b, float(np.median(b))) > 40)
+    return float((changed & ink).sum()) < 0.4 * max(float(ink.sum()), 1.0)
 
 
 def to_ink(frame: np.ndarray) -> np.ndarray:
@@ -54,7 +72,9 @@ def to_ink(frame: np.ndarray) -> np.ndarray:
         return frame
     sample = frame[::8, ::8].reshape(-1, 3)
     bg = np.median(sample, axis=0).astype(np.uint8)
-    return cv2.absdiff(frame, np.broadcast_to(bg, frame.shape).copy()).max(axis=2)
+    diff = cv2.absdiff(frame, (float(bg[0]), float(bg[1]), float(bg[2]), 0.0))
+    b, g, r = cv2.split(diff)
+    return cv2.max(cv2.max(b, g), r)  # ~10x faster than numpy's max over the channel axis
 
 
 @dataclass
@@ -103,6 +123,7 @@ class OcrEngine(RecognitionEngine):
         self._x0_memory: dict[int, float] = {}  # gutter/pane left → smallest column-0 x seen
         self._grids: dict[int, _GridMemory] = {}  # editor layout → best grid fit so far
         self._frame: np.ndarray | None = None
+        self._learning_anchor: tuple[float, np.ndarray] | None = None  # (t, thumbnail) of the last learning read
         self.rows_read = 0
         self.full_reads = 0
 
@@ -121,7 +142,16 @@ class OcrEngine(RecognitionEngine):
             inc = self._incremental(frame, context.previous_frame, prev)
             if inc is not None:
                 return inc
-        return self._full(frame)
+        thumb = _thumbnail(frame)
+        anchor = self._learning_anchor
+        if (prev is not None and prev.segment_type == "learning" and prev.confidence >= 0.8 and anchor is not None
+                and context.t - anchor[0] < LEARNING_RECHECK_S and same_screen(anchor[1], thumb)):
+            # the same slide or presenter shot as the last one read (a bullet added, the presenter moved):
+            # still learning, same topic; a whole-frame read costs ~1 s
+            return Recognition(**{**prev.__dict__})
+        rec = self._full(frame)
+        self._learning_anchor = (context.t, thumb) if rec.segment_type == "learning" else None
+        return rec
 
     # ------------------------------------------------------------------ full read
     def _detect(self, frame: np.ndarray) -> list[Box] | None:
