@@ -134,3 +134,16 @@ def test_same_screen_tells_a_slide_build_from_a_new_screen():
     terminal[20:26, 5:90] = 200
     assert same_screen(slide, build)
     assert not same_screen(slide, terminal)
+
+
+def test_text_across_the_gutter_gap_means_the_editor_is_gone():
+    from pausecode.recognize.base import CodeLayout
+    from pausecode.recognize.ocr import OcrEngine
+
+    cw = cell_width(FONT, SIZE)
+    editor = render_rows(["  1 import sys"], x0=0)  # vim: number, gap, code from column 4
+    shell = render_rows(["dev@laptop:~$ ls"], x0=0)  # the shell that replaced it writes across the gap
+    layout = CodeLayout(x0=4 * cw, y0=0, pitch=PITCH, char_width=cw, pane=(3 * cw + 2, 0, 400, PITCH),
+                        gutter_x=3 * cw - 1)
+    assert not OcrEngine._gap_inked(editor, layout, 0)
+    assert OcrEngine._gap_inked(shell, layout, 0)

@@ -377,6 +377,18 @@ class OcrEngine(RecognitionEngine):
         self._x0_memory[key] = x0
         return _GridFit(float(x0), float(cw), agree, ink_rows)
 
+    @staticmethod
+    def _gap_inked(gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
+        """Is there ink between the line numbers and column 0 on this row? Editors leave that gap empty; a
+        shell that took the editor's place writes straight across it."""
+        assert layout.gutter_x is not None
+        a, b = int(layout.gutter_x + 2), int(layout.x0 - 2)
+        if b - a < 2:
+            return False
+        top = layout.row_top(row)
+        band = gray[max(0, top + 2): int(round(top + layout.pitch)) - 2, a:b]
+        return band.size > 0 and int((band > 40).sum()) > 3
+
     def _numbered(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
         """With a line-number gutter, only rows with a number are file lines (below the file's end editors
         draw icons and hints, not code)."""
@@ -501,6 +513,8 @@ class OcrEngine(RecognitionEngine):
                 to_read.append(r)
         if len(to_read) > max(6, 0.4 * n_rows):
             return None  # most of the screen is new: another view, read the whole frame
+        if layout.gutter_x is not None and any(self._gap_inked(gray, layout, r) for r in to_read):
+            return None  # text runs across the gap between line numbers and code: the gutter is gone
         rewritten = [r for r in to_read if r in old_text]  # rows that had text and changed to something new
         if len(rewritten) > MAX_INCREMENTAL_SHARE * max(len(old_text), 5) and len(rewritten) > 3:
             return None  # a different file or view: read the whole frame
