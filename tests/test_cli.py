@@ -350,3 +350,13 @@ def test_engine_failing_on_some_frames(flaky_engine, synth_dark, pc_env, capsys)
     rc, out, err = run(capsys, "process", str(synth_dark.video), "--engine", "flaky", "--force", "--json")
     assert rc == 0, err
     assert json.loads(out)["segments"] >= 1
+
+
+@pytest.mark.parametrize(("raw", "origins"), [("https://a.example,https://b.example",
+                                               ["https://a.example", "https://b.example"]),
+                                              ('["https://a.example"]', ["https://a.example"])])
+def test_cors_origins_from_environment(monkeypatch, raw, origins):
+    from pausecode.settings import load_settings
+
+    monkeypatch.setenv("PAUSECODE_CORS_ORIGINS", raw)
+    assert load_settings().cors_origins == origins

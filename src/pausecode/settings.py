@@ -55,7 +55,7 @@ class Settings(BaseSettings):
 
     # server
     api_key: SecretStr | None = None
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)  # env: "a,b" or a JSON list
     redis_url: str | None = None
 
     # remote engines (keys come from the environment only: GEMINI_API_KEY / OPENAI_API_KEY)
