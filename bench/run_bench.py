@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,6 +26,7 @@ KEEP_MARKER = "<!-- notes below are kept by run_bench.py -->"
 
 def run_case(name: str, video: Path, truth: Path, out: Path, engine: str) -> dict:
     data = out / "data" / name
+    shutil.rmtree(data, ignore_errors=True)  # storage is measured on a fresh store, not on earlier runs' files
     cmd = [sys.executable, str(ROOT / "bench" / "predict.py"), str(video), str(truth), str(out / f"{name}.json"),
            "--engine", engine, "--data-dir", str(data)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
