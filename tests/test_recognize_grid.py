@@ -147,3 +147,13 @@ def test_text_across_the_gutter_gap_means_the_editor_is_gone():
                         gutter_x=3 * cw - 1)
     assert not OcrEngine._gap_inked(editor, layout, 0)
     assert OcrEngine._gap_inked(shell, layout, 0)
+
+
+def test_docstring_quotes_count_as_ink_from_the_first_mark():
+    """The six marks of a docstring's opening quotes sit above the glyph bodies: they chain to the text one
+    mark at a time, and the first one decides the line's indentation."""
+    cw = cell_width(FONT, SIZE)
+    img = render_rows(['    """Return the grade."""'])
+    cols = ink_columns(img, 30.0)
+    first = int(np.flatnonzero(cols)[0])
+    assert 30 + 4 * cw <= first < 30 + 5 * cw

@@ -110,3 +110,13 @@ def test_a_shell_prompt_is_a_terminal_but_a_dollar_on_a_slide_is_not():
     assert editor_on_screen(_row_boxes([(10, 20, "dev@laptop:~/wordfreq$ python3"), (300, 20, "3 - q")]))
     assert editor_on_screen(_row_boxes([(10, 20, ">>> from wordfreq import words")]))
     assert not editor_on_screen(_row_boxes([(100, 100, "Installing"), (100, 200, "$ pip install requests")]))
+
+
+@pytest.mark.parametrize(("read", "fixed"), [
+    ("    for s in sorted(xs, key=lambda s: s.averagę())", "    for s in sorted(xs, key=lambda s: s.average())"),
+    ('print("Cześć")  # zażółć', 'print("Cześć")  # zażółć'),  # strings and comments may really be Polish
+])
+def test_accented_letters_in_identifiers_are_ocr_noise(read, fixed):
+    from pausecode.segments.repair import strip_accents_in_code
+
+    assert strip_accents_in_code(read) == fixed

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from .language import python_parses
@@ -26,6 +27,31 @@ BLOCK_START = re.compile(r"^\s*(def|class|if|elif|else|for|while|try|except|fina
 
 def normalize_chars(text: str) -> str:
     return text.translate(CONFUSABLES)
+
+
+# a word of ASCII letters with one or more accented letters in it: "averagę", "scöre"
+ACCENTED_WORD_RE = re.compile(r"[A-Za-z_0-9]*[^\x00-\x7f][\w]*")
+STRING_OR_COMMENT_RE = re.compile(r"\"[^\"]*\"?|'[^']*'?|#.*$")
+
+
+def strip_accents_in_code(line: str) -> str:
+    """Identifiers are ASCII in tutorial code; a lone accented letter in one is OCR noise ("averagę").
+    Strings and comments are left alone (they may really be in another language)."""
+    if line.isascii():
+        return line
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+        return plain if plain.isascii() and plain.isidentifier() else word
+
+    out, pos = [], 0
+    for m in STRING_OR_COMMENT_RE.finditer(line):
+        out.append(ACCENTED_WORD_RE.sub(fix, line[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(ACCENTED_WORD_RE.sub(fix, line[pos:]))
+    return "".join(out)
 
 
 def vocabulary(texts: list[str], underscored_only: bool = True) -> Counter[str]:
@@ -131,7 +157,7 @@ def fix_block_colons(lines: list[str]) -> list[str]:
 def repair_code(code: str, language: str | None, forms: dict[str, str] | None = None,
                 vocab: Counter[str] | None = None) -> str:
     """Conservative repairs; for Python, structural fixes are kept only if they don't break parsing."""
-    lines = [normalize_chars(ln).rstrip() for ln in code.split("\n")]
+    lines = [strip_accents_in_code(normalize_chars(ln)).rstrip() for ln in code.split("\n")]
     lines = [constant_case(ln, vocab or Counter()) for ln in lines]
     if forms:
         lines = [rejoin_identifiers(ln, forms) for ln in lines]
