@@ -20,6 +20,16 @@ CONFIG_CANDIDATES = ("pausecode.toml", "config.json")
 EXPORT_CHOICES = ("json", "md", "py")  # <id>_analysis.json, <id>_timeline.md, <id>_extracted_code.py
 
 
+def _split_list(v: Any) -> Any:
+    """A list setting from the environment: a JSON list, or comma-separated words."""
+    if isinstance(v, str):
+        v = v.strip()
+        if v.startswith("["):
+            return json.loads(v)
+        return [s.strip() for s in v.split(",") if s.strip()]
+    return v
+
+
 class Settings(BaseSettings):
     """Everything tunable. Field names are the env names without the PAUSECODE_ prefix."""
 
@@ -75,24 +85,14 @@ class Settings(BaseSettings):
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            v = v.strip()
-            if v.startswith("["):
-                return json.loads(v)
-            return [s.strip() for s in v.split(",") if s.strip()]
-        return v
+        return _split_list(v)
 
     @field_validator("exports", mode="before")
     @classmethod
     def _split_exports(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            v = v.strip()
-            if v.startswith("["):
-                return json.loads(v)
-            if v.lower() == "none":
-                return []
-            return [s.strip() for s in v.replace(" ", ",").split(",") if s.strip()]
-        return v
+        if isinstance(v, str) and v.strip().lower() == "none":
+            return []
+        return _split_list(v.replace(" ", ",") if isinstance(v, str) and not v.strip().startswith("[") else v)
 
     @field_validator("exports")
     @classmethod
