@@ -131,17 +131,22 @@ def join_row(row: list[Box], x0: float, cw: float) -> str:
     return out.rstrip()
 
 
+def runs(idx: np.ndarray) -> list[np.ndarray]:
+    """Split sorted indices into runs of consecutive ones ([3, 4, 5, 9, 10] → [3, 4, 5], [9, 10])."""
+    return np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
+
+
 def _isolated_thin(cols: np.ndarray, counts: np.ndarray, h: int) -> None:
     """Clear thin (≤2 px) tall strokes with no ink within 3 px: indent guides, box edges, the text cursor."""
     idx = np.flatnonzero(cols)
     if not len(idx):
         return
-    runs = np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
-    for i, run in enumerate(runs):
+    parts = runs(idx)
+    for i, run in enumerate(parts):
         if len(run) > 2 or counts[run].max() < 0.5 * h:
             continue
-        gap_l = run[0] - runs[i - 1][-1] if i > 0 else 99
-        gap_r = runs[i + 1][0] - run[-1] if i + 1 < len(runs) else 99
+        gap_l = run[0] - parts[i - 1][-1] if i > 0 else 99
+        gap_r = parts[i + 1][0] - run[-1] if i + 1 < len(parts) else 99
         if gap_l > 3 and gap_r > 3:
             cols[run] = False
 
@@ -154,7 +159,7 @@ def _clear_faint_guides(ink: np.ndarray, contrast: np.ndarray, thresh: float) ->
     tall = np.flatnonzero((mid > 0.4 * thresh).sum(axis=0) >= 0.9 * mid.shape[0])
     if not len(tall):
         return
-    for run in np.split(tall, np.flatnonzero(np.diff(tall) > 1) + 1):
+    for run in runs(tall):
         lo, hi = max(0, run[0] - 3), run[-1] + 4
         if len(run) <= 2 and mid[:, run].max() < 2 * thresh and not (mid[:, lo:run[0]] > thresh).any() \
                 and not (mid[:, run[-1] + 1:hi] > thresh).any():
@@ -186,12 +191,11 @@ def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = 40.0
     if edge.any() and cols.any():
         # edge ink counts when its run is next to text ink (an underscore joins the letters beside it; the
         # quotes of a docstring chain up to the letter after them), so passes repeat while runs join
-        idx = np.flatnonzero(edge)
-        runs = np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
+        edge_runs = runs(np.flatnonzero(edge))
         kernel = np.ones(2 * adjacent + 1, dtype=np.int32)
-        for _ in range(len(runs)):  # until no run joins (a docstring's """ is six marks in a row)
+        for _ in range(len(edge_runs)):  # until no run joins (a docstring's """ is six marks in a row)
             near = np.convolve(cols.astype(np.int32), kernel, mode="same") > 0
-            added = [run for run in runs if not cols[run[0]] and near[run].any()]
+            added = [run for run in edge_runs if not cols[run[0]] and near[run].any()]
             if not added:
                 break
             for run in added:

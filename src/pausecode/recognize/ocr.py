@@ -35,6 +35,7 @@ from .grid import (
     join_row,
     refine_char_width,
     respace,
+    runs,
     underscore_cells,
 )
 
@@ -435,7 +436,7 @@ class OcrEngine(RecognitionEngine):
             crops.append(crop)
             kept = np.zeros_like(cols_all)
             kept[a:b] = cols_all[a:b]
-            where.append((r, layout.pane[0] + a, kept, self._ink_strip(gray, layout, r), bg))
+            where.append((r, layout.pane[0] + a, kept, ink_strip, bg))
         out: dict[int, TextLine] = {}
         if not crops:
             return out
@@ -548,7 +549,7 @@ def row_changed(a: np.ndarray, b: np.ndarray, char_w: float) -> bool:
     counts = diff.sum(axis=0)
     tall = np.flatnonzero(counts >= 0.75 * diff.shape[0])
     if len(tall):
-        for run in np.split(tall, np.flatnonzero(np.diff(tall) > 1) + 1):
+        for run in runs(tall):
             if len(run) <= 2:
                 lo, hi = max(0, run[0] - 1), run[-1] + 2
                 diff[:, lo:hi] = False  # the stroke and its anti-aliased fringe
@@ -604,8 +605,7 @@ def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = 
         cols = np.flatnonzero(cover >= level)
         if not len(cols):
             return []
-        runs = np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1)
-        return [(int(r[0]), int(r[-1]) + 1) for r in runs if len(r) <= 3]
+        return [(int(r[0]), int(r[-1]) + 1) for r in runs(cols) if len(r) <= 3]
 
     bars = thin_runs(0.9)
     sides = thin_runs(0.8)
@@ -649,8 +649,7 @@ def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: floa
     costs_a = np.array(costs)
     best = np.flatnonzero(costs_a <= costs_a.min() + 1e-6)
     # the middle of the longest run of equally good offsets
-    runs = np.split(best, np.flatnonzero(np.diff(best) > 1) + 1)
-    run = max(runs, key=len)
+    run = max(runs(best), key=len)
     return float(y0 + steps[run[len(run) // 2]])
 
 
@@ -666,7 +665,7 @@ def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float
     ys = np.flatnonzero(ruled)
     if not len(ys):
         return None
-    lines = [int(run[0]) for run in np.split(ys, np.flatnonzero(np.diff(ys) > 1) + 1)]
+    lines = [int(run[0]) for run in runs(ys)]
     for y in lines:
         paired = any(abs(abs(y - other) - pitch) <= 3 for other in lines if other != y)
         if not paired:
