@@ -23,9 +23,10 @@ def predictions(segments, truth: dict) -> list[dict]:
     for s in truth["samples"]:
         seg, _ = idx.find(s["t"], 1.0)
         if seg is None or seg.segment_type == "learning":
-            out.append({"t": s["t"], "type": "learning", "code": None})
+            out.append({"t": s["t"], "type": "learning", "code": None,
+                        "confidence": seg.confidence if seg is not None else 0.0})
         else:
-            out.append({"t": s["t"], "type": "code", "code": seg.code_content or ""})
+            out.append({"t": s["t"], "type": "code", "code": seg.code_content or "", "confidence": seg.confidence})
     return out
 
 

@@ -142,6 +142,47 @@ class PaneGuess:
     score: float = 0.0  # how code-like, 0..1
 
 
+# Line numbers the detector may miss above the first one it read (dim numbers of lines far from the cursor), in
+# rows. Reaching further up took the tab strip and menu bar above a scrolled editor (first number 78) for code.
+GUTTER_MISSED_ROWS_ABOVE = 1
+# Below the last number read: its own height and a little margin (status bars and panels start right after).
+GUTTER_BOTTOM_SLACK = 1.2
+
+
+# How far apart (in digit heights) the right edges of two line numbers of one gutter can be: the detector pads
+# boxes by a few pixels, more for one digit than for two.
+GUTTER_ALIGN_TOL = 0.3
+
+
+def gutter_span(digits: list[Box]) -> tuple[float, float]:
+    """Top and bottom y of the rows a line-number gutter numbers: every code line has a number, so the gutter
+    bounds the pane. Rows above the first number read are added later only where the gutter shows ink."""
+    dh = max(b.h for b in digits)
+    ordered = sorted(digits, key=lambda b: b.cy)
+    first = ordered[0]
+    steps = [(b.cy - a.cy) / (int(b.text) - int(a.text)) for a, b in zip(ordered, ordered[1:])
+             if int(b.text.strip()) > int(a.text.strip())]
+    pitch = float(np.median(steps)) if steps else dh  # boxes are padded: their height overstates the pitch
+    missed = min(max(0, int(first.text.strip()) - 1), GUTTER_MISSED_ROWS_ABOVE)
+    top = first.cy - (missed + 0.6) * pitch
+    return top, max(b.y2 for b in digits) + GUTTER_BOTTOM_SLACK * dh
+
+
+def gutter_regions(digits: list[Box]) -> list[list[Box]]:
+    """Split one gutter's numbers where the numbering starts again (1 or 2 below a higher number): each run is
+    its own code region — the input cells of a notebook, each numbered from 1 — with blank space, prompts and
+    outputs between them that are not code."""
+    ordered = sorted(digits, key=lambda b: b.cy)
+    regions: list[list[Box]] = [[ordered[0]]] if ordered else []
+    for a, b in zip(ordered, ordered[1:]):
+        na, nb = int(a.text.strip()), int(b.text.strip())
+        if nb < na and nb <= 2:
+            regions.append([b])
+        else:
+            regions[-1].append(b)
+    return regions
+
+
 def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | None:
     """Line numbers: ≥3 digit boxes, right-aligned, increasing downwards, in the left 60% of the frame."""
     digits = [b for b in boxes if DIGITS_RE.match(b.text.strip()) and b.x2 < 0.6 * frame_w]
@@ -149,11 +190,16 @@ def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | Non
         return None
     med_h = float(np.median([b.h for b in digits]))
     digits = [b for b in digits if b.h <= 1.5 * med_h]  # several numbers merged vertically into one box
+    # right-aligned numbers share their right edge up to the detector's padding; chain them (single linkage)
+    # so the numbers of notebook cells a few pixels apart stay one gutter
+    tol = GUTTER_ALIGN_TOL * med_h
     groups: list[list[Box]] = []
-    for ref in digits:
-        group = sorted((b for b in digits if abs(b.x2 - ref.x2) <= 5), key=lambda b: b.cy)
-        if group not in groups:
-            groups.append(group)
+    for b in sorted(digits, key=lambda b: b.x2):
+        if groups and b.x2 - groups[-1][-1].x2 <= tol:
+            groups[-1].append(b)
+        else:
+            groups.append([b])
+    groups = [sorted(g, key=lambda b: b.cy) for g in groups]
     groups.sort(key=len, reverse=True)
     for best in groups:
         if _valid_gutter(best, boxes):
@@ -233,12 +279,13 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int) -> PaneGuess:
     if gutter is not None:
         g.gutter_x, digits = gutter
         # every code line has a number (wrapped lines sit between numbers): the gutter bounds the pane
-        # (dim numbers are often missed above, so the top bound is loose; below the last number come status
-        # bars and panels, so the bottom bound is tight)
-        dh = max(b.h for b in digits)
-        first = min(digits, key=lambda b: b.cy)
-        top = first.y1 - (max(0, int(first.text.strip()) - 1) + 0.5) * dh * 1.1
-        bot = max(b.y2 for b in digits) + 1.2 * dh
+        # (one dim number may be missed above the first read; below the last number come status bars and
+        # panels, so the bottom bound is tight). A box the detector ran across the gutter ("1 #!/usr/bin")
+        # is split into its number and its text.
+        top, bot = gutter_span(digits)
+        gx = g.gutter_x
+        straddling = [b for b in boxes if b.x1 < gx < b.x2]
+        boxes = [b for b in boxes if b not in straddling] + split_line_numbers(straddling)
         cand = [b for b in boxes if b.x1 + min(b.w, b.h) / 2 > g.gutter_x + 1 and top <= b.cy <= bot]
     if not cand:
         if gutter is not None:  # an (almost) empty editor: the gutter alone says "code"

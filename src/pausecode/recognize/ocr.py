@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
+from .check import CheckPolicy, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
     drop_status_lines,
     editor_on_screen,
@@ -23,6 +24,8 @@ from .classify import (
     file_name,
     find_code_pane,
     find_gutter,
+    gutter_regions,
+    gutter_span,
     learning_topic,
     numbered_rows,
 )
@@ -125,6 +128,8 @@ class OcrEngine(RecognitionEngine):
         self._grids: dict[int, _GridMemory] = {}  # editor layout → best grid fit so far
         self._frame: np.ndarray | None = None
         self._learning_anchor: tuple[float, np.ndarray] | None = None  # (t, thumbnail) of the last learning read
+        self._check = CheckPolicy()
+        self._last_full_t: float | None = None  # video time of the last whole-frame reading
         self.rows_read = 0
         self.full_reads = 0
 
@@ -142,7 +147,13 @@ class OcrEngine(RecognitionEngine):
         ):
             inc = self._incremental(frame, context.previous_frame, prev)
             if inc is not None:
-                return inc
+                if not needs_confirmation(self._check, context.t, self._last_full_t):
+                    return inc
+                fresh = self._full(frame)  # the check: read the whole frame again, from scratch
+                self._last_full_t = context.t
+                agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
+                fresh.confidence = checked_confidence(self._check, fresh.confidence, agreed)
+                return fresh
         thumb = _thumbnail(frame)
         anchor = self._learning_anchor
         if (prev is not None and prev.segment_type == "learning" and prev.confidence >= 0.8 and anchor is not None
@@ -151,6 +162,7 @@ class OcrEngine(RecognitionEngine):
             # still learning, same topic; a whole-frame read costs ~1 s
             return Recognition(**{**prev.__dict__})
         rec = self._full(frame)
+        self._last_full_t = context.t
         self._learning_anchor = (context.t, thumb) if rec.segment_type == "learning" else None
         return rec
 
@@ -183,10 +195,10 @@ class OcrEngine(RecognitionEngine):
         gx, digits = gutter
         dh = max(b.h for b in digits)
         first = min(digits, key=lambda b: b.cy)
-        top = first.y1 - (max(0, int(first.text.strip()) - 1) + 0.5) * dh * 1.1
-        bot = max(b.y2 for b in digits) + 1.5 * dh
+        top, bot = gutter_span(digits)
+        bot += 0.3 * dh
         wanted = [b for b in boxes if b not in narrow and (
-            (b.x1 + min(b.w, b.h) / 2 > gx and top - 2 * dh <= b.cy <= bot) or b.cy < min(top, first.y1))]
+            ((b.x1 + min(b.w, b.h) / 2 > gx or b.x1 < gx < b.x2) and top - 2 * dh <= b.cy <= bot) or b.cy < min(top, first.y1))]
         self._read_boxes(frame, wanted)
         return [b for b in boxes if b.text]
 
@@ -194,6 +206,34 @@ class OcrEngine(RecognitionEngine):
         self.full_reads += 1
         h, w = frame.shape[:2]
         boxes = self._boxes_for_pane(frame)
+        gutter = find_gutter([b for b in boxes if b.text.strip()], w)
+        regions = gutter_regions(gutter[1]) if gutter is not None else []
+        if len(regions) >= 2:
+            return self._read_regions(frame, boxes, regions)
+        return self._read_region(frame, boxes)
+
+    def _read_regions(self, frame: np.ndarray, boxes: list[Box], regions: list[list[Box]]) -> Recognition:
+        """Several numbered code regions (notebook cells): each read on its own grid, joined by a blank line.
+        No layout is returned, so the next frame is read whole too (rows of one cell move when another
+        grows)."""
+        texts, confs, fname = [], [], None
+        for digits in regions:
+            top, bot = gutter_span(digits)
+            sub = [b for b in boxes if top <= b.cy <= bot]
+            rec = self._read_region(frame, sub, limit=(int(max(0, top)), int(bot)))
+            if rec.segment_type != "learning" and (rec.code_content or "").strip():
+                texts.append(rec.code_content or "")
+                confs.append(rec.confidence)
+                fname = fname or rec.file_name
+        if not texts:
+            return Recognition(segment_type="code", confidence=0.6, code_content="")
+        return Recognition(segment_type="code", confidence=float(min(confs)), code_content="\n\n".join(texts),
+                           file_name=fname)
+
+    def _read_region(self, frame: np.ndarray, boxes: list[Box],
+                     limit: tuple[int, int] | None = None) -> Recognition:
+        """One code region's reading from its text boxes; `limit`: the y range it must stay in."""
+        h, w = frame.shape[:2]
         pane = find_code_pane(boxes, w, h)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
@@ -225,7 +265,7 @@ class OcrEngine(RecognitionEngine):
         gray = to_ink(frame)
         y0 = refine_row_phase(gray, pane.pane, first_cy - pitch / 2, pitch)  # type: ignore[arg-type]
         x1, _, x2, y2 = pane.pane  # type: ignore[misc]
-        bottom_limit = h - 1
+        bottom_limit = h - 1 if limit is None else min(h - 1, limit[1])
         layout = CodeLayout(x0=x0, y0=y0, pitch=pitch, char_width=cw,
                             pane=(x1, int(y0), max(x2 + int(4 * cw), x1 + 10), int(min(bottom_limit, y2 + pitch))),
                             gutter_x=pane.gutter_x)

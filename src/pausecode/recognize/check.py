@@ -1,0 +1,52 @@
+"""The check stage: when is a reading trusted, and what happens when it is not.
+
+An incremental reading re-reads only the rows that changed, on a layout measured earlier. If the screen no
+longer fits that layout (a panel opened, the view zoomed, a notebook cell grew), every later reading inherits
+the error and nothing ever corrects it. So an incremental reading is confirmed by a fresh whole-frame reading
+once the last whole-frame reading is older than `confirm_after_s` (every key state is a changed screen), and
+the fresh one replaces it when they disagree. Text changes are not the trigger: a layout that stopped too
+early (a border that moved down as the file grew) hides new rows, so the text it reads does not change.
+A reading that disagreed with its check is never given a high confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CheckPolicy:
+    # Seconds of video since the last whole-frame reading after which an incremental reading that changed the
+    # text is confirmed by a fresh one. A whole-frame read costs ~1 s at 720p on 2 cores, so 4 s costs at
+    # most ~0.25 x the typing time, and a wrong layout lives at most 4 s.
+    confirm_after_s: float = 4.0
+    # Confidence ceiling for a reading whose check disagreed (the fresh reading replaced the incremental one,
+    # but two readings of the same screen differed: one of them was wrong).
+    disagreed_confidence: float = 0.75
+    # Confidence floor for a reading two independent reads agreed on.
+    agreed_confidence: float = 0.95
+
+
+def normalised(code: str | None) -> str:
+    """Code text as the scorer and the learner see it: trailing spaces and blank edge lines do not count."""
+    lines = [ln.rstrip() for ln in (code or "").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def readings_agree(a: str | None, b: str | None) -> bool:
+    return normalised(a) == normalised(b)
+
+
+def needs_confirmation(policy: CheckPolicy, t: float, last_full_t: float | None) -> bool:
+    """An incremental reading is confirmed when the last whole-frame reading is too old to vouch for it."""
+    return last_full_t is None or t - last_full_t >= policy.confirm_after_s
+
+
+def checked_confidence(policy: CheckPolicy, fresh: float, agreed: bool) -> float:
+    if agreed:
+        return max(fresh, policy.agreed_confidence)
+    return min(fresh, policy.disagreed_confidence)
