@@ -154,15 +154,21 @@ GUTTER_BOTTOM_SLACK = 1.2
 GUTTER_ALIGN_TOL = 0.3
 
 
+def digit_pitch(digits: list[Box]) -> float:
+    """Line pitch from the numbers themselves: y step per number between consecutive ones (box heights are
+    padded and overstate it; a single number has only its height)."""
+    ordered = sorted(digits, key=lambda b: b.cy)
+    steps = [(b.cy - a.cy) / (int(b.text) - int(a.text)) for a, b in zip(ordered, ordered[1:])
+             if int(b.text.strip()) > int(a.text.strip())]
+    return float(np.median(steps)) if steps else max(b.h for b in digits)
+
+
 def gutter_span(digits: list[Box]) -> tuple[float, float]:
     """Top and bottom y of the rows a line-number gutter numbers: every code line has a number, so the gutter
     bounds the pane. Rows above the first number read are added later only where the gutter shows ink."""
     dh = max(b.h for b in digits)
-    ordered = sorted(digits, key=lambda b: b.cy)
-    first = ordered[0]
-    steps = [(b.cy - a.cy) / (int(b.text) - int(a.text)) for a, b in zip(ordered, ordered[1:])
-             if int(b.text.strip()) > int(a.text.strip())]
-    pitch = float(np.median(steps)) if steps else dh  # boxes are padded: their height overstates the pitch
+    first = min(digits, key=lambda b: b.cy)
+    pitch = digit_pitch(digits)
     missed = min(max(0, int(first.text.strip()) - 1), GUTTER_MISSED_ROWS_ABOVE)
     top = first.cy - (missed + 0.6) * pitch
     return top, max(b.y2 for b in digits) + GUTTER_BOTTOM_SLACK * dh
@@ -217,7 +223,8 @@ def _valid_gutter(best: list[Box], boxes: list[Box]) -> bool:
         return False
     beside = [b for b in boxes if b not in best and any(
         abs(b.cy - d.cy) < 0.5 * d.h and 0 < b.x1 - d.x2 < 8 * d.h for d in best)]
-    return len(beside) >= len(best)
+    # one number alone needs its line beside it; two consecutive ones need one (the other line may be blank)
+    return len(beside) >= 1
 
 
 def split_columns(boxes: list[Box], min_gap: float, frame_h: int) -> list[list[Box]]:
@@ -264,12 +271,17 @@ def _pitch_chain(rows: list[list[Box]], pitch: float) -> list[list[Box]]:
     return [rows[i] for i in best]
 
 
-def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int) -> PaneGuess:
+def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int,
+                   cell: tuple[float, float, float] | None = None) -> PaneGuess:
+    """The code pane among the text boxes. `cell`: (gutter x, top, bottom) of a region already bounded from
+    its surface (a notebook cell), whose line numbers may not have been read."""
     g = PaneGuess()
     boxes = [b for b in boxes if b.text.strip()]
     if not boxes:
         return g
     gutter = find_gutter(boxes, frame_w)
+    if cell is not None:
+        gutter = (cell[0], gutter[1] if gutter is not None else [])
     if gutter is None:
         split = split_line_numbers(boxes)
         gutter = find_gutter(split, frame_w)
@@ -282,7 +294,7 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int) -> PaneGuess:
         # (one dim number may be missed above the first read; below the last number come status bars and
         # panels, so the bottom bound is tight). A box the detector ran across the gutter ("1 #!/usr/bin")
         # is split into its number and its text.
-        top, bot = gutter_span(digits)
+        top, bot = (cell[1], cell[2]) if cell is not None else gutter_span(digits)
         gx = g.gutter_x
         straddling = [b for b in boxes if b.x1 < gx < b.x2]
         boxes = [b for b in boxes if b not in straddling] + split_line_numbers(straddling)
@@ -290,7 +302,7 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int) -> PaneGuess:
     if not cand:
         if gutter is not None:  # an (almost) empty editor: the gutter alone says "code"
             g.score = 0.6
-            g.pitch = float(np.median([b.h for b in gutter[1]])) if gutter else None
+            g.pitch = float(np.median([b.h for b in gutter[1]])) if gutter[1] else None
         return g
     med_h = float(np.median([b.h for b in cand]))
     cand = [b for b in cand if 0.6 * med_h <= b.h <= 1.6 * med_h]

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
+from .layout import BackgroundPolicy, colour_runs, inked, run_at, same_surface, strip_colours
 from .check import CheckPolicy, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
     drop_status_lines,
@@ -24,6 +25,7 @@ from .classify import (
     file_name,
     find_code_pane,
     find_gutter,
+    digit_pitch,
     gutter_regions,
     gutter_span,
     learning_topic,
@@ -47,7 +49,8 @@ log = logging.getLogger(__name__)
 ROW_DIFF = 40  # gray levels: a pixel changed
 ROW_CHANGED_PIXELS = 4  # more changed pixels than this → the row changed
 MAX_INCREMENTAL_SHARE = 0.6  # more changed rows than this → read the whole frame again
-LEARNING_RECHECK_S = 6.0  # a learning screen that keeps changing a little is read again this often
+LEARNING_RECHECK_S = 6.0
+CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from those of whole panes  # a learning screen that keeps changing a little is read again this often
 
 
 def _thumbnail(frame: np.ndarray) -> np.ndarray:
@@ -197,6 +200,8 @@ class OcrEngine(RecognitionEngine):
         first = min(digits, key=lambda b: b.cy)
         top, bot = gutter_span(digits)
         bot += 0.3 * dh
+        if len(gutter_regions(digits)) >= 2:  # notebook cells: a cell further down may have no number read
+            bot = h
         wanted = [b for b in boxes if b not in narrow and (
             ((b.x1 + min(b.w, b.h) / 2 > gx or b.x1 < gx < b.x2) and top - 2 * dh <= b.cy <= bot) or b.cy < min(top, first.y1))]
         self._read_boxes(frame, wanted)
@@ -208,19 +213,50 @@ class OcrEngine(RecognitionEngine):
         boxes = self._boxes_for_pane(frame)
         gutter = find_gutter([b for b in boxes if b.text.strip()], w)
         regions = gutter_regions(gutter[1]) if gutter is not None else []
-        if len(regions) >= 2:
-            return self._read_regions(frame, boxes, regions)
+        if gutter is not None and len(regions) >= 2:
+            spans = self._cell_spans(frame, boxes, gutter[0], regions)
+            if len(spans) >= 2:
+                return self._read_regions(frame, boxes, spans, gutter[0])
         return self._read_region(frame, boxes)
 
-    def _read_regions(self, frame: np.ndarray, boxes: list[Box], regions: list[list[Box]]) -> Recognition:
+    @staticmethod
+    def _cell_spans(frame: np.ndarray, boxes: list[Box], gx: float, regions: list[list[Box]]) -> list[tuple[int, int]]:
+        """The y span of each numbered region (notebook cell), from the surface its line numbers sit on: a cell
+        is one run of the gutter's background, so numbers the detector missed at its top still belong to it,
+        and a cell whose numbers were all missed is the same surface again, with code beside it."""
+        digits = [b for r in regions for b in r]
+        pitch = float(np.median([digit_pitch(r) for r in regions]))
+        runs = colour_runs(strip_colours(frame, min(b.x1 for b in digits), gx + 1), pitch)
+        spans: list[tuple[int, int]] = []
+        surface = None
+        for reg in regions:
+            top, bot = gutter_span(reg)
+            run = run_at(runs, reg[0].cy)
+            if run is not None:
+                surface = surface or run.colour
+                top, bot = run.y1, run.y2
+            spans.append((int(max(0, top)), int(bot)))
+        if surface is not None:
+            policy = BackgroundPolicy()
+            code = [b for b in boxes if b.x1 > gx and b.text.strip()]
+            gx1 = int(min(b.x1 for b in digits))
+            for run in runs:
+                if same_surface(run.colour, surface, policy.similar_surface) and \
+                        not any(a < run.y2 and run.y1 < b for a, b in spans) and \
+                        any(run.y1 <= b.cy < run.y2 for b in code) and \
+                        inked(frame[run.y1:run.y2, gx1:int(gx) + 1], run.colour):  # numbers, though unread
+                    spans.append((run.y1, run.y2))
+        return sorted(spans)
+
+    def _read_regions(self, frame: np.ndarray, boxes: list[Box], spans: list[tuple[int, int]],
+                      gx: float) -> Recognition:
         """Several numbered code regions (notebook cells): each read on its own grid, joined by a blank line.
         No layout is returned, so the next frame is read whole too (rows of one cell move when another
         grows)."""
         texts, confs, fname = [], [], None
-        for digits in regions:
-            top, bot = gutter_span(digits)
+        for top, bot in spans:
             sub = [b for b in boxes if top <= b.cy <= bot]
-            rec = self._read_region(frame, sub, limit=(int(max(0, top)), int(bot)))
+            rec = self._read_region(frame, sub, limit=(int(max(0, top)), int(bot)), gutter_x=gx)
             if rec.segment_type != "learning" and (rec.code_content or "").strip():
                 texts.append(rec.code_content or "")
                 confs.append(rec.confidence)
@@ -230,11 +266,13 @@ class OcrEngine(RecognitionEngine):
         return Recognition(segment_type="code", confidence=float(min(confs)), code_content="\n\n".join(texts),
                            file_name=fname)
 
-    def _read_region(self, frame: np.ndarray, boxes: list[Box],
-                     limit: tuple[int, int] | None = None) -> Recognition:
-        """One code region's reading from its text boxes; `limit`: the y range it must stay in."""
+    def _read_region(self, frame: np.ndarray, boxes: list[Box], limit: tuple[int, int] | None = None,
+                     gutter_x: float | None = None) -> Recognition:
+        """One code region's reading from its text boxes; `limit`: the y range it must stay in, and
+        `gutter_x` its line numbers' right edge, when the region was bounded from its surface."""
         h, w = frame.shape[:2]
-        pane = find_code_pane(boxes, w, h)
+        cell = (gutter_x, limit[0], limit[1]) if limit is not None and gutter_x is not None else None
+        pane = find_code_pane(boxes, w, h, cell)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
             if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code
@@ -259,6 +297,8 @@ class OcrEngine(RecognitionEngine):
             # An empty editor: code, nothing typed yet.
             return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
         key = int(round((pane.gutter_x if pane.gutter_x is not None else pane.x0 or 0) / 4))
+        if cell is not None:  # notebook cells share a gutter edge but not column 0 (1- vs 2-digit numbers)
+            key = CELL_GRID_KEYS + int(round((pane.x0 or 0) / 4))
         cw, pitch = pane.char_w, pane.pitch
         x0 = pane.x0 or 0.0
         first_cy = float(np.median([b.cy for b in pane.rows[0]]))

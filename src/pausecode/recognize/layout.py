@@ -1,0 +1,95 @@
+"""Layout evidence from pixels that holds for any editor: a code region sits on one uniform background.
+
+An editor pane, a notebook input cell and a terminal each paint their text on a background of one colour, and
+what surrounds them (tab strips, menus, status bars, output areas between notebook cells, side panels) is
+painted in another. Sampled along a thin vertical strip where no code is drawn (the line-number gutter, or the
+margin left of column 0), the background splits the screen into runs; each code region is one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class BackgroundPolicy:
+    # Largest per-channel difference (0-255) between two rows' background colours that still counts as the
+    # same surface: JPEG/H.264 noise moves flat colours by 2-4 levels; a notebook cell and the page around
+    # it differ by 10 or more (JupyterLab Dark: 62 vs 19).
+    same_colour: int = 7
+    # Largest difference between two runs that are still the same kind of surface: the active notebook cell is
+    # tinted (JupyterLab Dark: (60, 65, 71) against (62, 62, 62)), still far from the page around cells.
+    similar_surface: int = 12
+    # Same-colour runs split by less than this share of a text row are one surface: glyph strokes (two-digit
+    # line numbers) or a current-line mark cross the strip for a few pixels.
+    max_gap_rows: float = 0.5
+    # Contrast (0-255, any channel) of a glyph stroke against its surface: anti-aliased text edges are lower,
+    # the strokes' cores of even dim line numbers are well above.
+    ink_contrast: int = 40
+    # A run shorter than this share of a text row is a border or an anti-aliased edge, not a surface.
+    min_run_rows: float = 0.8
+
+
+@dataclass(frozen=True)
+class ColourRun:
+    y1: int  # first row (inclusive)
+    y2: int  # last row (exclusive)
+    colour: tuple[int, int, int]
+
+
+def strip_colours(frame: np.ndarray, x1: int, x2: int) -> np.ndarray:
+    """Per frame row, the median colour of columns [x1, x2): the surface under a strip, with thin glyph
+    strokes (line numbers) outvoted by the background around them."""
+    x1, x2 = max(0, int(x1)), min(frame.shape[1], int(x2))
+    if x2 <= x1:
+        return np.zeros((frame.shape[0], 3), dtype=np.int16)
+    strip = frame[:, x1:x2]
+    if strip.ndim == 2:
+        strip = strip[:, :, None].repeat(3, axis=2)
+    return np.median(strip, axis=1).astype(np.int16)
+
+
+def colour_runs(colours: np.ndarray, pitch: float, policy: BackgroundPolicy = BackgroundPolicy()) -> list[ColourRun]:
+    """Runs of rows whose colour stays within `same_colour` of the run's first row, at least
+    `min_run_rows` x pitch tall."""
+    raw: list[ColourRun] = []
+    start = 0
+    n = len(colours)
+    for y in range(1, n + 1):
+        if y == n or int(np.abs(colours[y] - colours[start]).max()) > policy.same_colour:
+            c = colours[start]
+            raw.append(ColourRun(start, y, (int(c[0]), int(c[1]), int(c[2]))))
+            start = y
+    merged: list[ColourRun] = []
+    for r in raw:
+        if r.y2 - r.y1 < max(2.0, policy.max_gap_rows * pitch):  # a stroke, border or edge: not a surface
+            if merged and merged[-1].y2 == r.y1:  # it belongs to the surface it crosses
+                merged[-1] = ColourRun(merged[-1].y1, r.y2, merged[-1].colour)
+            continue
+        if merged and r.y1 - merged[-1].y2 <= policy.max_gap_rows * pitch and \
+                same_surface(r.colour, merged[-1].colour, policy.same_colour):
+            merged[-1] = ColourRun(merged[-1].y1, r.y2, merged[-1].colour)
+        else:
+            merged.append(r)
+    return [r for r in merged if r.y2 - r.y1 >= policy.min_run_rows * pitch]
+
+
+def run_at(runs: list[ColourRun], y: float) -> ColourRun | None:
+    for r in runs:
+        if r.y1 <= y < r.y2:
+            return r
+    return None
+
+
+def same_surface(a: tuple[int, int, int], b: tuple[int, int, int], tolerance: int) -> bool:
+    return max(abs(a[0] - b[0]), abs(a[1] - b[1]), abs(a[2] - b[2])) <= tolerance
+
+
+def inked(region: np.ndarray, colour: tuple[int, int, int], policy: BackgroundPolicy = BackgroundPolicy()) -> bool:
+    """Is anything drawn on this surface (glyph strokes, not just noise)?"""
+    if region.size == 0:
+        return False
+    diff = np.abs(region.astype(np.int16) - np.array(colour, dtype=np.int16)[None, None, :region.shape[2]])
+    return int((diff.max(axis=2) > policy.ink_contrast).sum()) >= 4

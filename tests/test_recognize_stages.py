@@ -1,0 +1,93 @@
+"""Unit tests of the layout evidence and check stages on small synthetic inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pausecode.recognize.check import CheckPolicy, checked_confidence, needs_confirmation, readings_agree
+from pausecode.recognize.classify import digit_pitch, find_gutter, gutter_regions, gutter_span
+from pausecode.recognize.grid import Box
+from pausecode.recognize.layout import colour_runs, inked, run_at, same_surface, strip_colours
+
+
+def _numbers(values: list[int], x2: float = 40.0, y0: float = 100.0, pitch: float = 20.0) -> list[Box]:
+    out = []
+    for i, n in enumerate(values):
+        cy = y0 + i * pitch
+        w = 9.0 * len(str(n))
+        out.append(Box(x2 - w, cy - 13, x2, cy + 13, str(n)))
+    return out
+
+
+def _cells_frame() -> np.ndarray:
+    """Page (20) with two 'cells' (60) and a status bar (62) at the bottom; digits drawn in the gutter."""
+    f = np.full((300, 200, 3), 20, np.uint8)
+    f[20:120, 10:190] = 60
+    f[150:230, 10:190] = 60
+    f[280:300, :] = 62
+    for y in (30, 50, 70, 160, 180):  # line numbers: bright strokes in the gutter
+        f[y:y + 10, 30:32] = 200
+    return f
+
+
+def test_colour_runs_split_cells_from_the_page_around_them() -> None:
+    runs = colour_runs(strip_colours(_cells_frame(), 12, 40), pitch=20.0)
+    cells = [r for r in runs if r.colour == (60, 60, 60)]
+    assert [(r.y1, r.y2) for r in cells] == [(20, 120), (150, 230)]
+    assert run_at(runs, 60) == cells[0]
+    assert run_at(runs, 135) is not None and run_at(runs, 135).colour == (20, 20, 20)
+
+
+def test_colour_runs_bridge_glyph_strokes_but_not_borders_between_surfaces() -> None:
+    col = np.full((100, 3), 50, np.int16)
+    col[40:44] = 90  # a stroke crossing the strip for 4 px: same surface on both sides
+    runs = colour_runs(col, pitch=20.0)
+    assert [(r.y1, r.y2) for r in runs] == [(0, 100)]
+    col[60:] = 10  # another surface
+    runs = colour_runs(col, pitch=20.0)
+    assert [(r.y1, r.y2) for r in runs] == [(0, 60), (60, 100)]
+
+
+def test_inked_sees_strokes_not_noise() -> None:
+    f = _cells_frame()
+    assert inked(f[20:120, 12:40], (60, 60, 60))
+    noisy = f[200:230, 12:40].copy()
+    noisy[::3, ::3] += 3
+    assert not inked(noisy, (60, 60, 60))
+    assert same_surface((60, 65, 71), (62, 62, 62), 12) and not same_surface((19, 19, 19), (62, 62, 62), 12)
+
+
+def test_gutter_regions_split_where_numbering_restarts() -> None:
+    digits = _numbers([3, 4, 5, 6, 8, 9, 10, 11]) + _numbers([2, 3, 4, 5], y0=300)
+    regions = gutter_regions(digits)
+    assert [[b.text for b in r] for r in regions] == [["3", "4", "5", "6", "8", "9", "10", "11"], ["2", "3", "4", "5"]]
+    # a misread number (a decrease to something > 2) does not split an editor's gutter
+    assert len(gutter_regions(_numbers([10, 11, 7, 13]))) == 1
+
+
+def test_gutter_span_and_pitch_come_from_the_numbers() -> None:
+    digits = _numbers([78, 79, 80, 81], y0=100, pitch=22.0)
+    assert abs(digit_pitch(digits) - 22.0) < 1e-6
+    top, bot = gutter_span(digits)
+    # one missed number above is allowed, not the 77 rows a first number of 78 would suggest
+    assert 100 - 2 * 22 < top < 100 - 22
+    assert bot > 100 + 3 * 22
+
+
+def test_gutter_numbers_a_few_pixels_apart_are_one_gutter() -> None:
+    one = _numbers([2, 3, 4, 5, 6, 7], x2=404)
+    two = _numbers([2, 3, 4, 5], x2=400, y0=300)
+    code = [Box(410, b.cy - 10, 600, b.cy + 10, "x = 1") for b in one + two]
+    g = find_gutter(one + two + code, 1280)
+    assert g is not None and len(g[1]) == 10
+
+
+def test_check_policy() -> None:
+    p = CheckPolicy(confirm_after_s=4.0, disagreed_confidence=0.75, agreed_confidence=0.95)
+    assert needs_confirmation(p, 10.0, None)
+    assert not needs_confirmation(p, 10.0, 7.0)
+    assert needs_confirmation(p, 11.0, 7.0)
+    assert readings_agree("a = 1  \n\n", "\na = 1")
+    assert not readings_agree("a = 1", "a = 2")
+    assert checked_confidence(p, 0.9, agreed=False) == 0.75
+    assert checked_confidence(p, 0.6, agreed=True) == 0.95
