@@ -140,6 +140,7 @@ class PaneGuess:
     x0: float | None = None
     pane: tuple[int, int, int, int] | None = None
     score: float = 0.0  # how code-like, 0..1
+    first_number: tuple[int, float] | None = None  # the topmost line number read, and its y centre
 
 
 # Line numbers the detector may miss above the first one it read (dim numbers of lines far from the cursor), in
@@ -290,6 +291,9 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int,
     cand = boxes
     if gutter is not None:
         g.gutter_x, digits = gutter
+        if digits:
+            top_digit = min(digits, key=lambda b: b.cy)
+            g.first_number = (int(top_digit.text.strip()), top_digit.cy)
         # every code line has a number (wrapped lines sit between numbers): the gutter bounds the pane
         # (one dim number may be missed above the first read; below the last number come status bars and
         # panels, so the bottom bound is tight). A box the detector ran across the gutter ("1 #!/usr/bin")

@@ -49,8 +49,9 @@ log = logging.getLogger(__name__)
 ROW_DIFF = 40  # gray levels: a pixel changed
 ROW_CHANGED_PIXELS = 4  # more changed pixels than this → the row changed
 MAX_INCREMENTAL_SHARE = 0.6  # more changed rows than this → read the whole frame again
-LEARNING_RECHECK_S = 6.0
-CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from those of whole panes  # a learning screen that keeps changing a little is read again this often
+LEARNING_RECHECK_S = 6.0  # a learning screen that keeps changing a little is read again this often
+CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from those of whole panes
+PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
 
 def _thumbnail(frame: np.ndarray) -> np.ndarray:
@@ -305,6 +306,15 @@ class OcrEngine(RecognitionEngine):
         gray = to_ink(frame)
         y0 = refine_row_phase(gray, pane.pane, first_cy - pitch / 2, pitch)  # type: ignore[arg-type]
         x1, _, x2, y2 = pane.pane  # type: ignore[misc]
+        if pane.gutter_x is not None and pane.first_number is not None:
+            # dim numbers the detector missed above the first line it read: at most as many as the topmost
+            # number read says there are lines above it
+            number, number_cy = pane.first_number
+            room = number - 1 - int(round((number_cy - (y0 + pitch / 2)) / pitch))
+            if room > 0:
+                probe = CodeLayout(x0=x0, y0=y0, pitch=pitch, char_width=cw, pane=(x1, int(y0), x2, y2),
+                                   gutter_x=pane.gutter_x)
+                y0 -= pitch * self._numbered_rows_above(gray, probe, limit[0] if limit is not None else 0, room)
         bottom_limit = h - 1 if limit is None else min(h - 1, limit[1])
         layout = CodeLayout(x0=x0, y0=y0, pitch=pitch, char_width=cw,
                             pane=(x1, int(y0), max(x2 + int(4 * cw), x1 + 10), int(min(bottom_limit, y2 + pitch))),
@@ -393,7 +403,7 @@ class OcrEngine(RecognitionEngine):
     def _row_is_pane(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
         strip = self._row_strip(gray, layout, row)
         pane_bg = getattr(self, "_pane_bg", None)
-        return strip.size > 0 and (pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= 30)
+        return strip.size > 0 and (pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= PANE_BG_TOLERANCE)
 
     def _fit_grid(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int, n_lines: int,
                   texts: dict[int, str]) -> None:
@@ -458,6 +468,22 @@ class OcrEngine(RecognitionEngine):
         self._x0_memory[key] = x0
         return _GridFit(float(x0), float(cw), agree, ink_rows)
 
+    def _numbered_rows_above(self, gray: np.ndarray, layout: CodeLayout, top_limit: int, room: int) -> int:
+        """How many rows above row 0 are file lines: each has a number right-aligned at the gutter's edge,
+        nothing in the gap between the numbers and column 0 (a tab strip, breadcrumbs or a menu runs text
+        across it), and the pane's own background."""
+        bg = float(np.median(self._row_strip(gray, layout, 0)))
+        n = 0
+        while layout.row_top(-n - 1) >= top_limit and n < room:
+            r = -n - 1
+            strip = self._row_strip(gray, layout, r)
+            if strip.size == 0 or abs(float(np.median(strip)) - bg) > PANE_BG_TOLERANCE:
+                break
+            if not self._numbered(gray, layout, r) or self._gap_inked(gray, layout, r):
+                break
+            n += 1
+        return n
+
     @staticmethod
     def _gap_inked(gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
         """Is there ink between the line numbers and column 0 on this row? Editors leave that gap empty; a
@@ -494,7 +520,7 @@ class OcrEngine(RecognitionEngine):
             if strip.size == 0:
                 continue
             bg = float(np.median(strip))
-            if pane_bg is not None and abs(bg - pane_bg) > 30:  # status bar / panel header, not code
+            if pane_bg is not None and abs(bg - pane_bg) > PANE_BG_TOLERANCE:  # status bar / panel header, not code
                 continue
             ink_strip = self._ink_strip(gray, layout, r)
             cols_all = ink_columns(ink_strip, bg)
