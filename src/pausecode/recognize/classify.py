@@ -353,6 +353,12 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int,
         rows = best_rows
     if not rows:
         return g
+    return pane_from_rows(g, rows, pitch, med_h, frame_h)
+
+
+def pane_from_rows(g: PaneGuess, rows: list[list[Box]], pitch: float | None, text_h: float,
+                   frame_h: int) -> PaneGuess:
+    """The pane's geometry and score from the code rows chosen for it (`g` keeps its gutter)."""
     flat = [b for r in rows for b in r]
     g.rows = rows
     g.pitch = pitch or float(np.median([b.h for b in flat])) * 1.25
@@ -363,7 +369,7 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int,
     y2 = int(max(b.y2 for b in flat))
     x2 = int(max(b.x2 for b in flat))
     g.pane = (x1, y1, x2, y2)
-    g.score = code_likeness(rows, gutter is not None, med_h, frame_h)
+    g.score = code_likeness(rows, g.gutter_x is not None, text_h, frame_h)
     return g
 
 

@@ -93,3 +93,29 @@ def inked(region: np.ndarray, colour: tuple[int, int, int], policy: BackgroundPo
         return False
     diff = np.abs(region.astype(np.int16) - np.array(colour, dtype=np.int16)[None, None, :region.shape[2]])
     return int((diff.max(axis=2) > policy.ink_contrast).sum()) >= 4
+
+
+def box_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float) -> tuple[int, int, int]:
+    """The colour a text box is painted on: the median of its pixels (glyph strokes cover a minority)."""
+    h, w = frame.shape[:2]
+    a, b = max(0, int(x1)), min(w, int(np.ceil(x2)))
+    c, d = max(0, int(y1)), min(h, int(np.ceil(y2)))
+    region = frame[c:d, a:b]
+    if region.size == 0:
+        return (0, 0, 0)
+    if region.ndim == 2:
+        v = int(np.median(region))
+        return (v, v, v)
+    m = np.median(region.reshape(-1, region.shape[2]), axis=0)
+    return (int(m[0]), int(m[1]), int(m[2]))
+
+
+def surface_runs(colours: list[tuple[int, int, int]], tolerance: int) -> list[list[int]]:
+    """Indices of consecutive rows painted on the same surface."""
+    out: list[list[int]] = []
+    for i, c in enumerate(colours):
+        if out and same_surface(colours[out[-1][-1]], c, tolerance):
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out

@@ -8,6 +8,7 @@ Concrete OCR backends (RapidOCR, Tesseract) supply two primitives: `_detect_and_
 from __future__ import annotations
 
 import logging
+import re
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,9 +17,12 @@ import cv2
 import numpy as np
 
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
-from .layout import BackgroundPolicy, colour_runs, inked, run_at, same_surface, strip_colours
+from .layout import BackgroundPolicy, box_surface, colour_runs, inked, surface_runs, run_at, same_surface, strip_colours
 from .check import CheckPolicy, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
+    PaneGuess,
+    code_likeness,
+    pane_from_rows,
     drop_status_lines,
     editor_on_screen,
     editor_text_rows,
@@ -38,6 +42,7 @@ from .grid import (
     grid_agreement,
     ink_columns,
     join_row,
+    line_pitch,
     refine_char_width,
     respace,
     runs,
@@ -51,6 +56,7 @@ ROW_CHANGED_PIXELS = 4  # more changed pixels than this → the row changed
 MAX_INCREMENTAL_SHARE = 0.6  # more changed rows than this → read the whole frame again
 LEARNING_RECHECK_S = 6.0  # a learning screen that keeps changing a little is read again this often
 CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from those of whole panes
+MIN_GRID_LINES = 3  # a grid measured on fewer text lines is a guess (one line cannot show the pitch)
 PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
 
@@ -144,7 +150,7 @@ class OcrEngine(RecognitionEngine):
         if (
             prev is not None
             and prev.layout is not None
-            and prev.layout.fit_lines >= 3  # a grid measured on 1-2 lines is a guess: read whole frames
+            and measured_grid(prev)  # a grid measured on 1-2 lines is a guess: read whole frames
             and prev.segment_type != "learning"
             and context.previous_frame is not None
             and context.previous_frame.shape[:2] == frame.shape[:2]
@@ -156,6 +162,11 @@ class OcrEngine(RecognitionEngine):
                 fresh = self._full(frame)  # the check: read the whole frame again, from scratch
                 self._last_full_t = context.t
                 agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
+                if not agreed and not measured_grid(fresh) and measured_grid(inc):
+                    # the fresh reading found no grid to read on (too few lines, a fallback): weaker evidence
+                    # than the incremental one, which keeps its text but not a high confidence
+                    inc.confidence = checked_confidence(self._check, inc.confidence, agreed=False)
+                    return inc
                 fresh.confidence = checked_confidence(self._check, fresh.confidence, agreed)
                 return fresh
         thumb = _thumbnail(frame)
@@ -249,6 +260,23 @@ class OcrEngine(RecognitionEngine):
                     spans.append((run.y1, run.y2))
         return sorted(spans)
 
+    @staticmethod
+    def _one_surface(frame: np.ndarray, boxes: list[Box], pane: PaneGuess) -> PaneGuess:
+        """Without line numbers to bound it, a pane found from text alignment can take in a title bar, a
+        tab strip or a status line. Code sits on one surface: keep the run of consecutive rows painted on
+        the same background that is longest (then most code-like), and find the pane again among those."""
+        h, w = frame.shape[:2]
+        colours = [box_surface(frame, min(b.x1 for b in r), min(b.y1 for b in r), max(b.x2 for b in r),
+                               max(b.y2 for b in r)) for r in pane.rows]
+        groups = surface_runs(colours, BackgroundPolicy().similar_surface)
+        if len(groups) <= 1:
+            return pane
+        text_h = float(np.median([b.h for r in pane.rows for b in r]))
+        best = max(groups, key=lambda g: (len(g), code_likeness([pane.rows[i] for i in g], False, text_h, h)))
+        rows = [pane.rows[i] for i in best]
+        pitch = line_pitch(rows) if len(rows) >= 2 else None
+        return pane_from_rows(PaneGuess(), rows, pitch, text_h, h)
+
     def _read_regions(self, frame: np.ndarray, boxes: list[Box], spans: list[tuple[int, int]],
                       gx: float) -> Recognition:
         """Several numbered code regions (notebook cells): each read on its own grid, joined by a blank line.
@@ -274,6 +302,8 @@ class OcrEngine(RecognitionEngine):
         h, w = frame.shape[:2]
         cell = (gutter_x, limit[0], limit[1]) if limit is not None and gutter_x is not None else None
         pane = find_code_pane(boxes, w, h, cell)
+        if pane.gutter_x is None and len(pane.rows) >= 2:
+            pane = self._one_surface(frame, boxes, pane)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
             if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code
@@ -367,7 +397,7 @@ class OcrEngine(RecognitionEngine):
 
     def _finish(self, lines: list[TextLine], layout: CodeLayout, fname: str | None, score: float,
                 mixed: bool = False) -> Recognition:
-        lines = sorted(lines, key=lambda ln: ln.row if ln.row is not None else 0)
+        lines = sorted((ln for ln in lines if not icon_junk(ln.text)), key=lambda ln: ln.row if ln.row is not None else 0)
         text = render_lines(lines)
         return Recognition(
             segment_type="mixed" if mixed else "code",
@@ -562,7 +592,7 @@ class OcrEngine(RecognitionEngine):
             cells = cells[indent:]
             # only the grid row itself: the next line's letter tops sit right below its boundary
             under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
-            fixed = respace(text, cells, under) if layout.fit_lines >= 3 else None  # a rough grid misplaces spaces
+            fixed = respace(text, cells, under) if layout.fit_lines >= MIN_GRID_LINES else None  # rough grid: no
             out[r] = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), score, r)
         return out
 
@@ -638,6 +668,11 @@ class OcrEngine(RecognitionEngine):
                 new_lines.pop(r, None)
         return self._finish(list(new_lines.values()), layout, prev.file_name, max(prev.confidence * 2 - 1, 0.5),
                             prev.segment_type == "mixed")
+
+
+def measured_grid(rec: Recognition) -> bool:
+    """Was this reading made on a character grid measured on enough lines to trust it?"""
+    return rec.layout is not None and rec.layout.fit_lines >= MIN_GRID_LINES
 
 
 def row_changed(a: np.ndarray, b: np.ndarray, char_w: float) -> bool:
@@ -777,6 +812,19 @@ def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float
         if not paired:
             return int(y1 + pitch) + y
     return None
+
+
+CJK_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f]")
+JUNK_MAX_ASCII_ALNUM = 4  # a line with CJK glyphs and fewer letters/digits than this is icons read as text
+
+
+def icon_junk(text: str) -> bool:
+    """The recogniser's dictionary is mostly Chinese: toolbar icons, a hover widget or the minimap next to code
+    come back as CJK glyphs with a letter or two. Code that holds CJK text (a string, a comment) also holds
+    enough ASCII around it to be kept."""
+    if not CJK_RE.search(text):
+        return False
+    return sum(1 for c in text if c.isascii() and c.isalnum()) < JUNK_MAX_ASCII_ALNUM
 
 
 def render_lines(lines: list[TextLine]) -> str:
