@@ -91,19 +91,22 @@ def editor_on_screen(boxes: list[Box]) -> bool:
     return sum(any(r.search(t) for t in texts) for r in EDITOR_WEAK_RES) >= 2
 
 
+def editor_anchor(boxes: list[Box], frame_h: int) -> Box | None:
+    """What an editor's text starts under: its breadcrumbs (right above the text), else its tab strip (the
+    topmost file name: lower ones are the file tree in the sidebar); None in a terminal."""
+    texts = [b for b in boxes if b.text.strip()]
+    crumbs = [b for b in texts if b.cy < 0.3 * frame_h and EDITOR_WEAK_RES[3].search(b.text.strip())]
+    tabs = [b for b in texts if b.cy < 0.3 * frame_h and EDITOR_WEAK_RES[4].search(b.text.strip())]
+    return max(crumbs, key=lambda b: b.cy) if crumbs else min(tabs, key=lambda b: b.cy) if tabs else None
+
+
 def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int) -> list[list[Box]]:
     """The text rows of an editor too empty for the pane finder: below its tabs/breadcrumbs (or anywhere,
     in a terminal), above its status bar, with the editor's own chrome and lone marks (the mouse pointer)
     left out."""
     texts = [b for b in boxes if b.text.strip()]
-    crumbs = [b for b in texts if b.cy < 0.3 * frame_h and EDITOR_WEAK_RES[3].search(b.text.strip())]
-    tabs = [b for b in texts if b.cy < 0.3 * frame_h and EDITOR_WEAK_RES[4].search(b.text.strip())]
-    left, top = 0.0, 0.0
-    # breadcrumbs sit right above the text; else the tab strip (the topmost file name: lower ones are the
-    # file tree in the sidebar)
-    anchor = max(crumbs, key=lambda b: b.cy) if crumbs else min(tabs, key=lambda b: b.cy) if tabs else None
-    if anchor is not None:
-        left, top = anchor.x1 - 2 * anchor.h, anchor.y2
+    anchor = editor_anchor(boxes, frame_h)
+    left, top = (anchor.x1 - 2 * anchor.h, anchor.y2) if anchor is not None else (0.0, 0.0)
     status = [b.y1 for b in texts if CHROME_RE.search(b.text.strip()) and b.cy > 0.5 * frame_h]
     bottom = min(status) if status else 0.95 * frame_h
     keep = [b for b in texts if b.x1 >= left and b.cy > top and b.y2 <= bottom + 2 and len(b.text.strip()) > 1

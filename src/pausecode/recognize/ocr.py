@@ -26,6 +26,7 @@ from .classify import (
     drop_status_lines,
     editor_on_screen,
     editor_text_rows,
+    editor_anchor,
     file_name,
     find_code_pane,
     find_gutter,
@@ -56,6 +57,9 @@ ROW_CHANGED_PIXELS = 4  # more changed pixels than this → the row changed
 MAX_INCREMENTAL_SHARE = 0.6  # more changed rows than this → read the whole frame again
 LEARNING_RECHECK_S = 6.0  # a learning screen that keeps changing a little is read again this often
 CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from those of whole panes
+# How far right of its tabs' or breadcrumbs' left edge (in their heights, ~2 characters each) an editor's first
+# line can start: a 1-2-line file starts at column 0 or a few indents in; a panel beside the editor is far off.
+EDITOR_TEXT_REACH = 12
 MIN_GRID_LINES = 3  # a grid measured on fewer text lines is a guess (one line cannot show the pitch)
 PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
@@ -277,6 +281,24 @@ class OcrEngine(RecognitionEngine):
         pitch = line_pitch(rows) if len(rows) >= 2 else None
         return pane_from_rows(PaneGuess(), rows, pitch, text_h, h)
 
+    @staticmethod
+    def _on_editor_surface(frame: np.ndarray, rows: list[list[Box]], anchor: Box | None) -> list[list[Box]]:
+        """An editor with a line or two: its text starts near the left edge of its tabs or breadcrumbs, and
+        all of it is on the surface of its leftmost line; text on another surface beside or below it (a
+        slides panel, a webcam caption, a terminal) is not code. With nothing near the editor's left edge,
+        the editor is empty and the text on screen belongs to something else."""
+        flat = [b for r in rows for b in r]
+        if not flat:
+            return []
+        leftmost = min(flat, key=lambda b: b.x1)
+        if anchor is not None and leftmost.x1 - anchor.x1 > EDITOR_TEXT_REACH * anchor.h:
+            return []
+        tol = BackgroundPolicy().similar_surface
+        surface = box_surface(frame, leftmost.x1, leftmost.y1, leftmost.x2, leftmost.y2)
+        kept = [[b for b in r if same_surface(box_surface(frame, b.x1, b.y1, b.x2, b.y2), surface, tol)]
+                for r in rows]
+        return [r for r in kept if r]
+
     def _read_regions(self, frame: np.ndarray, boxes: list[Box], spans: list[tuple[int, int]],
                       gx: float) -> Recognition:
         """Several numbered code regions (notebook cells): each read on its own grid, joined by a blank line.
@@ -307,7 +329,7 @@ class OcrEngine(RecognitionEngine):
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
             if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code
-                rows = editor_text_rows(boxes, w, h)
+                rows = self._on_editor_surface(frame, editor_text_rows(boxes, w, h), editor_anchor(boxes, h))
                 cw = float(np.median([b.w / max(1, len(b.text)) for r in rows for b in r])) if rows else 0.0
                 text = "\n".join(join_row(r, min(b.x1 for rr in rows for b in rr), cw) for r in rows) if any(rows) else ""
                 return Recognition(segment_type="code", confidence=0.55, code_content=text, file_name=fname)
