@@ -25,6 +25,11 @@ class CheckPolicy:
     disagreed_confidence: float = 0.75
     # Confidence floor for a reading two independent reads agreed on.
     agreed_confidence: float = 0.95
+    # The recogniser's own score for a line (mean character probability) below which the line is unsure:
+    # misreads of real code lines mostly score under 0.9, clean lines 0.95 and up.
+    unsure_line_score: float = 0.9
+    # Confidence ceiling for a reading holding an unsure line.
+    unsure_line_confidence: float = 0.8
 
 
 def normalised(code: str | None) -> str:
@@ -50,3 +55,10 @@ def checked_confidence(policy: CheckPolicy, fresh: float, agreed: bool) -> float
     if agreed:
         return max(fresh, policy.agreed_confidence)
     return min(fresh, policy.disagreed_confidence)
+
+
+def capped_by_lines(policy: CheckPolicy, confidence: float, line_scores: list[float]) -> float:
+    """A reading is no surer than its least sure line."""
+    if line_scores and min(line_scores) < policy.unsure_line_score:
+        return min(confidence, policy.unsure_line_confidence)
+    return confidence

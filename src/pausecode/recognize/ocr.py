@@ -18,7 +18,7 @@ import numpy as np
 
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
 from .layout import BackgroundPolicy, box_surface, colour_runs, inked, surface_runs, run_at, same_surface, strip_colours
-from .check import CheckPolicy, checked_confidence, needs_confirmation, readings_agree
+from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
     PaneGuess,
     code_likeness,
@@ -173,7 +173,8 @@ class OcrEngine(RecognitionEngine):
                     # than the incremental one, which keeps its text but not a high confidence
                     inc.confidence = checked_confidence(self._check, inc.confidence, agreed=False)
                     return inc
-                fresh.confidence = checked_confidence(self._check, fresh.confidence, agreed)
+                fresh.confidence = capped_by_lines(self._check, checked_confidence(self._check, fresh.confidence, agreed),
+                                                   [ln.confidence for ln in fresh.lines])
                 return fresh
         thumb = _thumbnail(frame)
         anchor = self._learning_anchor
@@ -426,7 +427,8 @@ class OcrEngine(RecognitionEngine):
         text = render_lines(lines)
         return Recognition(
             segment_type="mixed" if mixed else "code",
-            confidence=float(np.clip(0.5 + 0.5 * score, 0, 1)) if lines else 0.6,
+            confidence=capped_by_lines(self._check, float(np.clip(0.5 + 0.5 * score, 0, 1)),
+                                       [ln.confidence for ln in lines]) if lines else 0.6,
             code_content=text,
             file_name=fname,
             lines=lines,

@@ -9,7 +9,7 @@ characters. Rows that moved by whole lines (Enter, deleted lines) are found by m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -54,7 +54,19 @@ def _texts(rec: Recognition) -> dict[int, str]:
     return {ln.row: ln.text for ln in rec.lines if ln.row is not None}
 
 
+# A state between two reads whose text could not be derived from pixels gets the nearer read's text: a guess,
+# never a confident one (typing goes on between the two reads).
+GUESSED_STATE_CONFIDENCE = 0.7
+
+
 def _nearest(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | None:
+    rec = _nearest_read(st, a, b)
+    if rec is None or rec.segment_type == "learning":
+        return rec
+    return replace(rec, confidence=min(rec.confidence, GUESSED_STATE_CONFIDENCE))
+
+
+def _nearest_read(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | None:
     if a is None or b is None:
         return (a or b).rec if (a or b) else None
     if st.thumb is None or a.state.thumb is None or b.state.thumb is None:
@@ -69,7 +81,7 @@ def derive(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | Non
     if a is None or a.rec.layout is None or a.rec.segment_type == "learning" or st.band is None:
         return _nearest(st, a, b)
     if st.band_luma is None or a.state.luma is None:
-        return a.rec
+        return replace(a.rec, confidence=min(a.rec.confidence, GUESSED_STATE_CONFIDENCE))
     layout = a.rec.layout
     b_ok = (
         b is not None
