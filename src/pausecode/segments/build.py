@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..models import Segment
 from ..recognize.base import Recognition
+from ..recognize.check import normalised as _norm
 from .language import code_complete, detect_language
 from .repair import build_forms, repair_code, vocabulary
 
@@ -22,15 +23,6 @@ class TimedReading:
     start: float
     end: float
     rec: Recognition
-
-
-def _norm(code: str | None) -> str:
-    lines = [ln.rstrip() for ln in (code or "").split("\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    while lines and not lines[0]:
-        lines.pop(0)
-    return "\n".join(lines)
 
 
 def _kind(rec: Recognition) -> str:
