@@ -68,6 +68,7 @@ class Recognition:
     explanation_text: str | None = None
     lines: list[TextLine] = field(default_factory=list)
     layout: CodeLayout | None = None
+    regions: int = 1  # code regions read on their own grids (notebook cells); >1 has no single layout
 
 
 @dataclass

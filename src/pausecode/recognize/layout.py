@@ -110,12 +110,19 @@ def box_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float) -
     return (int(m[0]), int(m[1]), int(m[2]))
 
 
-def surface_runs(colours: list[tuple[int, int, int]], tolerance: int) -> list[list[int]]:
-    """Indices of consecutive rows painted on the same surface."""
+def surface_runs(colours: list[tuple[int, int, int]], centres: list[float], line_h: float,
+                 tolerance: int) -> list[list[int]]:
+    """Indices of rows painted on the same surface. Adjacent lines (one line height apart) stay together
+    whatever their colours: a current-line highlight repaints one line of the same surface. A change of
+    colour across a larger gap (a title bar above, a status line below) starts another surface."""
     out: list[list[int]] = []
     for i, c in enumerate(colours):
-        if out and same_surface(colours[out[-1][-1]], c, tolerance):
+        if out and (same_surface(colours[out[-1][-1]], c, tolerance)
+                    or centres[i] - centres[out[-1][-1]] <= ADJACENT_LINES * line_h):
             out[-1].append(i)
         else:
             out.append([i])
     return out
+
+
+ADJACENT_LINES = 1.5  # line heights: rows closer than this are neighbouring lines of one text block

@@ -275,10 +275,11 @@ class OcrEngine(RecognitionEngine):
         h, w = frame.shape[:2]
         colours = [box_surface(frame, min(b.x1 for b in r), min(b.y1 for b in r), max(b.x2 for b in r),
                                max(b.y2 for b in r)) for r in pane.rows]
-        groups = surface_runs(colours, BackgroundPolicy().similar_surface)
+        text_h = float(np.median([b.h for r in pane.rows for b in r]))
+        centres = [float(np.median([b.cy for b in r])) for r in pane.rows]
+        groups = surface_runs(colours, centres, text_h, BackgroundPolicy().similar_surface)
         if len(groups) <= 1:
             return pane
-        text_h = float(np.median([b.h for r in pane.rows for b in r]))
         best = max(groups, key=lambda g: (len(g), code_likeness([pane.rows[i] for i in g], False, text_h, h)))
         rows = [pane.rows[i] for i in best]
         pitch = line_pitch(rows) if len(rows) >= 2 else None
@@ -318,7 +319,7 @@ class OcrEngine(RecognitionEngine):
         if not texts:
             return Recognition(segment_type="code", confidence=0.6, code_content="")
         return Recognition(segment_type="code", confidence=float(min(confs)), code_content="\n\n".join(texts),
-                           file_name=fname)
+                           file_name=fname, regions=len(texts))
 
     def _read_region(self, frame: np.ndarray, boxes: list[Box], limit: tuple[int, int] | None = None,
                      gutter_x: float | None = None) -> Recognition:
@@ -333,6 +334,7 @@ class OcrEngine(RecognitionEngine):
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
             if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code
                 rows = self._on_editor_surface(frame, editor_text_rows(boxes, w, h), editor_anchor(boxes, h))
+                rows = [kept for kept in ([b for b in r if not icon_junk(b.text)] for r in rows) if kept]
                 cw = float(np.median([b.w / max(1, len(b.text)) for r in rows for b in r])) if rows else 0.0
                 text = "\n".join(join_row(r, min(b.x1 for rr in rows for b in rr), cw) for r in rows) if any(rows) else ""
                 return Recognition(segment_type="code", confidence=0.55, code_content=text, file_name=fname)
@@ -714,8 +716,9 @@ class OcrEngine(RecognitionEngine):
 
 
 def measured_grid(rec: Recognition) -> bool:
-    """Was this reading made on a character grid measured on enough lines to trust it?"""
-    return rec.layout is not None and rec.layout.fit_lines >= MIN_GRID_LINES
+    """Was this reading made on character grids measured on enough lines to trust them (one layout, or each
+    region of several on its own)?"""
+    return rec.regions > 1 or (rec.layout is not None and rec.layout.fit_lines >= MIN_GRID_LINES)
 
 
 def row_changed(a: np.ndarray, b: np.ndarray, char_w: float) -> bool:
