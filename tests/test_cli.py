@@ -360,3 +360,17 @@ def test_cors_origins_from_environment(monkeypatch, raw, origins):
 
     monkeypatch.setenv("PAUSECODE_CORS_ORIGINS", raw)
     assert load_settings().cors_origins == origins
+
+
+def test_closed_pipe_prints_no_traceback(pc_env) -> None:  # noqa: ANN001
+    """`pausecode engines | head -0`: the reader closes the pipe; the command ends quietly with 141."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "pausecode", "engines"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # nobody reads: the first write hits a closed pipe
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err
+    assert proc.returncode in (0, 141)

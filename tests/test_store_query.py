@@ -81,6 +81,7 @@ def test_parse_timestamp_ok(value, want):
 
 @pytest.mark.parametrize("value", [
     "abc", "", -1, "-1", -0.5, float("nan"), "nan", float("inf"), "inf", "-inf", True, "1:-5", "1:2:3:4", "1::2",
+    "1:75", "1:60:00", "0:59:60",
 ])
 def test_parse_timestamp_rejects(value):
     with pytest.raises(InvalidTimestampError) as e:

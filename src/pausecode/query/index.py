@@ -24,8 +24,8 @@ def parse_timestamp(value: Any) -> float:
         try:
             if ":" in text:
                 parts = [float(p) for p in text.split(":")]
-                if len(parts) > 3 or any(p < 0 for p in parts):
-                    raise ValueError
+                if len(parts) > 3 or any(p < 0 for p in parts) or any(p >= 60 for p in parts[1:]):
+                    raise ValueError  # "1:75" is not a clock time: minutes and seconds stay below 60
                 t = 0.0
                 for p in parts:
                     t = t * 60 + p
