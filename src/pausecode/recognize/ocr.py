@@ -398,7 +398,8 @@ class OcrEngine(RecognitionEngine):
         self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines),
                        {row: ln.text for row, ln in det_lines.items()})
         layout.fit_lines = max(len(det_lines), self._grids[key].n_lines if key in self._grids else 0)
-        self._column0_from_gutter(layout, pane.first_number is not None and pane.first_number[0] == 1)
+        if cell is None:  # notebook cells each have their own gutter width (1- or 2-digit numbers)
+            self._column0_from_gutter(layout, pane.first_number is not None and pane.first_number[0] == 1)
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
             lone = len(ln.text.strip()) <= 2 and len(ln.text) - len(ln.text.lstrip()) > 30  # mouse pointer
