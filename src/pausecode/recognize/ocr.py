@@ -145,7 +145,6 @@ class OcrEngine(RecognitionEngine):
         self._learning_anchor: tuple[float, np.ndarray] | None = None  # (t, thumbnail) of the last learning read
         self._check = CheckPolicy()
         self._last_full_t: float | None = None  # video time of the last whole-frame reading
-        self._gap_cells: float | None = None  # cells from the line numbers' right edge to column 0
         self.rows_read = 0
         self.full_reads = 0
 
@@ -398,8 +397,6 @@ class OcrEngine(RecognitionEngine):
         self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines),
                        {row: ln.text for row, ln in det_lines.items()})
         layout.fit_lines = max(len(det_lines), self._grids[key].n_lines if key in self._grids else 0)
-        if cell is None:  # notebook cells each have their own gutter width (1- or 2-digit numbers)
-            self._column0_from_gutter(layout, pane.first_number is not None and pane.first_number[0] == 1)
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
             lone = len(ln.text.strip()) <= 2 and len(ln.text) - len(ln.text.lstrip()) > 30  # mouse pointer
@@ -527,22 +524,6 @@ class OcrEngine(RecognitionEngine):
                 x0 = x0 - round(steps) * cw
         self._x0_memory[key] = x0
         return _GridFit(float(x0), float(cw), agree, ink_rows)
-
-    def _column0_from_gutter(self, layout: CodeLayout, file_top: bool) -> None:
-        """Column 0 sits a fixed number of cells right of the line numbers (that distance scales with the
-        font, so it survives zooming). Measured where the file's first line is on screen (a file starts at
-        column 0), it places column 0 when every visible line is indented (a view scrolled into a block)."""
-        if layout.gutter_x is None or layout.char_width <= 0:
-            return
-        gap = (layout.x0 - layout.gutter_x) / layout.char_width
-        if file_top:
-            self._gap_cells = gap
-            return
-        if self._gap_cells is None:
-            return
-        steps = gap - self._gap_cells
-        if steps >= 0.7 and abs(steps - round(steps)) < GRID_SNAP:
-            layout.x0 -= round(steps) * layout.char_width
 
     def _numbered_rows_above(self, gray: np.ndarray, layout: CodeLayout, top_limit: int, room: int) -> int:
         """How many rows above row 0 are file lines: each has a number right-aligned at the gutter's edge,
