@@ -5,6 +5,7 @@ Keys (API keys) are only ever read from the environment and are never shown by `
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import tomllib
@@ -61,6 +62,9 @@ class Settings(BaseSettings):
     download_retries: int = Field(3, ge=0, le=20)
     download_timeout: float = Field(60.0, gt=0)
     allow_private_urls: bool = False
+    # networks a download may connect to although they are not public (env: "10.1.0.0/16,127.0.0.2/32");
+    # checked at connect time for every request the downloader makes. Default: none.
+    url_allow: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_upload_mb: int = Field(2048, gt=0)
 
     # server
@@ -86,6 +90,22 @@ class Settings(BaseSettings):
     @classmethod
     def _split_origins(cls, v: Any) -> Any:
         return _split_list(v)
+
+    @field_validator("url_allow", mode="before")
+    @classmethod
+    def _split_url_allow(cls, v: Any) -> Any:
+        return _split_list(v)
+
+    @field_validator("url_allow")
+    @classmethod
+    def _valid_networks(cls, v: list[str]) -> list[str]:
+        out: list[str] = []
+        for text in v:
+            try:
+                out.append(str(ipaddress.ip_network(text.strip(), strict=False)))
+            except ValueError:
+                raise ValueError(f"url_allow: {text!r} is not a network (e.g. 10.0.0.0/8 or 127.0.0.2/32)") from None
+        return out
 
     @field_validator("exports", mode="before")
     @classmethod

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import DownloadError, PausecodeError, TooLargeError, UnsupportedURLError, VideoUnavailableError
@@ -40,8 +40,11 @@ from .cache import (
     write_json_atomic,
 )
 from .ids import platform_video_id
-from .urls import check_host_allowed, extract_youtube_id
+from .urls import allowed_networks, check_host_allowed, extract_youtube_id
 from .ytdlp_errors import classify_error
+
+if TYPE_CHECKING:
+    from .netguard import ConnectGuard
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +109,11 @@ class _Attempts:
     The budget is shared by metadata extraction and the media download, and only failures spend it.
     """
 
-    def __init__(self, retries: int, backoff_base: float) -> None:
+    def __init__(self, retries: int, backoff_base: float, guard: ConnectGuard | None = None) -> None:
         self.retries = max(0, retries)
         self.failures = 0
         self.backoff_base = backoff_base
+        self.guard = guard
 
     def run(self, fn: Callable[[], Any], what: str, url: str) -> Any:
         while True:
@@ -118,6 +122,9 @@ class _Attempts:
             except PausecodeError:
                 raise
             except Exception as e:  # yt-dlp and network errors are classified here
+                refused = self.guard.first_refusal() if self.guard else None
+                if refused is not None:  # a connection was refused by address: never retried
+                    raise refused from None
                 kind, reason = classify_error(e)
                 if kind == "unavailable":
                     raise VideoUnavailableError(f"video is unavailable: {reason}", hint=url) from None
@@ -151,14 +158,15 @@ class _Attempts:
 def _download(
     url: str, settings: Settings, progress: ProgressFn | None, tmpdir: Path, backoff: float
 ) -> VideoInfo:
-    import yt_dlp
+    from .netguard import ConnectGuard, youtube_dl  # imports yt-dlp: only when downloading
 
     videos_dir = settings.videos_dir
-    attempts = _Attempts(settings.download_retries, backoff)
+    guard = None if settings.allow_private_urls else ConnectGuard(allowed_networks(settings))
+    attempts = _Attempts(settings.download_retries, backoff, guard)
     base_opts = _ydl_options(settings, tmpdir)
 
     def extract() -> dict[str, Any]:
-        with yt_dlp.YoutubeDL(base_opts) as ydl:
+        with youtube_dl(base_opts, guard) as ydl:
             return ydl.extract_info(url, download=False)
 
     info = attempts.run(extract, "reading video information", url)
@@ -173,7 +181,7 @@ def _download(
     opts = {**base_opts, "progress_hooks": [_progress_hook(progress, holder)]}
 
     def fetch() -> dict[str, Any]:
-        with yt_dlp.YoutubeDL(opts) as ydl:
+        with youtube_dl(opts, guard) as ydl:
             try:
                 return ydl.process_ie_result(copy.deepcopy(info), download=True)
             finally:
@@ -182,7 +190,7 @@ def _download(
 
     result = attempts.run(fetch, "download", url)
     media = _find_media(result, tmpdir)
-    subtitles = _fetch_subtitles(info, settings, tmpdir)
+    subtitles = _fetch_subtitles(info, settings, tmpdir, guard)
     return _publish(url, info, video_id, media, subtitles, videos_dir)
 
 
@@ -279,7 +287,8 @@ def _check_info(info: dict[str, Any] | None, url: str, settings: Settings) -> No
                 continue
             if parts.scheme in ("http", "https") and host and host not in seen:
                 seen.add(host)
-                check_host_allowed(host, port or (443 if parts.scheme == "https" else 80))
+                port = port or (443 if parts.scheme == "https" else 80)
+                check_host_allowed(host, port, allowed_networks(settings))
 
 
 def _find_media(result: dict[str, Any] | None, tmpdir: Path) -> Path:
@@ -300,7 +309,9 @@ def _find_media(result: dict[str, Any] | None, tmpdir: Path) -> Path:
     return max(candidates, key=lambda p: p.stat().st_size)
 
 
-def _fetch_subtitles(info: dict[str, Any], settings: Settings, tmpdir: Path) -> dict[str, Path]:
+def _fetch_subtitles(
+    info: dict[str, Any], settings: Settings, tmpdir: Path, guard: ConnectGuard | None
+) -> dict[str, Path]:
     """English subtitles (uploaded, else automatic) if offered. Best effort: failures only log.
 
     Separate from the video download because yt-dlp aborts the whole download when a subtitle fails
@@ -308,8 +319,7 @@ def _fetch_subtitles(info: dict[str, Any], settings: Settings, tmpdir: Path) -> 
     """
     if not (info.get("subtitles") or info.get("automatic_captions")):
         return {}
-    import yt_dlp
-
+    from .netguard import youtube_dl
     opts = {
         **_ydl_options(settings, tmpdir),
         "skip_download": True,
@@ -319,9 +329,12 @@ def _fetch_subtitles(info: dict[str, Any], settings: Settings, tmpdir: Path) -> 
         "subtitlesformat": SUBTITLE_FORMAT,
     }
     try:
-        with yt_dlp.YoutubeDL(opts) as ydl:
+        with youtube_dl(opts, guard) as ydl:
             result = ydl.process_ie_result(copy.deepcopy(info), download=True)
     except Exception as e:
+        refused = guard.first_refusal() if guard else None
+        if refused is not None:
+            e = refused
         log.warning("subtitles for %s not downloaded: %s", info.get("webpage_url") or info.get("id"), e)
         return {}
     found: dict[str, Path] = {}

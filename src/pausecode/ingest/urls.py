@@ -1,9 +1,10 @@
 """URL checks before any network use: only http(s), a real host, and (unless allowed) only public addresses.
 
 Refusing private, loopback and link-local addresses keeps a server deployment from being used to fetch
-internal services (e.g. cloud metadata at 169.254.169.254). Limits: the host is resolved here and again by
-the downloader, so DNS rebinding between the two lookups is not prevented; `download` re-checks the media
-URLs an extractor found (this covers redirects of direct links), but not every intermediate request.
+internal services (e.g. cloud metadata at 169.254.169.254). This upfront check gives an early, clear error;
+the binding check is made at connect time for every request the downloader makes (`netguard.py`), against
+the address actually connected to, so redirects and DNS rebinding are covered there. Networks listed in
+`settings.url_allow` count as public.
 """
 
 from __future__ import annotations
@@ -85,19 +86,41 @@ def check_url(url: str, settings: Settings, *, resolve: bool = True) -> str:
     if not host:
         raise UnsupportedURLError(f"malformed URL {s[:200]!r}: no host name")
     if resolve and not settings.allow_private_urls:
-        check_host_allowed(host, port or (443 if scheme == "https" else 80))
+        check_host_allowed(host, port or (443 if scheme == "https" else 80), allowed_networks(settings))
     return s
 
 
-def check_host_allowed(host: str, port: int = 443) -> None:
-    """Raise URLNotAllowedError if any address `host` resolves to is not public."""
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+ALLOW_HINT = (
+    "set allow_private_urls (PAUSECODE_ALLOW_PRIVATE_URLS=1) to allow local-network sources, "
+    "or list trusted networks in PAUSECODE_URL_ALLOW"
+)
+
+
+def allowed_networks(settings: Settings) -> tuple[IPNetwork, ...]:
+    """The networks `settings.url_allow` treats as public (already validated by Settings)."""
+    return tuple(ipaddress.ip_network(n, strict=False) for n in settings.url_allow)
+
+
+def refusal_reason(ip: IPAddress, allow: tuple[IPNetwork, ...] = ()) -> str | None:
+    """Why a download may not connect to `ip`, or None; networks in `allow` are treated as public."""
+    if any(ip.version == net.version and ip in net for net in allow):
+        return None
+    return forbidden_reason(ip)
+
+
+def refused_message(host: str, ip: IPAddress, reason: str) -> str:
+    """The one wording for a refused address, upfront and at connect time."""
+    shown = f"{reason} address" if str(ip) == host else f"{reason} address ({ip})"
+    return f"refused: {host} resolves to {shown}"
+
+
+def check_host_allowed(host: str, port: int = 443, allow: tuple[IPNetwork, ...] = ()) -> None:
+    """Raise URLNotAllowedError if any address `host` resolves to is not public (nor in `allow`)."""
     for ip in resolve_host(host, port):
-        reason = forbidden_reason(ip)
+        reason = refusal_reason(ip, allow)
         if reason:
-            raise URLNotAllowedError(
-                f"refusing to download from {host!r}: it resolves to {reason} address {ip}",
-                hint="set allow_private_urls (PAUSECODE_ALLOW_PRIVATE_URLS=1) to allow local-network sources",
-            )
+            raise URLNotAllowedError(refused_message(host, ip, reason), hint=ALLOW_HINT)
 
 
 def resolve_host(host: str, port: int = 443) -> list[IPAddress]:
