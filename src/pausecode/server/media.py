@@ -11,9 +11,10 @@ from pathlib import Path
 from fastapi.responses import Response, StreamingResponse
 
 from .errors import RangeError, error_response
+from .parsing import parse_decimal
 
 CHUNK = 256 * 1024
-_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+_RANGE = re.compile(r"^\s*bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)\s*$", re.IGNORECASE | re.ASCII)
 _TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".mkv": "video/x-matroska",
           ".mov": "video/quicktime", ".avi": "video/x-msvideo"}
 
@@ -25,7 +26,8 @@ def media_type(path: Path) -> str:
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     """(first, last) inclusive, or None for the whole file. Raises RangeError when unsatisfiable.
 
-    Multi-range requests are answered with the whole file (allowed by RFC 9110).
+    Multi-range requests and malformed headers (not `bytes=`, non-ASCII digits, numbers of more than
+    parsing.MAX_DIGITS digits) are answered with the whole file (RFC 9110 lets a server ignore Range).
     """
     if not header or "," in header:
         return None
@@ -35,13 +37,18 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     first_s, last_s = m.groups()
     if not first_s and not last_s:
         return None
-    if not first_s:  # suffix range: the last N bytes
-        n = int(last_s)
+    try:
+        first_n = parse_decimal(first_s) if first_s else None
+        last_n = parse_decimal(last_s) if last_s else None
+    except ValueError:
+        return None
+    if first_n is None:  # suffix range: the last N bytes
+        n = last_n or 0
         if n == 0 or size == 0:
             raise RangeError(f"range {header.strip()} is not satisfiable for {size} bytes")
         return max(0, size - n), size - 1
-    first = int(first_s)
-    last = int(last_s) if last_s else size - 1
+    first = first_n
+    last = last_n if last_n is not None else size - 1
     if first >= size or last < first:
         raise RangeError(f"range {header.strip()} is not satisfiable for {size} bytes")
     return first, min(last, size - 1)

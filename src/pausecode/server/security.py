@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,6 +21,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from ..settings import Settings
 from .errors import AuthError
+from .parsing import parse_decimal
 
 MEDIA_TOKEN_TTL = 6 * 3600
 
@@ -34,7 +37,7 @@ def _expected(request: Request) -> str | None:
 def key_matches(given: str | None, expected: str) -> bool:
     if not given:
         return False
-    return secrets.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
+    return secrets.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))
 
 
 async def require_api_key(
@@ -66,11 +69,34 @@ def make_media_token(settings: Settings, video_id: str, ttl: int = MEDIA_TOKEN_T
     return f"{expires}.{_sign(settings.api_key.get_secret_value(), video_id, expires)}", expires
 
 
+@dataclass(frozen=True)
+class MediaToken:
+    """A parsed `?token=` value: `<expires, Unix seconds>.<hex signature>`."""
+
+    expires: int
+    signature: str
+
+
+_SIGNATURE = re.compile(r"[0-9a-f]{40}", re.ASCII)
+
+
+def parse_media_token(token: str) -> MediaToken:
+    """Split and check the syntax of a media token; ValueError for anything malformed (never another error)."""
+    exp_text, sep, sig = token.partition(".")
+    if not sep or not _SIGNATURE.fullmatch(sig):
+        raise ValueError("malformed media token")
+    return MediaToken(parse_decimal(exp_text), sig)
+
+
 def media_token_valid(settings: Settings, video_id: str, token: str | None) -> bool:
-    if not settings.api_key or not token or "." not in token:
+    """True for a well-formed, unexpired token signed for `video_id`; a malformed token is simply not valid."""
+    if not settings.api_key or not token:
         return False
-    exp_text, sig = token.split(".", 1)
-    if not exp_text.isdigit() or int(exp_text) < time.time():
+    try:
+        parsed = parse_media_token(token)
+    except ValueError:
         return False
-    return secrets.compare_digest(sig.encode("utf-8", "surrogateescape"),
-                                  _sign(settings.api_key.get_secret_value(), video_id, int(exp_text)).encode())
+    if parsed.expires < time.time():
+        return False
+    expected = _sign(settings.api_key.get_secret_value(), video_id, parsed.expires)
+    return hmac.compare_digest(parsed.signature.encode("ascii"), expected.encode("ascii"))

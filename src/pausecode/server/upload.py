@@ -19,6 +19,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ..errors import TooLargeError, UsageError
+from .parsing import parse_decimal
 
 FIELD = "file"
 _SAFE = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -94,6 +95,14 @@ class UploadSink:
             self._fh.close()
 
 
+def _declared_length(header: str | None) -> int | None:
+    """The Content-Length the client declared, or None when absent or malformed (the body's size still counts)."""
+    try:
+        return parse_decimal(header) if header is not None else None
+    except ValueError:
+        return None
+
+
 async def receive_upload(request: Request, uploads_dir: Path, limit_mb: int) -> tuple[Path, int, Path]:
     """Stream the request's `file` part to disk. Returns (file, size, its own folder); raises 413/422."""
     ctype, params = parse_options_header(request.headers.get("content-type"))
@@ -101,9 +110,9 @@ async def receive_upload(request: Request, uploads_dir: Path, limit_mb: int) -> 
     if ctype != b"multipart/form-data" or not boundary:
         raise UsageError("upload must be multipart/form-data with the video in a field named 'file'")
     limit = limit_mb * 1024 * 1024
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + 1024 * 1024:
-        raise TooLargeError(f"upload of {int(declared) // (1024 * 1024)} MB is larger than the limit of {limit_mb} MB",
+    declared = _declared_length(request.headers.get("content-length"))
+    if declared is not None and declared > limit + 1024 * 1024:
+        raise TooLargeError(f"upload of {declared // (1024 * 1024)} MB is larger than the limit of {limit_mb} MB",
                             hint="raise max_upload_mb (PAUSECODE_MAX_UPLOAD_MB) or upload a smaller file")
     folder = uploads_dir / uuid.uuid4().hex
     sink = UploadSink(folder, limit)
