@@ -167,7 +167,7 @@ def test_upload_sink_stops_writing_at_the_limit(tmp_path: Path) -> None:
             fed += 8192
     sink.close()
     assert fed <= 100_000 and sink.path == tmp_path / "up" / "x.mp4"
-    assert sink.path.stat().st_size <= 100_000
+    assert sink.partial_path.stat().st_size <= 100_000  # still a .part file: never completed
 
 
 @pytest.mark.parametrize(

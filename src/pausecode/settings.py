@@ -66,6 +66,15 @@ class Settings(BaseSettings):
     # checked at connect time for every request the downloader makes. Default: none.
     url_allow: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_upload_mb: int = Field(2048, gt=0)
+    # uploads (server): a body that sends nothing for this many seconds is dropped (a stalled client must not
+    # hold a connection and a half-written file forever)
+    upload_body_timeout: float = Field(60.0, gt=0)
+    # free disk space (MB) that must remain after an upload of the declared size, or it is refused with 507
+    upload_min_free_mb: int = Field(512, ge=0)
+    # partial uploads (`*.part`, left by a killed server) untouched for this many seconds are removed; must be
+    # longer than upload_body_timeout, so a live upload is never swept
+    upload_part_max_age: float = Field(3600.0, gt=0)
+    upload_sweep_interval: float = Field(600.0, gt=0)  # seconds between sweeps while the server runs
 
     # server
     api_key: SecretStr | None = None

@@ -6,6 +6,7 @@ API, the web player and background processing. More consumers can join with `pau
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -27,6 +28,7 @@ from .errors import install_error_handlers
 from .fastpath import FastCodePath
 from .routes import jobs, media, process, system, videos
 from .state import AppState
+from .upload import sweep_partial_uploads, sweep_uploads_periodically
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +80,16 @@ def create_app(settings: Settings | None = None, *, run_consumer: bool = False, 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        uploads = settings.data_dir / "uploads"
+        await asyncio.to_thread(sweep_partial_uploads, uploads, settings.upload_part_max_age)  # at start-up
+        sweeper = asyncio.create_task(
+            sweep_uploads_periodically(uploads, settings.upload_part_max_age, settings.upload_sweep_interval))
         if consumer is not None:
             consumer.start()
         try:
             yield
         finally:
+            sweeper.cancel()
             if consumer is not None:
                 consumer.stop()
 

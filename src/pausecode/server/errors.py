@@ -28,12 +28,14 @@ _HTTP_CODES = {
     406: "not_acceptable",
     409: "conflict",
     413: "too_large",
+    408: "request_timeout",
     415: "unsupported_media_type",
     416: "range_not_satisfiable",
     422: "invalid_argument",
     429: "too_many_requests",
     500: "internal_error",
     503: "unavailable",
+    507: "insufficient_storage",
 }
 
 
@@ -45,6 +47,27 @@ class AuthError(PausecodeError):
 class ConflictError(PausecodeError):
     http_status = 409
     code = "conflict"
+
+
+class UploadTimeoutError(PausecodeError):
+    """The client stopped sending an upload's body for longer than `upload_body_timeout`."""
+
+    http_status = 408
+    code = "request_timeout"
+
+
+class UploadAbortedError(PausecodeError):
+    """The client went away mid-upload: nothing to answer, nothing kept, no traceback."""
+
+    http_status = 400
+    code = "upload_aborted"
+
+
+class InsufficientStorageError(PausecodeError):
+    """Too little free disk space to accept an upload safely."""
+
+    http_status = 507
+    code = "insufficient_storage"
 
 
 class RangeError(PausecodeError):

@@ -92,7 +92,10 @@ async def upload(
 ) -> JSONResponse:
     st = get_state(request)
     options = {"force_reprocess": force_reprocess, "frame_interval": frame_interval, "engine": check_engine(engine)}
-    path, _size, folder = await receive_upload(request, st.settings.data_dir / "uploads", st.settings.max_upload_mb)
+    path, _size, folder = await receive_upload(
+        request, st.settings.data_dir / "uploads", st.settings.max_upload_mb,
+        body_timeout=st.settings.upload_body_timeout, min_free_mb=st.settings.upload_min_free_mb,
+    )
     try:
         await run_in_threadpool(probe_video, path, st.settings.max_video_duration)
         video_id = await run_in_threadpool(file_content_id, path)
