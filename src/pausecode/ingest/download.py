@@ -39,6 +39,7 @@ from .cache import (
     sweep_stale_tmp,
     write_json_atomic,
 )
+from .ffmpeg import NO_FFMPEG_LOCATION, usable_ffmpeg
 from .ids import platform_video_id
 from .urls import allowed_networks, check_host_allowed, extract_youtube_id
 from .ytdlp_errors import classify_error
@@ -53,7 +54,7 @@ ProgressFn = Callable[[str, float, float], None]
 BACKOFF_BASE = 1.0  # seconds before the first retry; doubles each time (tests set it tiny)
 BACKOFF_MAX = 60.0
 
-# ffmpeg present: best ≤1080p mp4 video + m4a audio, merged; else a single file that needs no merging
+# a working ffmpeg (ffmpeg.usable_ffmpeg): best ≤1080p mp4 video + m4a audio, merged; else a single file that needs no merging
 FORMAT_WITH_FFMPEG = (
     "bv*[height<=1080][ext=mp4]+ba[ext=m4a]/b[height<=1080][ext=mp4]/b[height<=?1080]/bv*+ba/b"
 )
@@ -195,8 +196,10 @@ def _download(
 
 
 def _ydl_options(settings: Settings, tmpdir: Path) -> dict[str, Any]:
-    has_ffmpeg = shutil.which("ffmpeg") is not None
+    ffmpeg = usable_ffmpeg()
+    has_ffmpeg = ffmpeg is not None
     return {
+        "ffmpeg_location": ffmpeg or NO_FFMPEG_LOCATION,  # the probed binary, never a broken one from PATH
         "quiet": True,
         "no_warnings": True,
         "noprogress": True,

@@ -27,6 +27,7 @@ import yt_dlp
 from yt_dlp.networking._urllib import HTTPHandler, UrllibRH
 
 from ..errors import URLNotAllowedError
+from .ffmpeg import NO_FFMPEG_LOCATION
 from .urls import ALLOW_HINT, IPNetwork, _parse_ip, refusal_reason, refused_message
 
 # protocols yt-dlp downloads in-process through its request director; anything else (rtmp, rtsp, mms,
@@ -34,9 +35,6 @@ from .urls import ALLOW_HINT, IPNetwork, _parse_ip, refusal_reason, refused_mess
 IN_PROCESS_PROTOCOLS = frozenset(
     {"http", "https", "m3u8_native", "m3u8", "http_dash_segments", "http_dash_segments_generator", "mhtml"}
 )
-# an ffmpeg location that cannot exist: while a guarded download runs, yt-dlp finds no ffmpeg to hand a
-# transfer to (merging local files afterwards still uses the real one)
-_NO_FFMPEG = "/nonexistent/pausecode-no-external-downloader"
 
 
 class RefusedConnection(ConnectionRefusedError):
@@ -204,7 +202,9 @@ class GuardedYoutubeDL(yt_dlp.YoutubeDL):
                 hint=ALLOW_HINT,
             )
         saved = self.params
-        self.params = {**saved, "ffmpeg_location": _NO_FFMPEG}  # no hand-over to ffmpeg while fetching
+        # while fetching, yt-dlp finds no ffmpeg to hand a transfer to; merging the local files afterwards
+        # uses the real one again
+        self.params = {**saved, "ffmpeg_location": NO_FFMPEG_LOCATION}
         try:
             return super().dl(name, info, subtitle=subtitle, test=test)
         finally:

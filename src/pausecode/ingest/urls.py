@@ -133,9 +133,11 @@ def resolve_host(host: str, port: int = 443) -> list[IPAddress]:
     except UnicodeError:
         raise UnsupportedURLError(f"malformed host name {host!r}") from None
     except socket.gaierror as e:
-        if e.errno == socket.EAI_AGAIN:
+        if e.errno == socket.EAI_AGAIN or is_well_known_site(host) or not has_network_route():
+            why = "temporary DNS failure" if e.errno == socket.EAI_AGAIN else "its address could not be looked up"
             raise DownloadError(
-                f"cannot resolve host {host!r} (temporary DNS failure): {e.strerror}"
+                f"cannot reach {host}: {why} ({e.strerror})",
+                hint="check this machine's network connection (it looks offline or without DNS), or retry later",
             ) from None
         raise SourceError(f"host {host!r} does not exist ({e.strerror})", hint="check the URL") from None
     except OSError as e:
@@ -144,6 +146,29 @@ def resolve_host(host: str, port: int = 443) -> list[IPAddress]:
     if not ips:
         raise SourceError(f"host {host!r} has no usable address")
     return ips
+
+
+# sites that certainly exist: a failed lookup of one of them means this machine cannot reach the internet
+WELL_KNOWN_SITES = ("youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com", "dailymotion.com", "twitch.tv")
+# documentation addresses (RFC 5737 / RFC 3849): routing a UDP "connection" to them sends no packet
+_ROUTE_PROBES = ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1"))
+
+
+def is_well_known_site(host: str) -> bool:
+    h = host.lower().rstrip(".")
+    return any(h == site or h.endswith("." + site) for site in WELL_KNOWN_SITES)
+
+
+def has_network_route() -> bool:
+    """True if the kernel has a route towards the internet (IPv4 or IPv6); no packet is sent."""
+    for family, address in _ROUTE_PROBES:
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as s:
+                s.connect((address, 53))
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _parse_ip(text: str) -> IPAddress | None:
