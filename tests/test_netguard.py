@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 import yt_dlp
 
-from pausecode.errors import ConfigError, URLNotAllowedError
+from pausecode.errors import ConfigError, PausecodeError, URLNotAllowedError
 from pausecode.ingest import download as dl
+from pausecode.ingest import ffmpeg as ffmpeg_mod
 from pausecode.ingest.netguard import ConnectGuard, GuardedUrllibRH, GuardedYoutubeDL, RefusedConnection
 from pausecode.ingest.source import open_source
 from pausecode.ingest.urls import allowed_networks
@@ -247,11 +248,47 @@ def test_guard_is_scoped_to_the_guarded_downloader(servers: tuple[Server, Server
         assert [type(h) for h in handlers] == [GuardedUrllibRH]  # websockets/requests handlers are not there
         with pytest.raises(RefusedConnection):
             guard.create_connection((INTERNAL_IP, internal.port), 2.0)
+        with pytest.raises(yt_dlp.networking.exceptions.TransportError):  # https goes through the guard too
+            ydl.urlopen(f"https://{INTERNAL_IP}:{internal.port}/tls")
+        assert [r.address for r in guard.refusals] == [INTERNAL_IP, INTERNAL_IP]
         with socket.create_connection((INTERNAL_IP, internal.port), 2.0) as s:  # unguarded code: untouched
             s.sendall(b"GET /ok HTTP/1.0\r\n\r\n")
             assert s.recv(100).startswith(b"HTTP/1.0 200")
     assert guard.first_refusal() is not None
     assert internal.requests == ["/ok"]
+
+
+def test_hls_never_handed_to_ffmpeg_while_guarded(
+    servers: tuple[Server, Server], strict: Settings, clip: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """yt-dlp hands an HLS stream it cannot read natively to ffmpeg, which would connect on its own."""
+    public, internal = servers
+    internal.routes["/key"] = serve(b"k" * 16, "application/octet-stream")
+    internal.routes["/seg0.ts"] = serve(clip, "video/mp2t")
+    manifest = (
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n"
+        f'#EXT-X-KEY:METHOD=SAMPLE-AES,URI="{internal.url("/key")}"\n'  # not native: yt-dlp delegates to ffmpeg
+        f"#EXTINF:1.0,\n{public.url('/seg0.ts')}\n#EXT-X-ENDLIST\n"
+    ).encode()
+    public.routes["/enc/index.m3u8"] = serve(manifest, "application/vnd.apple.mpegurl")
+    calls = tmp_path / "ffmpeg-calls.log"
+    fake = tmp_path / "bin" / "ffmpeg"
+    fake.parent.mkdir()
+    fake.write_text(
+        f'#!/bin/sh\necho "$@" >> "{calls}"\n'
+        'case "$1" in -version|-bsfs) echo "ffmpeg version 6.1.1"; exit 0;; esac\nexit 1\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
+    ffmpeg_mod._probe.cache_clear()
+    try:
+        with pytest.raises(PausecodeError):
+            open_source(public.url("/enc/index.m3u8"), strict)
+    finally:
+        ffmpeg_mod._probe.cache_clear()
+    runs = calls.read_text().splitlines() if calls.exists() else []
+    assert not [r for r in runs if "-i" in r.split()], runs  # ffmpeg was never asked to fetch anything
+    assert internal.requests == []
 
 
 def test_streams_fetched_by_external_programs_are_refused(

@@ -28,7 +28,7 @@ from yt_dlp.networking._urllib import HTTPHandler, UrllibRH
 
 from ..errors import URLNotAllowedError
 from .ffmpeg import NO_FFMPEG_LOCATION
-from .urls import ALLOW_HINT, IPNetwork, _parse_ip, refusal_reason, refused_message
+from .urls import ALLOW_HINT, IPNetwork, parse_ip, refusal_reason, refused_message
 
 # protocols yt-dlp downloads in-process through its request director; anything else (rtmp, rtsp, mms,
 # ffmpeg's own "m3u8") would be fetched by an external program that the guard cannot see
@@ -43,12 +43,14 @@ class RefusedConnection(ConnectionRefusedError):
 
 @dataclass(frozen=True)
 class Refusal:
+    """One connection the guard refused: the host asked for, the address it resolved to, and why."""
+
     host: str
     address: str
     reason: str
 
     def error(self) -> URLNotAllowedError:
-        ip = _parse_ip(self.address)
+        ip = parse_ip(self.address)
         message = refused_message(self.host, ip, self.reason) if ip is not None else self.reason
         return URLNotAllowedError(message, hint=ALLOW_HINT)
 
@@ -71,9 +73,10 @@ class ConnectGuard:
         return found[0].error() if found else None
 
     def _refuse(self, host: str, address: str, reason: str) -> RefusedConnection:
+        refusal = Refusal(host, address, reason)
         with self._lock:
-            self._refused.append(Refusal(host, address, reason))
-        return RefusedConnection(f"refused: {host} resolves to {reason} address ({address})")
+            self._refused.append(refusal)
+        return RefusedConnection(str(refusal.error()))
 
     def create_connection(
         self,
@@ -87,7 +90,7 @@ class ConnectGuard:
         if not infos:
             raise OSError(f"no address for {host}")
         for info in infos:
-            ip = _parse_ip(str(info[4][0]))
+            ip = parse_ip(str(info[4][0]))
             if ip is None:
                 raise self._refuse(host, str(info[4][0]), "an unparsable")
             reason = refusal_reason(ip, self.allow)

@@ -125,7 +125,7 @@ def check_host_allowed(host: str, port: int = 443, allow: tuple[IPNetwork, ...] 
 
 def resolve_host(host: str, port: int = 443) -> list[IPAddress]:
     """All addresses of `host` (an IP literal is returned as is)."""
-    literal = _parse_ip(host)
+    literal = parse_ip(host)
     if literal is not None:
         return [literal]
     try:
@@ -142,7 +142,7 @@ def resolve_host(host: str, port: int = 443) -> list[IPAddress]:
         raise SourceError(f"host {host!r} does not exist ({e.strerror})", hint="check the URL") from None
     except OSError as e:
         raise DownloadError(f"cannot resolve host {host!r}: {e}") from None
-    ips = [ip for info in infos if (ip := _parse_ip(str(info[4][0]))) is not None]
+    ips = [ip for info in infos if (ip := parse_ip(str(info[4][0]))) is not None]
     if not ips:
         raise SourceError(f"host {host!r} has no usable address")
     return ips
@@ -171,7 +171,7 @@ def has_network_route() -> bool:
     return False
 
 
-def _parse_ip(text: str) -> IPAddress | None:
+def parse_ip(text: str) -> IPAddress | None:
     try:
         return ipaddress.ip_address(text.split("%", 1)[0])  # drop an IPv6 zone id ("fe80::1%eth0")
     except ValueError:
