@@ -161,3 +161,33 @@ def test_odd_content_length_on_upload_is_a_4xx(tmp_path: Path, declared: str) ->
         asyncio.run(run())
     except PausecodeError as e:
         assert isinstance(e, UsageError) and 400 <= e.http_status < 500
+
+
+# ---------------------------------------------------------------------------------------------- any parameter
+
+
+@pytest.fixture
+def open_client(tmp_path: Path) -> Iterator[TestClient]:
+    settings = settings_for(tmp_path)
+    save_fake_result(settings, "vid_k", path=make_video(tmp_path / "clip.mp4"))
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        yield c
+
+
+@given(value=texts, other=texts)
+@hsettings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_query_or_path_value_is_never_a_500(open_client: TestClient, value: str, other: str) -> None:
+    v, o = quote(value, safe=""), quote(other, safe="")
+    for url in (
+        f"/api/v1/video/vid_k/code?timestamp={v}&tolerance={o}",
+        f"/api/v1/video/vid_k/code?timestamp=1&tolerance={v}",
+        f"/api/v1/video/vid_k/segments?type={v}&min_confidence={o}",
+        f"/api/v1/video/{v or 'x'}/info",
+        f"/api/v1/video/{v or 'x'}/code?timestamp={o}",
+        f"/api/v1/jobs/{v or 'x'}",
+        f"/api/v1/video/vid_k/media?token={v}",
+    ):
+        r = open_client.get(url, headers={"Range": value.encode("utf-8", "replace")})
+        assert r.status_code < 500, (url, r.text)
+        if r.status_code >= 400:
+            assert r.json()["success"] is False, url

@@ -235,6 +235,43 @@ def test_dns_rebinding_cannot_reach_the_internal_address(
     assert internal.requests == []
 
 
+def test_redirect_to_ftp_on_internal_host_connects_nowhere(
+    servers: tuple[Server, Server], strict: Settings
+) -> None:
+    """urllib follows redirects to ftp://, and ftplib opens its own sockets: no FTP at all while guarded."""
+    public, _ = servers
+    accepted: list[tuple[str, int]] = []
+    listener = socket.create_server((INTERNAL_IP, 0))
+    listener.settimeout(0.1)
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, peer = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            accepted.append(peer)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    ftp_port = listener.getsockname()[1]
+    public.routes["/ftp.mp4"] = lambda h: reply(
+        h, 302, b"", "text/plain", Location=f"ftp://{INTERNAL_IP}:{ftp_port}/secret.mp4"
+    )
+    try:
+        with pytest.raises(PausecodeError):
+            open_source(public.url("/ftp.mp4"), strict)
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+    assert accepted == []
+
+
 # ---------------------------------------------------------------------------------------------- scope
 
 

@@ -153,8 +153,8 @@ class GuardedUrllibRH(UrllibRH):
         super().__init__(**kwargs)
         self._guard = guard
 
-    def _create_instance(self, proxies: Any, cookiejar: Any, legacy_ssl_support: Any = None) -> Any:
-        opener = super()._create_instance(proxies, cookiejar, legacy_ssl_support)
+    def _create_instance(self, *args: Any, **kwargs: Any) -> Any:
+        opener = super()._create_instance(*args, **kwargs)
         plain = [h for h in opener.handlers if type(h) is HTTPHandler]
         if len(plain) != 1:  # a yt-dlp release that builds its opener differently: fail closed
             raise RuntimeError("cannot install the connection guard in this yt-dlp version")
@@ -166,6 +166,8 @@ class GuardedUrllibRH(UrllibRH):
         )
         rebuilt = urllib.request.OpenerDirector()
         for h in opener.handlers:
+            if hasattr(h, "ftp_open") or hasattr(h, "file_open"):
+                continue  # urllib follows redirects to ftp://, whose connections would bypass the guard
             rebuilt.add_handler(guarded if h is plain[0] else h)
         rebuilt.addheaders = []  # as yt-dlp's own opener: no urllib default User-Agent
         return rebuilt
