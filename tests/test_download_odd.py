@@ -42,7 +42,9 @@ def only_on_path(monkeypatch: pytest.MonkeyPatch):
 def test_broken_ffmpeg_is_not_trusted_for_merging(
     tmp_path: Path, only_on_path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    broken = fake_ffmpeg(tmp_path / "bin", "echo 'error while loading shared libraries: libavdevice.so' >&2; exit 127")
+    broken = fake_ffmpeg(
+        tmp_path / "bin", "echo 'error while loading shared libraries: libavdevice.so' >&2; exit 127"
+    )
     only_on_path(broken.parent)
     settings = Settings(data_dir=tmp_path / "d")
     with caplog.at_level(logging.WARNING):

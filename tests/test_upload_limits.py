@@ -187,7 +187,8 @@ def test_partial_uploads_are_swept_periodically(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected_suffix"),
-    [("a" * 300 + ".mp4", ".mp4"), ("lesson " * 40 + ".webm", ".webm"), ("x" * 200, ""), ("clip.mp4.part", "_part")],
+    [("a" * 300 + ".mp4", ".mp4"), ("lesson " * 40 + ".webm", ".webm"), ("x" * 200, ""),
+     ("clip.mp4.part", "_part")],
 )
 def test_long_upload_name_keeps_its_extension(raw: str, expected_suffix: str) -> None:
     name = safe_filename(raw)

@@ -113,7 +113,9 @@ class Settings(BaseSettings):
             try:
                 out.append(str(ipaddress.ip_network(text.strip(), strict=False)))
             except ValueError:
-                raise ValueError(f"url_allow: {text!r} is not a network (e.g. 10.0.0.0/8 or 127.0.0.2/32)") from None
+                raise ValueError(
+                    f"url_allow: {text!r} is not a network (e.g. 10.0.0.0/8 or 127.0.0.2/32)"
+                ) from None
         return out
 
     @field_validator("exports", mode="before")

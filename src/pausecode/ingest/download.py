@@ -54,7 +54,8 @@ ProgressFn = Callable[[str, float, float], None]
 BACKOFF_BASE = 1.0  # seconds before the first retry; doubles each time (tests set it tiny)
 BACKOFF_MAX = 60.0
 
-# a working ffmpeg (ffmpeg.usable_ffmpeg): best ≤1080p mp4 video + m4a audio, merged; else a single file that needs no merging
+# a working ffmpeg (ffmpeg.usable_ffmpeg): best ≤1080p mp4 video + m4a audio, merged;
+# else a single file that needs no merging
 FORMAT_WITH_FFMPEG = (
     "bv*[height<=1080][ext=mp4]+ba[ext=m4a]/b[height<=1080][ext=mp4]/b[height<=?1080]/bv*+ba/b"
 )
@@ -323,6 +324,7 @@ def _fetch_subtitles(
     if not (info.get("subtitles") or info.get("automatic_captions")):
         return {}
     from .netguard import youtube_dl
+
     opts = {
         **_ydl_options(settings, tmpdir),
         "skip_download": True,
@@ -336,9 +338,8 @@ def _fetch_subtitles(
             result = ydl.process_ie_result(copy.deepcopy(info), download=True)
     except Exception as e:
         refused = guard.first_refusal() if guard else None
-        if refused is not None:
-            e = refused
-        log.warning("subtitles for %s not downloaded: %s", info.get("webpage_url") or info.get("id"), e)
+        why = refused if refused is not None else e
+        log.warning("subtitles for %s not downloaded: %s", info.get("webpage_url") or info.get("id"), why)
         return {}
     found: dict[str, Path] = {}
     for lang, sub in ((result or {}).get("requested_subtitles") or {}).items():

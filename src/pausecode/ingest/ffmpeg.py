@@ -38,5 +38,7 @@ def _probe(path: str) -> str | None:
             return path
         detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()[:1]
         reason = f"exit status {done.returncode}" + (f": {detail[0][:200]}" if detail else "")
-    log.warning("ffmpeg at %s does not work (%s): downloads use single-file formats, nothing is merged", path, reason)
+    log.warning(
+        "ffmpeg at %s does not work (%s): downloads use single-file formats, nothing is merged", path, reason
+    )
     return None
