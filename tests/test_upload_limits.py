@@ -6,16 +6,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 from collections import namedtuple
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from conftest_server import make_video, settings_for
+from conftest_server import free_port, make_video, settings_for, wait_for
 from fastapi.testclient import TestClient
 from test_api import assert_error
 
+import pausecode
 from pausecode.server import upload as upload_mod
 from pausecode.server.app import create_app
 from pausecode.server.upload import (
@@ -203,3 +208,45 @@ def test_long_upload_name_is_stored_with_its_extension(tmp_path: Path) -> None:
         assert r.status_code == 202, r.text
     assert [n for n in uploads_left(tmp_path / "data") if n.endswith(".mp4")]
 
+
+
+def test_sigkill_mid_upload_leaves_only_a_part_file_that_start_up_sweeps(tmp_path: Path) -> None:
+    """A real server killed while receiving: what it leaves is `*.part`, and the next start removes it."""
+    data_dir = tmp_path / "data"
+    port = free_port()
+    code = (
+        "import uvicorn; from pausecode.server.app import create_app; from pausecode.settings import Settings;"
+        f"uvicorn.run(create_app(Settings(data_dir={str(data_dir)!r}, engine='null', upload_min_free_mb=0)),"
+        f" host='127.0.0.1', port={port}, log_level='warning')"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(pausecode.__file__).parents[1])}
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env)
+    try:
+        wait_for(lambda: _port_open(port), timeout=SAFETY_TIMEOUT, what="the server to listen")
+        with socket.create_connection(("127.0.0.1", port)) as s:
+            s.sendall(b"POST /api/v1/video/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n"
+                      b"Content-Type: multipart/form-data; boundary=XyZ\r\n\r\n" + HEAD + b"\0" * 200_000)
+            uploads = data_dir / "uploads"
+            wait_for(lambda: [p for p in uploads.rglob(f"*{PART_SUFFIX}") if p.stat().st_size > 0],
+                     timeout=SAFETY_TIMEOUT, what="the partial upload on disk")
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(SAFETY_TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(SAFETY_TIMEOUT)
+    left = uploads_left(data_dir)
+    assert [n for n in left if n.endswith(PART_SUFFIX)] and not [n for n in left if n.endswith(".mp4")]
+    for part in (data_dir / "uploads").rglob(f"*{PART_SUFFIX}"):
+        _aged(part, 7200)  # as if the server stayed down for two hours
+    with TestClient(create_app(settings_for(tmp_path, upload_part_max_age=3600))) as c:
+        assert c.get("/health").status_code == 200
+    assert uploads_left(data_dir) == []
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
