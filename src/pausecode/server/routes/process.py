@@ -82,7 +82,11 @@ _UPLOAD_BODY = {
 
 @router.post("/video/upload", status_code=202, response_model=ProcessAccepted, openapi_extra=_UPLOAD_BODY,
              responses={**_ACCEPT_RESPONSES, 413: {"description": "file or video too large",
-                                                   "content": {"application/json": {"schema": ERROR_SCHEMA}}}},
+                                                   "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+                        408: {"description": "the body stalled longer than upload_body_timeout",
+                              "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+                        507: {"description": "not enough free disk space for the upload",
+                              "content": {"application/json": {"schema": ERROR_SCHEMA}}}},
              summary="Upload a video file (multipart field `file`); processing is queued at once")
 async def upload(
     request: Request,
