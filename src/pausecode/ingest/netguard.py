@@ -6,7 +6,7 @@ every connection goes through `ConnectGuard.create_connection`: it resolves the 
 connection if any answer is loopback/private/link-local/multicast/reserved (unless in `settings.url_allow`),
 and connects to exactly the addresses it checked (pinned: a rebinding resolver gets no second lookup).
 
-Scope: only the YoutubeDL built by `guarded_youtube_dl` uses the guard (its request director holds one
+Scope: only the YoutubeDL built by `youtube_dl(params, guard)` uses the guard (its request director holds one
 handler, ours); nothing global is patched, so other code in the process is unaffected and concurrent downloads
 each have their own guard. That YoutubeDL never hands a transfer to an external program (ffmpeg, rtmpdump),
 whose connections could not be checked, and ignores proxies (a proxy would make the checked address the
@@ -30,8 +30,9 @@ from ..errors import URLNotAllowedError
 from .ffmpeg import NO_FFMPEG_LOCATION
 from .urls import ALLOW_HINT, IPNetwork, parse_ip, refusal_reason, refused_message
 
-# protocols yt-dlp downloads in-process through its request director; anything else (rtmp, rtsp, mms,
-# ffmpeg's own "m3u8") would be fetched by an external program that the guard cannot see
+# protocols yt-dlp downloads in-process through its request director (with the native downloader forced,
+# "m3u8" is read by yt-dlp's own HLS downloader too); anything else (rtmp, rtsp, mms...) would be fetched by an
+# external program that the guard cannot see
 IN_PROCESS_PROTOCOLS = frozenset(
     {"http", "https", "m3u8_native", "m3u8", "http_dash_segments", "http_dash_segments_generator", "mhtml"}
 )
@@ -51,7 +52,10 @@ class Refusal:
 
     def error(self) -> URLNotAllowedError:
         ip = parse_ip(self.address)
-        message = refused_message(self.host, ip, self.reason) if ip is not None else self.reason
+        if ip is None:
+            message = f"refused: {self.host} resolves to {self.reason} address {self.address!r}"
+        else:
+            message = refused_message(self.host, ip, self.reason)
         return URLNotAllowedError(message, hint=ALLOW_HINT)
 
 
