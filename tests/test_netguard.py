@@ -25,6 +25,7 @@ from pausecode.ingest.urls import allowed_networks
 from pausecode.settings import Settings, load_settings
 from test_ingest import make_video
 
+SAFETY_TIMEOUT = 60.0  # seconds: only so that a regression fails instead of hanging the suite
 PUBLIC_IP = "127.0.0.2"
 INTERNAL_IP = "127.0.0.3"
 
@@ -326,6 +327,39 @@ def test_hls_never_handed_to_ffmpeg_while_guarded(
     runs = calls.read_text().splitlines() if calls.exists() else []
     assert not [r for r in runs if "-i" in r.split()], runs  # ffmpeg was never asked to fetch anything
     assert internal.requests == []
+
+
+def test_concurrent_downloads_keep_their_own_rules(
+    servers: tuple[Server, Server], strict: Settings, clip: bytes, tmp_path: Path
+) -> None:
+    """A guarded and an unguarded download at the same time: each follows its own settings."""
+    public, internal = servers
+    internal.routes["/secret.mp4"] = serve(clip, "video/mp4")
+    internal.routes["/trusted.mp4"] = serve(clip, "video/mp4")
+    public.routes["/go.mp4"] = lambda h: reply(h, 302, b"", "text/plain", Location=internal.url("/secret.mp4"))
+    relaxed = Settings(data_dir=tmp_path / "relaxed", download_retries=1, allow_private_urls=True)
+    results: dict[str, object] = {}
+    start = threading.Barrier(2)
+
+    def run(name: str, url: str, settings: Settings) -> None:
+        start.wait(SAFETY_TIMEOUT)
+        try:
+            results[name] = open_source(url, settings)
+        except Exception as e:  # recorded and asserted below
+            results[name] = e
+
+    threads = [
+        threading.Thread(target=run, args=("guarded", public.url("/go.mp4"), strict)),
+        threading.Thread(target=run, args=("trusted", internal.url("/trusted.mp4"), relaxed)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(SAFETY_TIMEOUT)
+    assert isinstance(results["guarded"], URLNotAllowedError)
+    assert Path(results["trusted"].path).read_bytes() == clip  # type: ignore[union-attr]
+    assert "/trusted.mp4" in internal.requests
+    assert "/secret.mp4" not in internal.requests  # the guarded download's redirect never landed
 
 
 def test_streams_fetched_by_external_programs_are_refused(
