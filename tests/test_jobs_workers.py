@@ -7,17 +7,16 @@ binary is missing). Workers are real subprocesses running `run_worker` with the 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest_server import free_port, make_video, settings_for, wait_for, worker_command
+from conftest_server import RedisServer, make_video, settings_for, wait_for, worker_command
 
 from pausecode.jobs import JobConfig, JobManager, JobQueue
+from pausecode.jobs.worker import READY_MESSAGE
 from pausecode.store.db import Store
 
 WORKER_ENV = {
@@ -31,32 +30,11 @@ WORKER_ENV = {
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path), "--protected-mode", "yes"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
+    server = RedisServer(tmp_path).start()
     try:
-        import redis
-
-        client = redis.Redis.from_url(url)
-        wait_for(lambda: _ping(client), 10, what="redis-server to start")
-        yield url
+        yield server.url
     finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-def _ping(client) -> bool:
-    try:
-        return bool(client.ping())
-    except Exception:  # noqa: BLE001
-        return False
+        server.kill()
 
 
 class Workers:
@@ -168,8 +146,9 @@ def test_worker_stops_cleanly_on_sigterm(tmp_path: Path, workers) -> None:
     w = Workers(tmp_path, settings.data_dir, None, {})
     workers.append(w)
     p = w.start()
-    JobQueue(settings)  # tables exist
-    time.sleep(1.5)
+    # its ready line comes once the SIGTERM handler is installed (a fixed sleep failed under load)
+    wait_for(lambda: READY_MESSAGE in w.logs() or p.poll() is not None, 60, what="the worker's ready line")
+    assert p.poll() is None, w.logs()
     p.send_signal(signal.SIGTERM)
     assert p.wait(10) == 0, w.logs()
     assert "pausecode worker stopped" in w.logs()
