@@ -18,6 +18,7 @@ from conftest_server import (  # noqa: F401
     settings_for,
     wait_for,
 )
+from db_backends import database_url  # noqa: F401
 
 from pausecode.errors import QueueUnavailableError
 from pausecode.jobs import InProcessConsumer, JobConfig, JobManager, JobQueue
@@ -33,8 +34,9 @@ def _all_final(manager: JobManager, ids: list[str], timeout: float = 30) -> list
 
 
 # ------------------------------------------------------------------ one active job per video
-def test_identical_create_joins_the_active_job_and_a_finished_job_frees_the_video(tmp_path: Path) -> None:
-    queue = JobQueue(settings_for(tmp_path), FAST)
+def test_identical_create_joins_the_active_job_and_a_finished_job_frees_the_video(
+        tmp_path: Path, database_url: str) -> None:  # noqa: F811
+    queue = JobQueue(settings_for(tmp_path, database_url=database_url), FAST)
     args = {"kind": "file", "source": "/x.mp4", "source_key": "file:vid1", "video_id": "vid1", "options": {}}
     first = queue.jobs.create_or_join(**args)
     second = queue.jobs.create_or_join(**{**args, "source": "/copy.mp4"})
@@ -49,8 +51,8 @@ def test_identical_create_joins_the_active_job_and_a_finished_job_frees_the_vide
     assert queue.jobs.create_or_join(**args).created  # a cancelled job does not hold the video
 
 
-def test_a_job_being_cancelled_does_not_block_a_new_one(tmp_path: Path) -> None:
-    queue = JobQueue(settings_for(tmp_path), FAST)
+def test_a_job_being_cancelled_does_not_block_a_new_one(tmp_path: Path, database_url: str) -> None:  # noqa: F811
+    queue = JobQueue(settings_for(tmp_path, database_url=database_url), FAST)
     args = {"kind": "file", "source": "/x.mp4", "source_key": "file:vid1", "video_id": "vid1", "options": {}}
     running = queue.jobs.create_or_join(**args).job["job_id"]
     assert queue.jobs.claim(running, "w")
@@ -70,10 +72,10 @@ def _submit_concurrently(url: str, body: dict) -> list[httpx.Response]:
         return list(pool.map(one, range(SUBMITTERS)))
 
 
-def _twenty_identical_submissions_make_one_job(tmp_path: Path, redis_url: str | None) -> None:
+def _twenty_identical_submissions_make_one_job(tmp_path: Path, redis_url: str | None, database_url: str) -> None:
     from pausecode.server.app import create_app
 
-    settings = settings_for(tmp_path, redis_url=redis_url, allow_private_urls=True)
+    settings = settings_for(tmp_path, redis_url=redis_url, allow_private_urls=True, database_url=database_url)
     queue = JobQueue(settings, FAST)
     with LiveServer(create_app(settings, queue=queue)) as server:  # no consumer: every job stays queued
         answers = _submit_concurrently(server.url, {"url": "http://127.0.0.1:9/lesson.mp4"})
@@ -85,18 +87,19 @@ def _twenty_identical_submissions_make_one_job(tmp_path: Path, redis_url: str | 
     assert queue.pending_count() == 1  # enqueued once
 
 
-def test_twenty_concurrent_identical_submissions_make_one_job_sqlite(tmp_path: Path) -> None:
-    _twenty_identical_submissions_make_one_job(tmp_path, None)
+def test_twenty_concurrent_identical_submissions_make_one_job_sqlite_queue(
+        tmp_path: Path, database_url: str) -> None:  # noqa: F811
+    _twenty_identical_submissions_make_one_job(tmp_path, None, database_url)
 
 
 @pytest.mark.redis
-def test_twenty_concurrent_identical_submissions_make_one_job_redis(tmp_path: Path,
-                                                                    redis_server: RedisServer) -> None:  # noqa: F811
-    _twenty_identical_submissions_make_one_job(tmp_path, redis_server.url)
+def test_twenty_concurrent_identical_submissions_make_one_job_redis_queue(
+        tmp_path: Path, redis_server: RedisServer, database_url: str) -> None:  # noqa: F811
+    _twenty_identical_submissions_make_one_job(tmp_path, redis_server.url, database_url)
 
 
-def test_twenty_concurrent_submit_file_calls_make_one_job(tmp_path: Path) -> None:
-    queue = JobQueue(settings_for(tmp_path), FAST)
+def test_twenty_concurrent_submit_file_calls_make_one_job(tmp_path: Path, database_url: str) -> None:  # noqa: F811
+    queue = JobQueue(settings_for(tmp_path, database_url=database_url), FAST)
     managers = [JobManager(queue) for _ in range(SUBMITTERS)]
     barrier = threading.Barrier(SUBMITTERS)
 
@@ -173,8 +176,9 @@ def test_redis_restarted_without_persistence_mid_queue_every_job_still_runs(
     assert all(j["attempts"] == 1 for j in jobs)
 
 
-def test_queued_job_whose_message_is_gone_is_requeued_sqlite(tmp_path: Path, fake_pipeline) -> None:  # noqa: F811
-    queue = JobQueue(settings_for(tmp_path), FAST)
+def test_queued_job_whose_message_is_gone_is_requeued_sqlite_queue(tmp_path: Path, fake_pipeline,  # noqa: F811
+                                                                   database_url: str) -> None:  # noqa: F811
+    queue = JobQueue(settings_for(tmp_path, database_url=database_url), FAST)
     manager = JobManager(queue)
     job_id = manager.submit_file(str(make_video(tmp_path / "v.mp4")), None, {}, kind="file").job["job_id"]
     queue.huey.flush()  # the queue lost the message (a crash between the row and the enqueue looks the same)

@@ -42,7 +42,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from ..errors import JobNotFoundError, StoreError
-from .db import Base, make_engine
+from .db import Base, make_engine, schema_lock
 
 ACTIVE_STATES = ("queued", "running")
 FINAL_STATES = ("done", "failed", "cancelled")
@@ -107,28 +107,28 @@ class StaleJobs:
     ended: tuple[str, ...]
 
 
-def _add_missing_columns(engine: Engine) -> None:
-    """Job tables made by earlier versions lack `active_key`/`enqueued_at` and the unique index: add them.
-    Several processes may start at once; a column another one added meanwhile is not an error."""
+def _create_or_upgrade(engine: Engine) -> None:
+    """Create the job table; one made by an earlier version lacks `active_key`/`enqueued_at` and the unique
+    index: add them. Under the schema lock, so processes starting together do not race (on SQLite, where the
+    lock is the database's own, a second try sees what the other process added)."""
     table = JobRow.__table__
-    present = {c["name"] for c in inspect(engine).get_columns(table.name)}
-    for column in table.columns:
-        if column.name in present:
-            continue
-        assert isinstance(column, Column) and column.nullable, "only nullable columns can be added in place"
-        ddl = f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.type.compile(dialect=engine.dialect)}"
+    for attempt in range(2):
         try:
-            with engine.begin() as conn:
-                conn.execute(text(ddl))
+            with schema_lock(engine) as conn:
+                table.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+                present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+                for column in table.columns:
+                    if column.name in present:
+                        continue
+                    assert isinstance(column, Column) and column.nullable, "only nullable columns can be added"
+                    kind = column.type.compile(dialect=engine.dialect)
+                    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
+                for index in table.indexes:  # type: ignore[attr-defined]
+                    index.create(conn, checkfirst=True)
+            return
         except SQLAlchemyError as e:
-            if column.name not in {c["name"] for c in inspect(engine).get_columns(table.name)}:
-                raise StoreError(f"cannot upgrade the job table: {e}") from e
-    for index in table.indexes:  # type: ignore[attr-defined]
-        try:
-            index.create(engine, checkfirst=True)
-        except SQLAlchemyError as e:
-            if index.name not in {i["name"] for i in inspect(engine).get_indexes(table.name)}:
-                raise StoreError(f"cannot upgrade the job table: {e}") from e
+            if attempt:
+                raise StoreError(f"cannot create or upgrade the job table: {e}") from e
 
 
 def new_job_id() -> str:
@@ -165,8 +165,7 @@ class JobStore:
 
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine, tables=[JobRow.__table__])  # type: ignore[list-item]
-        _add_missing_columns(self.engine)
+        _create_or_upgrade(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     # ------------------------------------------------------------------ reads
