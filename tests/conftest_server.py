@@ -145,14 +145,16 @@ def wait_for(pred: Callable[[], Any], timeout: float = 20.0, interval: float = 0
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
-def worker_command(data_dir: Path, redis_url: str | None = None, fake: bool = True, workers: int = 1) -> list[str]:
+def worker_command(data_dir: Path, redis_url: str | None = None, fake: bool = True, workers: int = 1,
+                   database_url: str | None = None) -> list[str]:
     """argv for a `pausecode worker`-equivalent subprocess (optionally with the fake pipeline)."""
     code = (
         "import logging, sys; logging.basicConfig(level=logging.INFO);"
         f"sys.path.insert(0, {str(TESTS_DIR)!r});"
         + ("from conftest_server import install_fake_pipeline; install_fake_pipeline();" if fake else "")
         + "from pausecode.settings import Settings; from pausecode.jobs.worker import run_worker;"
-        f"run_worker(Settings(data_dir={str(data_dir)!r}, engine='null', redis_url={redis_url!r}), {workers})"
+        f"run_worker(Settings(data_dir={str(data_dir)!r}, engine='null', redis_url={redis_url!r},"
+        f" database_url={database_url!r}), {workers})"
     )
     return [sys.executable, "-c", code]
 
