@@ -260,13 +260,6 @@ class JobStore:
                 raise StoreError(f"cannot create a job: {e}") from e
         raise StoreError(f"cannot create a job: the active job for {key!r} kept changing")
 
-    def create(
-        self, *, kind: str, source: str, source_key: str, video_id: str | None, options: dict[str, Any]
-    ) -> dict[str, Any]:
-        """`create_or_join`'s job (kept for callers that do not care whether it was joined)."""
-        return self.create_or_join(kind=kind, source=source, source_key=source_key, video_id=video_id,
-                                   options=options).job
-
     def mark_enqueued(self, job_id: str) -> bool:
         """Record that the job's id was handed to the queue; False when the job is not queued (any more)."""
         return self._update(job_id, JobRow.state == "queued", enqueued_at=time.time())
