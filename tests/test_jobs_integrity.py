@@ -193,3 +193,19 @@ def test_queued_job_whose_message_is_gone_is_requeued_sqlite_queue(tmp_path: Pat
         assert _all_final(manager, [job_id])[0]["state"] == "done"
     finally:
         consumer.stop()
+
+
+@pytest.mark.redis
+def test_reaper_with_the_queue_down_keeps_the_job_for_later(tmp_path: Path, redis_server: RedisServer) -> None:  # noqa: F811
+    queue = JobQueue(settings_for(tmp_path, redis_url=redis_server.url), FAST)
+    manager = JobManager(queue)
+    job_id = manager.submit_file("/videos/a.mp4", "vid_a", {}, kind="file").job["job_id"]
+    redis_server.kill()
+    import time
+
+    time.sleep(FAST.orphan_grace_seconds + 0.1)
+    assert queue.requeue_stale() == []  # no exception (start-up and the reaper thread call this)
+    assert queue.jobs.get(job_id)["state"] == "queued"
+    redis_server.start()  # empty
+    assert wait_for(lambda: queue.requeue_stale(), 5, 0.1, what="the job to be re-queued") == [job_id]
+    assert queue.pending_count() == 1

@@ -105,8 +105,9 @@ class JobQueue:
             self._task(job_id)
         except Exception as e:  # noqa: BLE001 - redis/sqlite errors differ; every one means "not queued"
             log.warning("job %s not queued: %s: %s", job_id, type(e).__name__, e)
+            where = "Redis (PAUSECODE_REDIS_URL)" if self.settings.redis_url else "the queue file in the data folder"
             raise QueueUnavailableError("the job queue is not available; nothing was queued, try again later",
-                                        hint="check that Redis (PAUSECODE_REDIS_URL) is running") from e
+                                        hint=f"check {where}") from e
         self.jobs.mark_enqueued(job_id)
 
     def _run(self, job_id: str) -> None:
@@ -139,7 +140,10 @@ class JobQueue:
         ids = list(stale.requeued)
         for job_id in ids:
             log.warning("job %s lost its worker; re-queued", job_id)
-            self.enqueue(job_id)
+            try:
+                self.enqueue(job_id)
+            except QueueUnavailableError:
+                pass  # queued in the table: enqueued again as an orphan once the queue answers
         return ids + self.requeue_orphans()
 
     def requeue_orphans(self) -> list[str]:
@@ -147,13 +151,20 @@ class JobQueue:
         candidates = self.jobs.queued_since(time.time() - self.config.orphan_grace_seconds)
         if not candidates:
             return []
-        pending = {str(t.args[0]) for t in self.huey.pending() if t.name == TASK_NAME and t.args}
+        try:
+            pending = {str(t.args[0]) for t in self.huey.pending() if t.name == TASK_NAME and t.args}
+        except Exception as e:  # noqa: BLE001 - the queue is down: try again at the next reap
+            log.warning("cannot list the queue to find lost messages: %s: %s", type(e).__name__, e)
+            return []
         requeued = []
         for job_id in candidates:
             if job_id in pending or not self.jobs.mark_enqueued(job_id):  # still there, or no longer queued
                 continue
             log.warning("job %s was queued but its message is gone; re-queued", job_id)
-            self.enqueue(job_id)
+            try:
+                self.enqueue(job_id)
+            except QueueUnavailableError:
+                return requeued  # the queue went down meanwhile: the next reap tries again
             requeued.append(job_id)
         return requeued
 
