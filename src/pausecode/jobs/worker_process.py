@@ -32,6 +32,10 @@ def _child_main(settings: Settings, workers: int, niceness: int) -> None:
     from .worker import run_worker
 
     run_worker(settings, workers)
+    # The worker has stopped (its running jobs are back in the queue). Skip the interpreter's teardown: after a
+    # job with the default engine it was seen to hang for more than STOP_TIMEOUT_SECONDS in native libraries.
+    logging.shutdown()
+    os._exit(0)
 
 
 class WorkerProcess:
