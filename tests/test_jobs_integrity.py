@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -183,7 +184,9 @@ def test_queued_job_whose_message_is_gone_is_requeued_sqlite_queue(tmp_path: Pat
     job_id = manager.submit_file(str(make_video(tmp_path / "v.mp4")), None, {}, kind="file").job["job_id"]
     queue.huey.flush()  # the queue lost the message (a crash between the row and the enqueue looks the same)
     assert queue.pending_count() == 0
+    queue.config = replace(FAST, orphan_grace_seconds=3600)
     assert queue.requeue_orphans() == []  # not before the grace period: a worker may have just taken it
+    queue.config = replace(FAST, orphan_grace_seconds=0)
     wait_for(lambda: queue.requeue_orphans() == [job_id], 5, 0.1, what="the orphan to be re-queued")
     assert queue.pending_count() == 1
     assert queue.requeue_orphans() == []  # its message is there again: not enqueued twice
