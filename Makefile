@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 setup: $(BIN)/python
-	$(BIN)/pip install -q -e '.[server,vlm,tesseract,dev]'
+	$(BIN)/pip install -q -e '.[server,vlm,tesseract,postgres,dev]'
 
 demo: setup
 	$(BIN)/python scripts/demo.py pausecode_data/demo

@@ -145,14 +145,16 @@ def wait_for(pred: Callable[[], Any], timeout: float = 20.0, interval: float = 0
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
-def worker_command(data_dir: Path, redis_url: str | None = None, fake: bool = True, workers: int = 1) -> list[str]:
+def worker_command(data_dir: Path, redis_url: str | None = None, fake: bool = True, workers: int = 1,
+                   database_url: str | None = None) -> list[str]:
     """argv for a `pausecode worker`-equivalent subprocess (optionally with the fake pipeline)."""
     code = (
         "import logging, sys; logging.basicConfig(level=logging.INFO);"
         f"sys.path.insert(0, {str(TESTS_DIR)!r});"
         + ("from conftest_server import install_fake_pipeline; install_fake_pipeline();" if fake else "")
         + "from pausecode.settings import Settings; from pausecode.jobs.worker import run_worker;"
-        f"run_worker(Settings(data_dir={str(data_dir)!r}, engine='null', redis_url={redis_url!r}), {workers})"
+        f"run_worker(Settings(data_dir={str(data_dir)!r}, engine='null', redis_url={redis_url!r},"
+        f" database_url={database_url!r}), {workers})"
     )
     return [sys.executable, "-c", code]
 
@@ -219,3 +221,55 @@ class LiveServer:
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+
+
+# ---------------------------------------------------------------- redis
+class RedisServer:
+    """A throwaway `redis-server` on a loopback port, without persistence; can be killed and started again on
+    the same port (it comes back empty, like a Redis restarted without persistence)."""
+
+    def __init__(self, folder: Path) -> None:
+        import shutil
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed (CI installs it in .ci/run)")
+        self.binary, self.folder = binary, folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: Any = None
+
+    def start(self) -> Self:
+        import subprocess
+
+        import redis
+
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder), "--protected-mode", "yes"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+        wait_for(lambda: _redis_answers(client), 10, what="redis-server to start")
+        return self
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+def _redis_answers(client: Any) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path).start()
+    try:
+        yield server
+    finally:
+        server.kill()

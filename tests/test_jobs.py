@@ -1,4 +1,4 @@
-"""The job machinery with SQLite storage, in process: run, progress, cancel, lease loss, crash recovery."""
+"""The job machinery in process, on SQLite and on PostgreSQL: run, progress, cancel, lease loss, crash recovery."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest_server import fake_pipeline, make_video, settings_for, wait_for  # noqa: F401
+from db_backends import database_url  # noqa: F401
 from fastapi.testclient import TestClient
 
 from pausecode.jobs import InProcessConsumer, JobConfig, JobManager, JobQueue
@@ -19,8 +20,8 @@ FAST = JobConfig(lease_seconds=1.0, heartbeat_seconds=0.2, reap_interval=0.3, pr
 
 
 @pytest.fixture
-def setup(tmp_path: Path, fake_pipeline) -> Iterator[tuple[JobQueue, JobManager, Path]]:  # noqa: F811
-    settings = settings_for(tmp_path)
+def setup(tmp_path: Path, fake_pipeline, database_url) -> Iterator[tuple[JobQueue, JobManager, Path]]:  # noqa: F811
+    settings = settings_for(tmp_path, database_url=database_url)
     queue = JobQueue(settings, FAST)
     yield queue, JobManager(queue), make_video(tmp_path / "v.mp4")
 
@@ -200,10 +201,11 @@ def test_graceful_stop_hands_running_job_back(setup, monkeypatch) -> None:
         again.stop()
 
 
-def test_upload_to_code_through_the_api_with_in_process_consumer(tmp_path: Path, fake_pipeline) -> None:  # noqa: F811
+def test_upload_to_code_through_the_api_with_in_process_consumer(tmp_path: Path, fake_pipeline,  # noqa: F811
+                                                                 database_url) -> None:  # noqa: F811
     from pausecode.server.app import create_app
 
-    settings = settings_for(tmp_path)
+    settings = settings_for(tmp_path, database_url=database_url)
     video = make_video(tmp_path / "lesson.mp4", seconds=3)
     app = create_app(settings, run_consumer=True, queue=JobQueue(settings, FAST))
     with TestClient(app) as c:

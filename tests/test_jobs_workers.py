@@ -7,17 +7,17 @@ binary is missing). Workers are real subprocesses running `run_worker` with the 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest_server import free_port, make_video, settings_for, wait_for, worker_command
+from conftest_server import RedisServer, make_video, settings_for, wait_for, worker_command
+from db_backends import postgres_schema_url
 
 from pausecode.jobs import JobConfig, JobManager, JobQueue
+from pausecode.jobs.worker import READY_MESSAGE
 from pausecode.store.db import Store
 
 WORKER_ENV = {
@@ -31,45 +31,26 @@ WORKER_ENV = {
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path), "--protected-mode", "yes"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
+    server = RedisServer(tmp_path).start()
     try:
-        import redis
-
-        client = redis.Redis.from_url(url)
-        wait_for(lambda: _ping(client), 10, what="redis-server to start")
-        yield url
+        yield server.url
     finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-def _ping(client) -> bool:
-    try:
-        return bool(client.ping())
-    except Exception:  # noqa: BLE001
-        return False
+        server.kill()
 
 
 class Workers:
     """Starts and always cleans up worker subprocesses."""
 
-    def __init__(self, tmp: Path, data_dir: Path, redis: str | None, extra_env: dict[str, str]) -> None:
-        self.tmp, self.data_dir, self.redis = tmp, data_dir, redis
+    def __init__(self, tmp: Path, data_dir: Path, redis: str | None, extra_env: dict[str, str],
+                 database_url: str | None = None) -> None:
+        self.tmp, self.data_dir, self.redis, self.database_url = tmp, data_dir, redis, database_url
         self.env = {**os.environ, **WORKER_ENV, **extra_env}
         self.procs: list[subprocess.Popen] = []
 
     def start(self) -> subprocess.Popen:
         log = (self.tmp / f"worker{len(self.procs)}.log").open("w")
-        p = subprocess.Popen(worker_command(self.data_dir, self.redis), env=self.env, stdout=log,
+        p = subprocess.Popen(worker_command(self.data_dir, self.redis, database_url=self.database_url),
+                             env=self.env, stdout=log,
                              stderr=subprocess.STDOUT)
         self.procs.append(p)
         return p
@@ -168,8 +149,52 @@ def test_worker_stops_cleanly_on_sigterm(tmp_path: Path, workers) -> None:
     w = Workers(tmp_path, settings.data_dir, None, {})
     workers.append(w)
     p = w.start()
-    JobQueue(settings)  # tables exist
-    time.sleep(1.5)
+    # its ready line comes once the SIGTERM handler is installed (a fixed sleep failed under load)
+    wait_for(lambda: READY_MESSAGE in w.logs() or p.poll() is not None, 60, what="the worker's ready line")
+    assert p.poll() is None, w.logs()
     p.send_signal(signal.SIGTERM)
     assert p.wait(10) == 0, w.logs()
     assert "pausecode worker stopped" in w.logs()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from postgres_schema_url()
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_two_workers_with_redis_and_postgres_do_a_batch_of_ten_each_job_once(
+        tmp_path: Path, redis_url: str, postgres_url: str, workers) -> None:
+    """Ten videos submitted at once to two `pausecode worker` processes sharing Redis and PostgreSQL."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings = settings_for(tmp_path, redis_url=redis_url, database_url=postgres_url)
+    manager = JobManager(JobQueue(settings, JobConfig()))
+    marker = tmp_path / "finished_by.txt"
+    w = Workers(tmp_path, settings.data_dir, redis_url, {"PAUSECODE_TEST_FAKE_STEPS": "10",
+                                                         "PAUSECODE_TEST_FAKE_SLEEP": "0.05",
+                                                         "PAUSECODE_TEST_FAKE_MARKER": str(marker)},
+                database_url=postgres_url)
+    workers.append(w)
+    pids = {w.start().pid, w.start().pid}
+    wait_for(lambda: w.logs().count(READY_MESSAGE) == 2, 60, what="both workers to be ready")
+    videos = [make_video(tmp_path / f"v{i}.mp4", seconds=1 + i * 0.1) for i in range(10)]
+    barrier = threading.Barrier(len(videos))
+
+    def submit(video: Path) -> str:
+        barrier.wait(10)
+        return manager.submit_file(str(video), None, {}, kind="file").job["job_id"]
+
+    with ThreadPoolExecutor(len(videos)) as pool:
+        job_ids = list(pool.map(submit, videos))
+    assert len(set(job_ids)) == 10
+    jobs = [_wait_final(manager, j, 90, w) for j in job_ids]
+    assert [j["state"] for j in jobs] == ["done"] * 10, jobs
+    assert [j["attempts"] for j in jobs] == [1] * 10, jobs
+    runs = [int(x) for x in marker.read_text().split()]
+    assert len(runs) == 10, f"the pipeline ran {len(runs)} times for 10 jobs\n{w.logs()}"  # none ran twice
+    assert set(runs) == pids, f"both workers should have taken jobs: {runs} vs {pids}"
+    store = Store(postgres_url)
+    assert len({j["video_id"] for j in jobs}) == 10 and all(store.has_result(j["video_id"]) for j in jobs)

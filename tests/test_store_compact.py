@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from db_backends import database_url  # noqa: F401
 
 from pausecode.errors import StoreError
 from pausecode.models import ProcessingStats, Segment, VideoInfo, VideoResult
@@ -41,8 +42,8 @@ def _url(path: Path) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
-def test_round_trip_is_exact(tmp_path):
-    store = Store(_url(tmp_path / "s.db"))
+def test_round_trip_is_exact(database_url):  # noqa: F811 - SQLite and PostgreSQL
+    store = Store(database_url)
     segs = _tricky_segments()
     res = VideoResult(_info("vidA"), segs, ProcessingStats(engine="test", states=3, processing_time=1.25))
     store.save_result(res)

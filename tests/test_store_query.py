@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
+from db_backends import database_url  # noqa: F401
 from sqlalchemy.exc import OperationalError
 
 from pausecode.errors import ConfigError, ExitCode, InvalidTimestampError, StoreError, VideoNotFoundError
@@ -101,8 +102,8 @@ def _result(vid: str, codes: list[str], partial: bool = False) -> VideoResult:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(f"sqlite:///{(tmp_path / 'store.db').resolve()}")
+def store(database_url: str) -> Store:  # noqa: F811 - SQLite and PostgreSQL
+    return Store(database_url)
 
 
 def test_store_round_trip(store):

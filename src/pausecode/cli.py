@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("engines", parents=[common], help="list recognition engines")
     sp.set_defaults(func=cmd_engines)
 
-    sp = sub.add_parser("serve", parents=[common], help="REST API + web player (+ in-process job worker)")
+    sp = sub.add_parser("serve", parents=[common], help="REST API + web player (+ a job worker process at lower CPU priority)")
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=8000)
     sp.set_defaults(func=cmd_serve)

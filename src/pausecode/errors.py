@@ -167,3 +167,10 @@ class CancelledError(PausecodeError):
     exit_code = ExitCode.CANCELLED
     http_status = 409
     code = "cancelled"
+
+
+class QueueUnavailableError(PausecodeError):
+    """The job queue's storage (Redis, or the SQLite queue file) did not take the job: nothing was queued."""
+
+    http_status = 503
+    code = "queue_unavailable"

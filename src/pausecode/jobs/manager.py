@@ -2,8 +2,10 @@
 
 Rules (the API's contract):
 - a video already processed answers at once with its summary (unless `force_reprocess`);
-- the same source (or video id) asked for while a job for it is queued or running joins that job;
-- otherwise a job row is written and its id enqueued.
+- the same source (or video id) asked for while a job for it is queued or running joins that job — decided by
+  the job table's unique `active_key`, so concurrent identical submissions make one job, never several;
+- otherwise a job row is written and its id enqueued; when the queue refuses the id, the row is removed again
+  and the caller gets `QueueUnavailableError` (503): no job is left that nothing would run.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..errors import QueueUnavailableError
 from ..ingest.urls import extract_youtube_id
 from ..store.db import Store
 from .queue import JobQueue
@@ -72,9 +75,16 @@ class JobManager:
         active = self.jobs.find_active(source_key=key, video_id=video_id)
         if active is not None:
             return Submission(job=active, joined=True)
-        job = self.jobs.create(kind=kind, source=source, source_key=key, video_id=video_id, options=options)
-        self.queue.enqueue(job["job_id"])
-        return Submission(job=job)
+        made = self.jobs.create_or_join(kind=kind, source=source, source_key=key, video_id=video_id,
+                                        options=options)
+        if not made.created:
+            return Submission(job=made.job, joined=True)
+        try:
+            self.queue.enqueue(made.job["job_id"])
+        except QueueUnavailableError:
+            self.jobs.discard_unqueued(made.job["job_id"])
+            raise
+        return Submission(job=made.job)
 
     def submit_url(self, url: str, options: dict[str, Any]) -> Submission:
         return self.submit(kind="url", source=url, key=source_key(url), video_id=extract_youtube_id(url), options=options)
@@ -88,4 +98,8 @@ class JobManager:
         return self.jobs.get(job_id)
 
     def cancel(self, job_id: str) -> dict[str, Any]:
-        return self.jobs.request_cancel(job_id)
+        """Cancel a job; a queued one ends at once and its upload is removed (a running one's worker removes it)."""
+        job = self.jobs.request_cancel(job_id)
+        if job["state"] == "cancelled":
+            self.queue.discard_upload(job_id)
+        return job

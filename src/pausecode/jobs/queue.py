@@ -3,6 +3,10 @@
 `JobQueue` ties together the Huey instance, the job table and a lazily made `PauseToCodeService`. A queue message
 carries only a job id: everything else (source, options, progress) lives in the job table, so any process that
 shares the database can answer for any job, and a message lost with a killed worker is rebuilt from the table.
+
+The job table is the outbox: a queued job whose message is not in the queue (the process died between writing
+the row and enqueueing, or Redis restarted without persistence) is enqueued again by the reaper once it has
+been missing for `orphan_grace_seconds`. A duplicate message is harmless: only one claim of a queued job wins.
 """
 
 from __future__ import annotations
@@ -11,13 +15,17 @@ import logging
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from huey import Huey, RedisHuey, SqliteHuey
 
+from ..errors import QueueUnavailableError
 from ..settings import Settings
+from ..store.db import Store
 from ..store.jobs import JobStore
+from .uploads import remove_upload
 
 if TYPE_CHECKING:
     from ..service import PauseToCodeService
@@ -37,6 +45,9 @@ class JobConfig:
     max_attempts: int = 3  # after this many lost workers the job fails
     progress_interval: float = 0.5  # at most one progress write per this many seconds
     cancel_poll_seconds: float = 0.5  # how often the running job reads its cancel flag
+    # a queued job absent from the queue this long after it was enqueued lost its message (the queue's storage
+    # restarted empty); long enough that a message a worker has just taken, not yet claimed, is not counted
+    orphan_grace_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> JobConfig:
@@ -89,7 +100,15 @@ class JobQueue:
 
     # -------------------------------------------------------------- queueing
     def enqueue(self, job_id: str) -> None:
-        self._task(job_id)
+        """Hand the job's id to the queue; `QueueUnavailableError` (503) when the queue's storage refuses."""
+        try:
+            self._task(job_id)
+        except Exception as e:  # noqa: BLE001 - redis/sqlite errors differ; every one means "not queued"
+            log.warning("job %s not queued: %s: %s", job_id, type(e).__name__, e)
+            where = "Redis (PAUSECODE_REDIS_URL)" if self.settings.redis_url else "the queue file in the data folder"
+            raise QueueUnavailableError("the job queue is not available; nothing was queued, try again later",
+                                        hint=f"check {where}") from e
+        self.jobs.mark_enqueued(job_id)
 
     def _run(self, job_id: str) -> None:
         from .tasks import execute_job
@@ -113,12 +132,55 @@ class JobQueue:
 
     # -------------------------------------------------------------- recovery
     def requeue_stale(self) -> list[str]:
-        """Hand jobs of dead workers back to the queue. Safe to call from every process at once."""
-        ids = self.jobs.requeue_stale(self.config.lease_seconds, self.config.max_attempts)
+        """Hand jobs of dead workers, and queued jobs whose message is gone, back to the queue; remove the uploads
+        of jobs that ended here. Safe to call from every process at once."""
+        stale = self.jobs.requeue_stale(self.config.lease_seconds, self.config.max_attempts)
+        for job_id in stale.ended:
+            self.discard_upload(job_id)
+        ids = list(stale.requeued)
         for job_id in ids:
             log.warning("job %s lost its worker; re-queued", job_id)
-            self.enqueue(job_id)
-        return ids
+            try:
+                self.enqueue(job_id)
+            except QueueUnavailableError:
+                pass  # queued in the table: enqueued again as an orphan once the queue answers
+        return ids + self.requeue_orphans()
+
+    def requeue_orphans(self) -> list[str]:
+        """Queued jobs whose message is not in the queue (the queue restarted empty): enqueue them again."""
+        candidates = self.jobs.queued_since(time.time() - self.config.orphan_grace_seconds)
+        if not candidates:
+            return []
+        try:
+            pending = {str(t.args[0]) for t in self.huey.pending() if t.name == TASK_NAME and t.args}
+        except Exception as e:  # noqa: BLE001 - the queue is down: try again at the next reap
+            log.warning("cannot list the queue to find lost messages: %s: %s", type(e).__name__, e)
+            return []
+        requeued = []
+        for job_id in candidates:
+            if job_id in pending or not self.jobs.mark_enqueued(job_id):  # still there, or no longer queued
+                continue
+            log.warning("job %s was queued but its message is gone; re-queued", job_id)
+            try:
+                self.enqueue(job_id)
+            except QueueUnavailableError:
+                return requeued  # the queue went down meanwhile: the next reap tries again
+            requeued.append(job_id)
+        return requeued
+
+    def discard_upload(self, job_id: str) -> bool:
+        """Remove the uploaded file of a job that ended without a result (failed, cancelled)."""
+        try:
+            row = self.jobs.internal(job_id)
+            if row.kind != "upload":
+                return False
+            return remove_upload(self.settings, self._store(), row.source, row.video_id)
+        except Exception:  # noqa: BLE001 - a file left behind must not break the job's bookkeeping
+            log.exception("job %s: its upload could not be removed", job_id)
+            return False
+
+    def _store(self) -> Store:
+        return self._service.store if self._service is not None else Store(self.settings.db_url)
 
     def track(self, job_id: str, token: str | None) -> None:
         with self._active_lock:
@@ -135,7 +197,10 @@ class JobQueue:
         released = []
         for job_id, token in active.items():
             if self.jobs.release(job_id, token):
-                self.enqueue(job_id)
+                try:
+                    self.enqueue(job_id)
+                except QueueUnavailableError:
+                    continue  # still queued in the table: the reaper of any process re-enqueues it
                 released.append(job_id)
         return released
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import CancelledError, PausecodeError
 from .queue import worker_name
+from .uploads import remove_upload, stored_media_path
 
 if TYPE_CHECKING:
     from .queue import JobQueue
@@ -148,8 +149,11 @@ def execute_job(queue: JobQueue, job_id: str) -> str | None:
     token = jobs.claim(job_id, worker_name())
     if token is None:
         log.info("job %s is not queued any more; skipped", job_id)
+        if _state_or_none(queue, job_id) == "cancelled":  # cancelled while queued: claim() ended it
+            queue.discard_upload(job_id)
         return None
     row = jobs.internal(job_id)
+    replaced = stored_media_path(queue.service.store, row.video_id) if row.kind == "upload" else None
     opts = dict(row.options or {})
     reporter = JobReporter(queue, job_id, token)
     heartbeat = Heartbeat(reporter)
@@ -179,7 +183,10 @@ def execute_job(queue: JobQueue, job_id: str) -> str | None:
             # the pipeline finished before it looked at the flag: the result is stored, still honour the cancel
             return _end(queue, reporter, "cancelled", error_code="cancelled", error="cancelled on request",
                         video_id=result.video.video_id)
-        return _end(queue, reporter, "done", result=_summary(result), video_id=result.video.video_id)
+        state = _end(queue, reporter, "done", result=_summary(result), video_id=result.video.video_id)
+        if state == "done" and replaced:  # a forced re-upload replaced it (kept when it is the same file)
+            remove_upload(queue.settings, queue.service.store, replaced, result.video.video_id)
+        return state
     finally:
         heartbeat.stop()
         queue.track(job_id, None)
@@ -193,4 +200,13 @@ def _end(queue: JobQueue, reporter: JobReporter, state: str, **kw: Any) -> str |
         log.warning("job %s: could not record %s (lease gone)", reporter.job_id, state)
         return None
     log.info("job %s %s", reporter.job_id, state)
+    if state in ("failed", "cancelled"):
+        queue.discard_upload(reporter.job_id)
     return state
+
+
+def _state_or_none(queue: JobQueue, job_id: str) -> str | None:
+    try:
+        return str(queue.jobs.get(job_id)["state"])
+    except PausecodeError:
+        return None

@@ -16,6 +16,8 @@ from .queue import JobConfig, JobQueue, Reaper
 
 log = logging.getLogger(__name__)
 
+READY_MESSAGE = "pausecode worker ready"  # logged once signals are handled and the consumer runs
+
 CONSUMER_OPTIONS = {"worker_type": "thread", "initial_delay": 0.1, "backoff": 1.15, "max_delay": 1.0,
                     "periodic": False, "check_worker_health": True}
 
@@ -75,6 +77,7 @@ def run_worker(settings: Settings, workers: int = 1, *, config: JobConfig | None
         signal.signal(signal.SIGINT, _handle)
         signal.signal(signal.SIGTERM, _handle)
     consumer.start()
+    log.info(READY_MESSAGE)
     try:
         while not stop.wait(0.5):
             pass

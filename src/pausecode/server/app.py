@@ -1,7 +1,8 @@
 """The FastAPI application: `create_app(settings)` for tests and embedding, `serve(...)` for `pausecode serve`.
 
-`serve` runs one uvicorn process with a Huey consumer inside it (worker threads), so a single command gives the
-API, the web player and background processing. More consumers can join with `pausecode worker`.
+`serve` runs one uvicorn process and one job worker process it owns (at a lower CPU priority, so lookups stay
+fast while a video is processed): a single command gives the API, the web player and background processing.
+More consumers can join with `pausecode worker`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..jobs.queue import JobQueue
 from ..jobs.worker import InProcessConsumer
+from ..jobs.worker_process import WorkerProcess
 from ..settings import Settings, load_settings
 from .errors import install_error_handlers
 from .fastpath import FastCodePath
@@ -68,15 +70,20 @@ class RequestCounter:
 
 
 def create_app(settings: Settings | None = None, *, run_consumer: bool = False, consumer_workers: int = 1,
-               queue: JobQueue | None = None, fast_path: bool = True) -> FastAPI:
-    """Build the app. With `run_consumer`, job worker threads start and stop with the app (lifespan).
+               queue: JobQueue | None = None, fast_path: bool = True, consumer_process: bool = False) -> FastAPI:
+    """Build the app. With `run_consumer`, job workers start and stop with the app (lifespan): as threads in this
+    process, or with `consumer_process` in a child process at a lower CPU priority (`pausecode serve`), so
+    lookups stay fast while a job runs.
 
     `fast_path` answers well-formed code lookups without FastAPI's parameter machinery (same JSON).
     """
     settings = settings or load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     state = AppState(settings, queue)
-    consumer = InProcessConsumer(state.queue, consumer_workers) if run_consumer else None
+    consumer: InProcessConsumer | WorkerProcess | None = None
+    if run_consumer:
+        consumer = (WorkerProcess(settings, consumer_workers) if consumer_process
+                    else InProcessConsumer(state.queue, consumer_workers))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -96,6 +103,7 @@ def create_app(settings: Settings | None = None, *, run_consumer: bool = False, 
     app = FastAPI(title="pausecode", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.pc = state
     app.state.settings = settings
+    app.state.consumer = consumer
     install_error_handlers(app)
     for module in (system, videos, media, process, jobs):
         app.include_router(module.router)
@@ -151,5 +159,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, cons
         log.warning("serving on %s without an API key: anyone who can reach it can submit jobs "
                     "(set PAUSECODE_API_KEY)", host)
     logging.getLogger("uvicorn.access").addFilter(_RedactTokens())
-    app = create_app(settings, run_consumer=True, consumer_workers=consumer_workers)
+    app = create_app(settings, run_consumer=True, consumer_workers=consumer_workers, consumer_process=True)
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)

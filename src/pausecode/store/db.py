@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +37,9 @@ from sqlalchemy import (
     func,
     inspect,
     select,
+    text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, deferred, mapped_column, sessionmaker
 
@@ -107,6 +110,27 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 _ENGINES: dict[str, Engine] = {}
 _ENGINES_LOCK = threading.Lock()
+# PostgreSQL advisory lock taken while tables are created or upgraded: processes starting together (API,
+# workers) would otherwise race on CREATE TABLE. Any fixed 64-bit number; this one spells "pausecod".
+SCHEMA_LOCK_KEY = 0x7061757365636F64
+POSTGRES_DRIVER = "postgresql+psycopg"  # psycopg 3 (the `postgres` extra); plain postgresql:// means psycopg2
+
+
+def driver_url(url: str) -> str:
+    """`postgresql://` and `postgres://` URLs use psycopg 3; every other URL is used as given."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return POSTGRES_DRIVER + "://" + url.removeprefix(prefix)
+    return url
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[Connection]:
+    """A transaction in which to create or upgrade tables, one process at a time on PostgreSQL."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        yield conn
 
 
 def make_engine(url: str) -> Engine:
@@ -116,12 +140,22 @@ def make_engine(url: str) -> Engine:
         if eng is None:
             if url.startswith("sqlite:///"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            eng = create_engine(url, future=True, pool_pre_ping=True)
+            eng = create_engine(driver_url(url), future=True, pool_pre_ping=True)
             if eng.dialect.name == "sqlite":
                 event.listen(eng, "connect", _sqlite_pragmas)
-            Base.metadata.create_all(eng)
+            with schema_lock(eng) as conn:
+                Base.metadata.create_all(conn)
             _ENGINES[url] = eng
         return eng
+
+
+def forget_engine(url: str) -> None:
+    """Close and drop this process's engine for `url` (tests that drop a database)."""
+    with _ENGINES_LOCK:
+        eng = _ENGINES.pop(url, None)
+        _LEGACY.pop(url, None)
+    if eng is not None:
+        eng.dispose()
 
 
 _LEGACY: dict[str, bool] = {}

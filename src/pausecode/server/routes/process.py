@@ -29,6 +29,8 @@ _ACCEPT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": ProcessAccepted, "description": "already processed: the summary, at once"},
     403: {"description": "URL points at a private/loopback address",
           "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+    503: {"description": "the job queue is not available: nothing was queued, try again later",
+          "content": {"application/json": {"schema": ERROR_SCHEMA}}},
 }
 
 
