@@ -40,6 +40,15 @@ Every error has the same JSON shape: `{"success": false, "status", "error", "mes
 When the server has an API key, send it as `X-API-Key` or `Authorization: Bearer`."""
 
 
+class OptionalStaticFiles(StaticFiles):
+    """Static files from a folder that may be installed later (vendored assets): every file is a 404 until then."""
+
+    async def check_config(self) -> None:
+        if self.directory is not None and not Path(self.directory).is_dir():
+            return
+        await super().check_config()
+
+
 class RequestCounter:
     """Pure ASGI middleware (cheap on the hot path): counts API requests for /api/v1/stats."""
 
@@ -100,6 +109,14 @@ def create_app(settings: Settings | None = None, *, run_consumer: bool = False, 
         @app.get("/", include_in_schema=False)
         def index() -> Response:
             return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+        @app.get("/favicon.ico", include_in_schema=False)
+        def favicon() -> Response:
+            return FileResponse(STATIC_DIR / "favicon.ico", media_type="image/x-icon")
+
+    # Pyodide for the player's "Run it", installed locally by `make web-assets` (never a CDN). Mounted even when
+    # absent: its files then answer 404 and the page says how to install them.
+    app.mount("/vendor/pyodide", OptionalStaticFiles(directory=settings.pyodide_path, check_dir=False), name="pyodide")
 
     if fast_path:
         app.add_middleware(FastCodePath, state=state)  # type: ignore[arg-type]
