@@ -70,3 +70,21 @@ def test_favicon_and_local_pyodide(tmp_path: Path) -> None:
         assert client.get("/vendor/pyodide/../../etc/passwd").status_code == 404
     with TestClient(create_app(settings_for(tmp_path / "other"))) as client:  # not installed: a plain 404
         assert client.get("/vendor/pyodide/pyodide.js").status_code == 404
+
+
+def test_offline_machine_asked_for_youtube_says_it_cannot_reach_the_site(tmp_path: Path, monkeypatch) -> None:
+    import socket
+
+    def offline(host: str, *args: object, **kwargs: object) -> list:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")  # what an offline resolver says
+
+    monkeypatch.setattr(socket, "getaddrinfo", offline)
+    with TestClient(create_app(settings_for(tmp_path))) as client:
+        r = client.post("/api/v1/video/process", json={"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"})
+        body = r.json()
+        assert r.status_code == 502 and body["error"] == "download_failed", body
+        assert "cannot reach www.youtube.com" in body["message"] and "offline" in body["message"]
+        assert "does not exist" not in body["message"]
+        r = client.post("/api/v1/video/process", json={"url": "https://no-such-host.example/v.mp4"})
+        assert r.status_code == 422, r.text
+        assert "or this machine is offline" in r.json()["message"]

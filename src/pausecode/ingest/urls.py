@@ -28,6 +28,8 @@ _BARE_YOUTUBE_RE = re.compile(
 _YOUTUBE_HOSTS = ("youtube.com", "youtube-nocookie.com")
 _YOUTUBE_PATH_PREFIXES = ("shorts", "embed", "live", "v", "e")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Video sites whose names always exist: when one does not resolve, this machine cannot reach DNS (offline)
+_WELL_KNOWN_HOSTS = ("youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com", "dailymotion.com", "twitch.tv")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -114,13 +116,24 @@ def resolve_host(host: str, port: int = 443) -> list[IPAddress]:
             raise DownloadError(
                 f"cannot resolve host {host!r} (temporary DNS failure): {e.strerror}"
             ) from None
-        raise SourceError(f"host {host!r} does not exist ({e.strerror})", hint="check the URL") from None
+        if _is_well_known(host):
+            raise DownloadError(
+                f"cannot reach {host}: its name did not resolve, so this machine looks offline ({e.strerror})",
+                hint="check the network connection (or DNS) and try again",
+            ) from None
+        raise SourceError(f"host {host!r} does not exist, or this machine is offline ({e.strerror})",
+                          hint="check the URL and the network connection") from None
     except OSError as e:
         raise DownloadError(f"cannot resolve host {host!r}: {e}") from None
     ips = [ip for info in infos if (ip := _parse_ip(str(info[4][0]))) is not None]
     if not ips:
         raise SourceError(f"host {host!r} has no usable address")
     return ips
+
+
+def _is_well_known(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == h or host.endswith("." + h) for h in _WELL_KNOWN_HOSTS)
 
 
 def _parse_ip(text: str) -> IPAddress | None:
