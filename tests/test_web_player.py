@@ -181,7 +181,8 @@ def test_running_job_is_listed_with_stage_frames_eta_and_a_cancel_removes_its_ba
         page.set_input_files("#file-input", str(video))
         page.wait_for_function("document.getElementById('job-label').textContent.includes('frames')")
         # while the job runs the list shows it, never "No processed videos yet"
-        page.wait_for_selector("#jobs-list .job-item")
+        page.wait_for_function("(document.querySelector('#jobs-list .job-item') || {}).textContent"
+                               " ?.startsWith('Processing: lesson.mp4 · Reading frames')")
         assert page.locator("#videos-empty").is_hidden()
         page.wait_for_function("document.getElementById('job-label').textContent.includes('left')", timeout=20_000)
         label = page.locator("#job-label").text_content()

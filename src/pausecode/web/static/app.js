@@ -14,6 +14,7 @@
   const ETA_WINDOW_S = 15;            // s of recent progress the ETA's rate is measured over (speed changes)
   const ETA_MIN_SPAN_S = 2;           // s of progress needed before an ETA is shown at all
   const TOAST_MS = 6000;              // ms a status message stays
+  const LIST_REFRESH_MS = 3000;       // ms between refreshes of "Your videos" while a job runs (its progress)
   const STAGE_LABELS = {
     queued: "Waiting for a worker", starting: "Starting", requeued: "Restarting (a worker stopped)",
     download: "Downloading", recognize: "Reading frames", segments: "Building segments", done: "Done",
@@ -22,7 +23,7 @@
 
   const state = {
     videoId: null, duration: 0, segments: [], answer: null, jobId: null, seq: 0, shownCode: "",
-    upload: null, followAt: 0, shownIndex: -1, progress: [], progressStage: null,
+    upload: null, jobNames: {}, listAt: 0, followAt: 0, shownIndex: -1, progress: [], progressStage: null,
   };
 
   // ------------------------------------------------------------------ API
@@ -108,8 +109,9 @@
     return parts.join(" · ");
   }
 
-  function startedJob(res) {
+  function startedJob(res, name) {
     const b = res.body;
+    if (b.job_id) state.jobNames[b.job_id] = name;
     if (res.status === 200 && b.video_id) {
       hideJob();
       if (b.video_id === state.videoId) { showStatus("Already processed: this is the video that is open."); return; }
@@ -128,7 +130,7 @@
     try {
       startedJob(await api("/api/v1/video/process", {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ url: url }),
-      }));
+      }), url);
     } catch (e) { showError(e.message); }
   }
 
@@ -161,7 +163,7 @@
         showError(body.message || "upload failed");
         return;
       }
-      startedJob({ status: xhr.status, body: body });
+      startedJob({ status: xhr.status, body: body }, file.name);
     };
     xhr.onerror = () => { state.upload = null; hideJob(); showError("Upload failed: the connection was lost."); };
     xhr.onabort = () => { state.upload = null; hideJob(); showStatus("Upload cancelled."); };
@@ -184,6 +186,7 @@
       if (state.jobId !== jobId) return;
       $("job").dataset.state = job.state;
       setBar(job.state === "done" ? 100 : job.percent, jobLabel(job));
+      if (performance.now() - state.listAt > LIST_REFRESH_MS) refreshVideos();
       if (job.state === "done") {
         state.jobId = null;
         hideJob();
@@ -639,6 +642,7 @@
   }
 
   async function refreshVideos() {
+    state.listAt = performance.now();
     let list, jobs;
     try {
       [list, jobs] = await Promise.all([
@@ -653,8 +657,8 @@
     active.forEach((j) => {
       const li = document.createElement("li");
       li.className = "job-item";
-      const name = j.source ? j.source.split(/[\\/]/).pop() : j.job_id.slice(0, 8);
-      li.textContent = "Processing: " + name + " · " + (STAGE_LABELS[j.stage] || j.stage || j.state) +
+      const name = state.jobNames[j.job_id] || (j.source ? j.source.split(/[\\/]/).pop() : "a video");
+      li.textContent = "Processing: " + name + " · " + (STAGE_LABELS[j.state === "queued" ? "queued" : j.stage] || j.stage || j.state) +
         (j.state === "running" ? " " + Math.round(j.percent) + "%" : "");
       jl.appendChild(li);
     });
