@@ -509,19 +509,31 @@ def run_and_wait(page: Any, status: str, timeout: float = 180_000) -> str:
     return page.locator("#run-note").text_content() or ""
 
 
+HOSTILE = """import js
+try:
+    r = js.XMLHttpRequest.new()
+    r.open("DELETE", "/api/v1/video/vid_run", False)
+    r.send()
+    print("sent", r.status)
+except Exception:
+    print("blocked")
+"""
+
+
 def test_run_the_paused_code_in_the_page(tmp_path: Path, pages: Pages) -> None:
     if not (PYODIDE / "pyodide.asm.wasm").is_file():
         pytest.skip(f"Pyodide is not installed at {PYODIDE} (run `make web-assets`; CI installs it)")
     settings = settings_for(tmp_path, pyodide_dir=PYODIDE)
-    video = make_video(tmp_path / "clip.mp4", seconds=8.0, size=(320, 180))
+    video = make_video(tmp_path / "clip.mp4", seconds=10.0, size=(320, 180))
     segs = [
         Segment(0.0, 2.0, "code", code_content=CODE_B, confidence=0.95, language="python", code_complete=True),
         Segment(2.0, 4.0, "code", code_content="def c:\n    t", confidence=0.9, language="python",
                 code_complete=False),
         Segment(4.0, 6.0, "code", code_content="console.log('hi');\n", confidence=0.9, language="javascript"),
         Segment(6.0, 8.0, "code", code_content="while True:\n    pass\n", confidence=0.9, language="python"),
+        Segment(8.0, 10.0, "code", code_content=HOSTILE, confidence=0.9, language="python"),
     ]
-    save_fake_result(settings, "vid_run", path=video, duration=8.0, segments=segs)
+    save_fake_result(settings, "vid_run", path=video, duration=10.0, segments=segs)
     with LiveServer(create_app(settings)) as srv:
         page = open_video(pages, srv, "vid_run")
         pause_at(page, 1.0)
@@ -543,6 +555,11 @@ def test_run_the_paused_code_in_the_page(tmp_path: Path, pages: Pages) -> None:
         pause_at(page, 1.0)  # the stopped worker was replaced: the next run works
         run_and_wait(page, "ok")
         assert page.locator("#run-output").text_content() == "hello world\n"
+
+        pause_at(page, 9.0)  # code read off a video cannot call the API from the runner
+        run_and_wait(page, "ok")
+        assert page.locator("#run-output").text_content() == "blocked\n"
+        assert page.request.get(srv.url + "/api/v1/video/vid_run/info").status == 200
 
 
 def test_run_says_how_to_install_pyodide_when_it_is_missing(tmp_path: Path, pages: Pages) -> None:
