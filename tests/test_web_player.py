@@ -392,6 +392,8 @@ def test_keyboard_shortcuts_and_one_tab_stop_for_the_timeline(tmp_path: Path, pa
         assert page.evaluate("navigator.clipboard.readText()") == page.locator("#code").text_content()
 
         # 12 segments, one tab stop; arrows move along the strip
+        assert min(page.evaluate("Array.from(document.querySelectorAll('#timeline .seg'))"
+                                 ".map((s) => s.getBoundingClientRect().height)")) >= 24  # a target, also on desktop
         tabbable = page.locator("#timeline .seg[tabindex='0']")
         assert page.locator("#timeline .seg").count() == 12 and tabbable.count() == 1
         order = page.evaluate("""() => Array.from(document.querySelectorAll('button, input, [tabindex], video, summary'))
