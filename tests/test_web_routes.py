@@ -68,6 +68,8 @@ def test_favicon_and_local_pyodide(tmp_path: Path) -> None:
         assert client.get("/vendor/pyodide/pyodide.js").text == "// stand-in"
         assert client.get("/vendor/pyodide/pyodide.asm.wasm").headers["content-type"] == "application/wasm"
         assert client.get("/vendor/pyodide/../../etc/passwd").status_code == 404
+        csp = client.get("/static/run-worker.js").headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "connect-src http://testserver/vendor/pyodide/" in csp
     with TestClient(create_app(settings_for(tmp_path / "other"))) as client:  # not installed: a plain 404
         assert client.get("/vendor/pyodide/pyodide.js").status_code == 404
 
