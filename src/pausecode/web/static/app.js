@@ -478,10 +478,6 @@
     el.hidden = false;
   }
 
-  function gutterFor(lines) {
-    return lines.join("\n");
-  }
-
   function render() {
     const a = state.answer;
     if (!a) return;
@@ -503,12 +499,12 @@
       if ($("diff-toggle").checked) {
         const diff = H.diffLines(previousCode(a), a.code_content);
         let n = 0;
-        $("gutter").textContent = gutterFor(diff.map((d) => (d.op === "-" ? "" : String(++n))));
+        $("gutter").textContent = diff.map((d) => (d.op === "-" ? "" : String(++n))).join("\n");
         codeEl.innerHTML = H.diffHtml(previousCode(a), a.code_content, a.language);
         codeEl.className = "diff";
       } else {
         const count = a.code_content.replace(/\n$/, "").split("\n").length;
-        $("gutter").textContent = gutterFor(Array.from({ length: count }, (_, k) => String(k + 1)));
+        $("gutter").textContent = Array.from({ length: count }, (_, k) => String(k + 1)).join("\n");
         codeEl.innerHTML = H.highlight(a.code_content, a.language);
         codeEl.className = "";
       }
