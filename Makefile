@@ -27,3 +27,11 @@ bench: setup
 
 clean:
 	rm -rf pausecode_data bench/out artifacts .pytest_cache
+
+# Browser assets from the npm registry (web/package.json, pinned in web/package-lock.json): Pyodide for the
+# player's "Run it" (copied where `pausecode serve` serves /vendor/pyodide/ from) and axe-core for the browser tests.
+PYODIDE_DIR ?= pausecode_data/vendor/pyodide
+.PHONY: web-assets
+web-assets:
+	npm ci --prefix web --no-audit --no-fund
+	rm -rf $(PYODIDE_DIR) && mkdir -p $(dir $(PYODIDE_DIR)) && cp -r web/node_modules/pyodide $(PYODIDE_DIR)

@@ -128,7 +128,6 @@ def test_player_pause_timeline_diff_copy_download(tmp_path: Path, page) -> None:
         assert download.suggested_filename == "greet.py"
         assert Path(download.path()).read_text() == CODE_B
 
-        page.locator("#videos-btn").click()
         items = page.locator("#videos-list .video-item")
         items.first.wait_for()
         assert items.count() == 2
@@ -141,8 +140,8 @@ def test_player_pause_timeline_diff_copy_download(tmp_path: Path, page) -> None:
 def test_unknown_video_shows_the_error(tmp_path: Path, page) -> None:
     with LiveServer(create_app(settings_for(tmp_path))) as srv:
         page.goto(srv.url + "/#v=no_such_video")
-        page.wait_for_selector("#error:not([hidden])")
-        assert "no processed video" in (page.locator("#error").text_content() or "")
+        page.wait_for_selector("#notice:not([hidden])")
+        assert "no processed video" in (page.locator("#notice").text_content() or "")
         page.goto(srv.url + "/")
         page.wait_for_selector("#videos-empty:not([hidden])")
 
@@ -247,7 +246,7 @@ def test_paste_url_with_api_key_then_play_through_signed_media(tmp_path: Path, p
             page.fill("#api-key", "web-key")
             page.fill("#url-input", f"http://127.0.0.1:{port}/lesson.mp4")
             page.click("#url-submit")
-            page.wait_for_function("document.getElementById('job-label').textContent.includes('recognize')")
+            page.wait_for_function("document.getElementById('job-label').textContent.includes('Reading frames')")
             shot(page, "url-progress")
             page.wait_for_function("document.body.dataset.video !== undefined", timeout=60_000)
             src = page.evaluate("document.getElementById('video').src")

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = None
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)  # env: "a,b" or a JSON list
     redis_url: str | None = None
+    # where the player's "Run it" loads Pyodide from (served at /vendor/pyodide/); default <data_dir>/vendor/pyodide
+    pyodide_dir: Path | None = None
 
     # remote engines (keys come from the environment only: GEMINI_API_KEY / OPENAI_API_KEY)
     gemini_model: str = "gemini-2.5-flash"
@@ -148,6 +150,10 @@ class Settings(BaseSettings):
     @property
     def exports_dir(self) -> Path:
         return self.data_dir / "exports"
+
+    @property
+    def pyodide_path(self) -> Path:
+        return self.pyodide_dir or self.data_dir / "vendor" / "pyodide"
 
     def public_dict(self) -> dict[str, Any]:
         d = self.model_dump(mode="json")

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -42,6 +42,15 @@ Process a video by URL (`POST /api/v1/video/process`) or upload (`POST /api/v1/v
 (`GET /api/v1/jobs/{job_id}`), then ask for the code at any moment (`GET /api/v1/video/{id}/code?timestamp=`).
 Every error has the same JSON shape: `{"success": false, "status", "error", "message"}`.
 When the server has an API key, send it as `X-API-Key` or `Authorization: Bearer`."""
+
+
+class OptionalStaticFiles(StaticFiles):
+    """Static files from a folder that may be installed later (vendored assets): every file is a 404 until then."""
+
+    async def check_config(self) -> None:
+        if self.directory is not None and not Path(self.directory).is_dir():
+            return
+        await super().check_config()
 
 
 class RequestCounter:
@@ -110,11 +119,30 @@ def create_app(settings: Settings | None = None, *, run_consumer: bool = False, 
     app.include_router(system.api_router)
 
     if STATIC_DIR.is_dir():
-        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
         @app.get("/", include_in_schema=False)
         def index() -> Response:
             return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+        @app.get("/static/run-worker.js", include_in_schema=False)
+        def run_worker(request: Request) -> Response:
+            """The "Run it" worker runs code read off a video: its own CSP lets it load Pyodide and nothing else
+            (no requests to the API, no other scripts), whatever that code tries."""
+            pyodide = f"{str(request.base_url).rstrip('/')}/vendor/pyodide/"
+            csp = (f"default-src 'none'; script-src {pyodide} 'unsafe-eval' 'wasm-unsafe-eval'; "
+                   f"connect-src {pyodide}")
+            return FileResponse(STATIC_DIR / "run-worker.js", media_type="text/javascript",
+                                headers={"Content-Security-Policy": csp, "Cache-Control": "no-cache"})
+
+        @app.get("/favicon.ico", include_in_schema=False)
+        def favicon() -> Response:
+            return FileResponse(STATIC_DIR / "favicon.ico", media_type="image/x-icon")
+
+        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")  # after the routes above
+
+    # Pyodide for the player's "Run it", installed locally by `make web-assets` (never a CDN). Mounted even when
+    # absent: its files then answer 404 and the page says how to install them.
+    app.mount("/vendor/pyodide", OptionalStaticFiles(directory=settings.pyodide_path, check_dir=False), name="pyodide")
 
     if fast_path:
         app.add_middleware(FastCodePath, state=state)  # type: ignore[arg-type]

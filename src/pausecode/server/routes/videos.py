@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from ...errors import VideoNotFoundError
+from ...exports import export_path
+from ...ingest.cache import forget_download
 from ...ingest.urls import is_url
-from ..errors import ERROR_RESPONSES
+from ...settings import EXPORT_CHOICES
+from ..errors import ERROR_RESPONSES, ConflictError
 from ..schemas import CodeAnswer, SegmentList, VideoInfoOut, VideoList
 from ..security import require_api_key
 from ..state import checked_id, get_state
@@ -125,3 +131,31 @@ def videos(
         if include_incomplete or r["status"] in ("complete", "partial")
     ]
     return fast_json({"success": True, "total_videos": len(out), "videos": out})
+
+
+def _remove_upload(uploads_dir: Path, path: str | None) -> None:
+    """Remove the uploaded file's own folder (`<uploads>/<uuid>/`), never anything outside the uploads folder."""
+    if not path:
+        return
+    folder = Path(path).resolve().parent
+    if folder.parent == uploads_dir.resolve():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@router.delete("/video/{video_id}", summary="Delete a processed video: its result, exports and stored media",
+               responses={409: {"description": "the video is still being processed"}})
+def delete_video(request: Request, video_id: str) -> Response:
+    vid = checked_id(video_id)
+    st = get_state(request)
+    row = st.video_row(vid)
+    if row is None:
+        raise VideoNotFoundError(f"no processed video with id {vid!r}")
+    if row["status"] == "processing":
+        raise ConflictError(f"video {vid} is still being processed: cancel its job first")
+    st.store.delete_video(vid)
+    st.service.forget(vid)
+    for fmt in EXPORT_CHOICES:
+        export_path(st.settings.exports_dir, vid, fmt).unlink(missing_ok=True)
+    forget_download(st.settings.videos_dir, vid)
+    _remove_upload(st.settings.data_dir / "uploads", row["path"])
+    return fast_json({"success": True, "video_id": vid, "deleted": True})
