@@ -16,10 +16,12 @@ import difflib
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 from .models import Segment, VideoResult
+from .segments.language import is_repl_or_shell
 
 
 def fmt_time(t: float) -> str:
@@ -138,14 +140,40 @@ def _code_states(segments: Iterable[Segment]) -> list[tuple[Segment, str, int]]:
     return states
 
 
+def _compiles(code: str) -> bool:
+    """Does `code` compile as a Python module (what `py_compile` checks, not just `ast.parse`)?"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an invalid escape in a string is a warning, not an error
+        try:
+            compile(code, "<state>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return False
+    return True
+
+
+def is_python_video(segments: Iterable[Segment]) -> bool:
+    """Most code segments whose language is known are Python."""
+    langs = [s.language for s in segments if s.segment_type != "learning" and s.language]
+    return bool(langs) and langs.count("python") * 2 > len(langs)
+
+
+def _as_comment(code: str) -> str:
+    return "\n".join(f"# {line}".rstrip() for line in code.split("\n"))
+
+
 def extracted_code(result: VideoResult) -> str:
     """Each code state that is not an intermediate typing state, once, in order, with the time it appeared.
 
     A state is left out when the next state of the same file (no learning segment in between) only adds to it
     or changes one line (the one being typed). The last state before a learning segment, a change of file or
-    the end always stays."""
+    the end always stays. For a Python video the file compiles: a state that is a shell or REPL screen, or
+    that does not compile on its own (a typing fragment, a view scrolled into a block), is kept as comments."""
+    python = is_python_video(result.segments)
     out = [f"# Code extracted from {result.video.title or result.video.video_id} ({result.video.video_id})",
-           "# (intermediate typing states left out; `pausecode export ID --format json` has every segment)", ""]
+           "# (intermediate typing states left out; `pausecode export ID --format json` has every segment)"]
+    if python:
+        out.append("# (shell/REPL screens and states that are not valid Python on their own are comments)")
+    out.append("")
     states = _code_states(result.segments)
     seen: set[str] = set()
     for i, (s, code, scene) in enumerate(states):
@@ -158,10 +186,37 @@ def extracted_code(result: VideoResult) -> str:
                 continue
         seen.add(code)
         name = f" {s.file_name}" if s.file_name else ""
-        out.append(f"# --- {fmt_time(s.start)}{name} ---")
-        out.append(code)
+        if python and is_repl_or_shell(code):
+            out.append(f"# --- {fmt_time(s.start)}{name} (shell/REPL screen) ---")
+            out.append(_as_comment(code))
+        elif python and not _compiles(code):
+            out.append(f"# --- {fmt_time(s.start)}{name} (not valid Python on its own) ---")
+            out.append(_as_comment(code))
+        else:
+            out.append(f"# --- {fmt_time(s.start)}{name} ---")
+            out.append(code)
         out.append("")
-    return "\n".join(out)
+    text = "\n".join(out)
+    if python and not _compiles(text):  # states that compile alone but not together: never a broken file
+        return "\n".join(ln if ln.startswith("#") or not ln else f"# {ln}".rstrip() for ln in out)
+    return text
+
+
+def identifying_line(previous: str | None, code: str) -> tuple[int, str] | None:
+    """What tells this code state apart, as (1-based line number, line): the first line changed or added
+    since `previous` (the state before it in the same scene), else the last non-blank line. None for no code."""
+    lines = code.split("\n")
+    if previous is not None:
+        matcher = difflib.SequenceMatcher(None, previous.split("\n"), lines, autojunk=False)
+        for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+            if tag in ("replace", "insert"):
+                for j in range(j1, j2):
+                    if lines[j].strip():
+                        return j + 1, lines[j]
+    for j in range(len(lines) - 1, -1, -1):
+        if lines[j].strip():
+            return j + 1, lines[j]
+    return None
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -1,0 +1,121 @@
+"""Which recognition engines can run here, and why not: for `pausecode engines` and for refusing early.
+
+Everything is checked locally and cheaply: installed packages (without importing the heavy ones), language data
+on disk, API keys in the environment. Nothing is loaded and no server is contacted, so listing engines never
+costs a request. An engine that looks available can still fail its own `check()` (a wrong key, a server down).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import EngineUnavailableError, PausecodeError
+from .recognize.base import available_engines, engine_class
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+# (import name, distribution name) of the packages each built-in engine imports, and the extra providing them.
+ENGINE_PACKAGES: dict[str, tuple[tuple[str, str], ...]] = {
+    "rapidocr": (("rapidocr", "rapidocr"), ("onnxruntime", "onnxruntime")),
+    "tesseract": (("tesserocr", "tesserocr"),),
+    "gemini": (("google.genai", "google-genai"),),
+    "openai": (("openai", "openai"),),
+}
+ENGINE_EXTRAS = {"tesseract": "tesseract", "gemini": "vlm", "openai": "vlm"}
+# Built-in engines that send frames to a remote service; read from the class when it can be imported.
+REMOTE_BUILTINS = frozenset({"gemini", "openai", "hybrid"})
+KEY_VARIABLES = {"gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"), "openai": ("OPENAI_API_KEY",)}
+OFFICIAL_OPENAI_HOST = "api.openai.com"  # the only OpenAI-compatible server that needs a real key
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    name: str
+    default: bool
+    offline: bool | None  # None: a plugin that cannot be imported, so it cannot say
+    available: bool
+    reason: str | None  # why not available (None when available)
+    description: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a parent package missing, or a broken install
+        return False
+
+
+def missing_package(name: str) -> EngineUnavailableError | None:
+    """The error for a built-in engine whose package is not installed, naming the extra that brings it."""
+    for module, dist in ENGINE_PACKAGES.get(name, ()):
+        if not _installed(module):
+            extra = ENGINE_EXTRAS.get(name)
+            hint = f"pip install 'pausecode[{extra}]'" if extra else f"pip install {dist}"
+            return EngineUnavailableError(f"engine {name!r} needs the {dist} package, which is not installed",
+                                          hint=hint)
+    return None
+
+
+def _key_set(name: str) -> bool:
+    return any(os.environ.get(v, "").strip() for v in KEY_VARIABLES[name])
+
+
+def _openai_is_local(settings: Settings) -> bool:
+    from urllib.parse import urlparse
+
+    base = settings.openai_base_url or os.environ.get("OPENAI_BASE_URL")
+    return bool(base) and urlparse(base).hostname != OFFICIAL_OPENAI_HOST
+
+
+def _why_not(name: str, settings: Settings) -> str | None:
+    """A short reason the engine cannot run here, or None."""
+    missing = missing_package(name)
+    if missing is not None:
+        return str(missing)
+    if name == "tesseract":
+        from .recognize.tesseract import LANG, find_tessdata
+
+        if find_tessdata(LANG) is None:
+            return (f"language data {LANG} not found (apt-get install tesseract-ocr-{LANG}, "
+                    "or set TESSDATA_PREFIX)")
+    if name == "gemini" and not _key_set("gemini"):
+        return "no API key (set GEMINI_API_KEY)"
+    if name == "openai" and not _key_set("openai") and not _openai_is_local(settings):
+        return "no API key (set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server)"
+    if name == "hybrid":
+        ocr = _why_not("rapidocr", settings)
+        if ocr is not None:
+            return f"its OCR engine rapidocr is unavailable: {ocr}"
+        vlms = [settings.hybrid_vlm] if settings.hybrid_vlm else ["gemini", "openai"]
+        reasons = {v: _why_not(v, settings) for v in vlms}
+        if all(reasons.values()):
+            return "no vision engine available: " + "; ".join(f"{v}: {r}" for v, r in reasons.items())
+    return None
+
+
+def engine_status(name: str, settings: Settings) -> EngineStatus:
+    reason = _why_not(name, settings)
+    offline: bool | None = name not in REMOTE_BUILTINS if name in ENGINE_PACKAGES or name in REMOTE_BUILTINS \
+        else None
+    description = ""
+    if reason is None or name not in ENGINE_PACKAGES:
+        try:
+            cls = engine_class(name)
+            offline, description = bool(cls.offline), cls.description
+        except PausecodeError as e:  # a plugin or engine module that does not import
+            reason = reason or str(e)
+    return EngineStatus(name=name, default=name == settings.engine, offline=offline, available=reason is None,
+                        reason=reason, description=description)
+
+
+def engine_statuses(settings: Settings) -> list[EngineStatus]:
+    """Every known engine (built-in and plugins), the default first."""
+    names = available_engines()
+    return [engine_status(n, settings) for n in sorted(names, key=lambda n: (n != settings.engine, n))]
