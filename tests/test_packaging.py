@@ -84,6 +84,7 @@ def _clean_env(tmp_path: Path) -> dict[str, str]:
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAUSECODE_")}
     env["PAUSECODE_DATA_DIR"] = str(tmp_path / "data")
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), env.get("PYTHONPATH", "")])  # this tree's code
     return env
 
 
