@@ -15,9 +15,7 @@ from typing import Any
 
 from . import __version__
 from .errors import ExitCode, PausecodeError, UsageError, VideoNotFoundError
-from .exports import fmt_time, identifying_line
-
-SEGMENT_TEXT_WIDTH = 60  # characters of a segment's identifying line shown by `pausecode segments`
+from .exports import fmt_time, segment_rows
 
 log = logging.getLogger("pausecode")
 
@@ -164,46 +162,13 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
-def _segment_rows(segments) -> list[str]:  # noqa: ANN001
-    """One line per segment: times, type, confidence, file, line count and what identifies it (the line
-    that changed since the segment before it in the same scene, else the last line)."""
-    rows = []
-    previous: str | None = None  # code of the segment before, in the same scene and file
-    previous_file: str | None = None
-    for s in segments:
-        head = f"{fmt_time(s.start)}–{fmt_time(s.end)}  {s.segment_type:<8} {s.confidence:.2f}"
-        if s.segment_type == "learning":
-            rows.append(f"{head}  {s.learning_topic or 'no code on screen'}")
-            previous = None
-            continue
-        code = (s.code_content or "").strip("\n")
-        if previous is not None and s.file_name != previous_file:
-            previous = None
-        n_lines = len(code.split("\n")) if code.strip() else 0
-        where = f"{s.file_name or '-'}  {n_lines:>3} line{'s' if n_lines != 1 else ' '}"
-        if code == previous:
-            what = "(unchanged)"
-        else:
-            hit = identifying_line(previous, code)
-            if hit is None:
-                what = "(empty)"
-            else:
-                number, line = hit
-                text = line.strip()
-                text = text if len(text) <= SEGMENT_TEXT_WIDTH else text[: SEGMENT_TEXT_WIDTH - 1] + "…"
-                what = f"L{number}: {text}"
-        rows.append(f"{head}  {where}  {what}")
-        previous, previous_file = code, s.file_name
-    return rows
-
-
 def cmd_segments(args: argparse.Namespace) -> int:
     svc = _read_service(args, args.video_id)
     segs = svc.get_segments(args.video_id, args.type, args.min_confidence)
     if args.json:
         _out([s.to_dict() for s in segs])
         return 0
-    for row in _segment_rows(segs):
+    for row in segment_rows(segs):
         print(row)
     return 0
 

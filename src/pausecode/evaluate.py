@@ -95,6 +95,16 @@ def line_metrics(pred: str, truth: str) -> tuple[int, int, int, int]:
     return exact, len(t_lines), ok, n
 
 
+def _boundaries(truth: dict[str, Any]) -> list[float]:
+    return sorted(e["t"] for e in truth.get("events", []) if e.get("kind") in BOUNDARY_KINDS)
+
+
+def _near(t: float, bounds: list[float]) -> bool:
+    """Within `EXCLUDE_S` of a boundary event (sorted `bounds`): such a sample is not scored."""
+    j = bisect.bisect_left(bounds, t - EXCLUDE_S)
+    return j < len(bounds) and bounds[j] <= t + EXCLUDE_S
+
+
 def _f1(tp: int, fp: int, fn: int) -> float:
     if tp == 0:
         return 1.0 if fp == 0 and fn == 0 else 0.0
@@ -137,7 +147,7 @@ def score(truth: dict[str, Any], preds: Sequence[dict[str, Any]]) -> Score:
     """Score `preds` (one per truth sample, matched by time within 0.01 s) against `truth`."""
     by_time = sorted((p for p in preds if p.get("t") is not None), key=lambda p: p["t"])
     times = [p["t"] for p in by_time]
-    bounds = sorted(e["t"] for e in truth.get("events", []) if e.get("kind") in BOUNDARY_KINDS)
+    bounds = _boundaries(truth)
     next_states = _next_states(truth)
     n = excluded = type_ok = 0
     tp = fp = fn = tn = 0
@@ -145,8 +155,7 @@ def score(truth: dict[str, Any], preds: Sequence[dict[str, Any]]) -> Score:
     line_rates: list[float] = []
     ind_ok = ind_n = exact = cursor = empty = ahead = 0
     for i, s in enumerate(truth["samples"]):
-        j = bisect.bisect_left(bounds, s["t"] - EXCLUDE_S)
-        if j < len(bounds) and bounds[j] <= s["t"] + EXCLUDE_S:
+        if _near(s["t"], bounds):
             excluded += 1
             continue
         n += 1
@@ -209,3 +218,16 @@ def report(s: Score) -> str:
         f"  empty while code shown:  {s.empty_while_code}/{code}",
         f"  code ahead of the screen:{s.ahead_of_screen:>2}/{code} (nearer the next screen state than this one)",
     ])
+
+
+def segment_agreement(segment: Segment, truth: dict[str, Any]) -> tuple[int, int]:
+    """(samples read exactly as on screen, scored samples) within one segment's interval, code on screen only."""
+    bounds = _boundaries(truth)
+    exact = n = 0
+    for s in truth["samples"]:
+        if not segment.start <= s["t"] < segment.end or s["type"] != "code" or _near(s["t"], bounds):
+            continue
+        n += 1
+        said = norm(segment.code_content) if segment.segment_type != "learning" else ""
+        exact += said == norm(s.get("visible_code"))
+    return exact, n

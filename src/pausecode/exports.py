@@ -23,6 +23,8 @@ from pathlib import Path
 from .models import Segment, VideoResult
 from .segments.language import is_repl_or_shell
 
+SEGMENT_TEXT_WIDTH = 60  # characters of the identifying line `pausecode segments` shows per segment
+
 
 def fmt_time(t: float) -> str:
     m, s = divmod(max(t, 0.0), 60)
@@ -217,6 +219,39 @@ def identifying_line(previous: str | None, code: str) -> tuple[int, str] | None:
         if lines[j].strip():
             return j + 1, lines[j]
     return None
+
+
+def segment_rows(segments: Iterable[Segment]) -> list[str]:
+    """One line per segment: times, type, confidence, file, line count and what identifies it (the line
+    that changed since the segment before it in the same scene, else the last line)."""
+    rows = []
+    previous: str | None = None  # code of the segment before, in the same scene and file
+    previous_file: str | None = None
+    for s in segments:
+        head = f"{fmt_time(s.start)}–{fmt_time(s.end)}  {s.segment_type:<8} {s.confidence:.2f}"
+        if s.segment_type == "learning":
+            rows.append(f"{head}  {s.learning_topic or 'no code on screen'}")
+            previous = None
+            continue
+        code = (s.code_content or "").strip("\n")
+        if previous is not None and s.file_name != previous_file:
+            previous = None
+        n_lines = len(code.split("\n")) if code.strip() else 0
+        where = f"{s.file_name or '-'}  {n_lines:>3} line{'s' if n_lines != 1 else ' '}"
+        if code == previous:
+            what = "(unchanged)"
+        else:
+            hit = identifying_line(previous, code)
+            if hit is None:
+                what = "(empty)"
+            else:
+                number, line = hit
+                text = line.strip()
+                text = text if len(text) <= SEGMENT_TEXT_WIDTH else text[: SEGMENT_TEXT_WIDTH - 1] + "…"
+                what = f"L{number}: {text}"
+        rows.append(f"{head}  {where}  {what}")
+        previous, previous_file = code, s.file_name
+    return rows
 
 
 def atomic_write(path: Path, text: str) -> None:
