@@ -128,3 +128,19 @@ def test_missing_engine_package_is_one_line_naming_the_extra(engine: str, extra:
     other = {"vlm": "tesseract", "tesseract": "vlm"}[extra]
     assert f"pausecode[{other}]" not in lines[0], "name the one extra this engine needs"
     assert not (tmp_path / "data").exists(), "a refused engine leaves nothing behind"
+
+
+def test_engines_list_says_which_extra_a_missing_engine_needs(tmp_path: Path) -> None:
+    proc = _run_without_extras(
+        """
+        from pausecode.cli import main
+        raise SystemExit(main(["engines"]))
+        """,
+        tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = {ln.split()[0]: ln for ln in proc.stdout.splitlines()}
+    assert rows["gemini"].endswith("unavailable: package google-genai not installed (pip install 'pausecode[vlm]')")
+    assert rows["tesseract"].endswith(
+        "unavailable: package tesserocr not installed (pip install 'pausecode[tesseract]')")
+    assert rows["rapidocr"].split()[1:] == ["default", "offline", "available"]

@@ -26,8 +26,10 @@ ENGINE_PACKAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "openai": (("openai", "openai"),),
 }
 ENGINE_EXTRAS = {"tesseract": "tesseract", "gemini": "vlm", "openai": "vlm"}
-# Built-in engines that send frames to a remote service; read from the class when it can be imported.
-REMOTE_BUILTINS = frozenset({"gemini", "openai", "hybrid"})
+# Whether each built-in engine works offline (False: it sends frames to a remote service), known without
+# importing it; the engine class's own `offline` is used whenever it can be imported.
+BUILTIN_OFFLINE = {"rapidocr": True, "tesseract": True, "null": True, "gemini": False, "openai": False,
+                   "hybrid": False}
 KEY_VARIABLES = {"gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"), "openai": ("OPENAI_API_KEY",)}
 OFFICIAL_OPENAI_HOST = "api.openai.com"  # the only OpenAI-compatible server that needs a real key
 
@@ -52,15 +54,22 @@ def _installed(module: str) -> bool:
         return False
 
 
-def missing_package(name: str) -> EngineUnavailableError | None:
-    """The error for a built-in engine whose package is not installed, naming the extra that brings it."""
+def _missing_dist(name: str) -> tuple[str, str] | None:
+    """(distribution, install command) of the first package a built-in engine needs that is not installed."""
     for module, dist in ENGINE_PACKAGES.get(name, ()):
         if not _installed(module):
             extra = ENGINE_EXTRAS.get(name)
-            hint = f"pip install 'pausecode[{extra}]'" if extra else f"pip install {dist}"
-            return EngineUnavailableError(f"engine {name!r} needs the {dist} package, which is not installed",
-                                          hint=hint)
+            return dist, (f"pip install 'pausecode[{extra}]'" if extra else f"pip install {dist}")
     return None
+
+
+def missing_package(name: str) -> EngineUnavailableError | None:
+    """The error for a built-in engine whose package is not installed, naming the extra that brings it."""
+    missing = _missing_dist(name)
+    if missing is None:
+        return None
+    dist, hint = missing
+    return EngineUnavailableError(f"engine {name!r} needs the {dist} package, which is not installed", hint=hint)
 
 
 def _key_set(name: str) -> bool:
@@ -76,9 +85,9 @@ def _openai_is_local(settings: Settings) -> bool:
 
 def _why_not(name: str, settings: Settings) -> str | None:
     """A short reason the engine cannot run here, or None."""
-    missing = missing_package(name)
+    missing = _missing_dist(name)
     if missing is not None:
-        return str(missing)
+        return f"package {missing[0]} not installed ({missing[1]})"
     if name == "tesseract":
         from .recognize.tesseract import LANG, find_tessdata
 
@@ -102,10 +111,9 @@ def _why_not(name: str, settings: Settings) -> str | None:
 
 def engine_status(name: str, settings: Settings) -> EngineStatus:
     reason = _why_not(name, settings)
-    offline: bool | None = name not in REMOTE_BUILTINS if name in ENGINE_PACKAGES or name in REMOTE_BUILTINS \
-        else None
+    offline = BUILTIN_OFFLINE.get(name)  # None: a plugin, until its class says
     description = ""
-    if reason is None or name not in ENGINE_PACKAGES:
+    if _missing_dist(name) is None:  # importing an engine whose package is missing would only fail
         try:
             cls = engine_class(name)
             offline, description = bool(cls.offline), cls.description
