@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(a.out)
     case_dir = generate(CASE, out / "videos")
     truth = json.loads((case_dir / "truth.json").read_text(encoding="utf-8"))
-    print(describe(truth), "\n")
+    print(describe(truth) + "\n")
     svc = PauseToCodeService(load_settings(data_dir=out, engine=a.engine))
     print(f"processing {case_dir / 'video.mp4'} offline ...", flush=True)
     result = svc.process(str(case_dir / "video.mp4"), force_reprocess=True)

@@ -123,8 +123,8 @@ def test_demo_ends_with_its_self_score(tmp_path: Path, capsys: pytest.CaptureFix
     out = capsys.readouterr().out
     assert "deliberate typos fixed with Backspace a moment later (messqg, {b}, mesd)" in out
     tail = out[out.index("Self-score against the sample's own truth"):]
-    assert "exact samples:           0/" in tail
+    assert "exact samples:            0/" in tail
     saved = json.loads((tmp_path / "demo" / "demo_score.json").read_text())
     assert saved["empty_while_code"] == saved["code_samples"] > 0 and saved["exact_samples"] == 0
-    assert f"empty while code shown:  {saved['code_samples']}/{saved['code_samples']}" in tail
+    assert f"empty while code shown:   {saved['code_samples']}/{saved['code_samples']}" in tail
     assert saved["f1_code"] == 0.0

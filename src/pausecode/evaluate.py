@@ -207,17 +207,18 @@ def report(s: Score) -> str:
         return "n/a" if math.isnan(x) else f"{100 * x:.1f}%"
 
     code = s.code_samples
-    return "\n".join([
-        f"scored {s.scored} of {s.samples} samples (every 0.25 s; {s.excluded_near_boundary} within "
-        f"{EXCLUDE_S:g} s of a scene change not scored), {code} of them with code on screen",
-        f"  code vs learning right:  {pct(s.type_acc)} (F1 code {s.f1_code:.3f}, learning {s.f1_learning:.3f})",
-        f"  exact samples:           {s.exact_samples}/{code} code samples read exactly as on screen",
-        f"  char accuracy:           {pct(s.char_acc)} (usable, >= {USABLE_CHAR_ACC:.0%} right: {pct(s.usable)})",
-        f"  exact lines:             {pct(s.exact_line)}; indentation right: {pct(s.indent_acc)}",
-        f"  cursor read as '|':      {s.cursor_read}/{code}",
-        f"  empty while code shown:  {s.empty_while_code}/{code}",
-        f"  code ahead of the screen:{s.ahead_of_screen:>2}/{code} (nearer the next screen state than this one)",
-    ])
+    rows = [
+        ("code vs learning right", f"{pct(s.type_acc)} (F1 code {s.f1_code:.3f}, learning {s.f1_learning:.3f})"),
+        ("exact samples", f"{s.exact_samples}/{code} code samples read exactly as on screen"),
+        ("char accuracy", f"{pct(s.char_acc)} (usable, >= {USABLE_CHAR_ACC:.0%} right: {pct(s.usable)})"),
+        ("exact lines", f"{pct(s.exact_line)}; indentation right: {pct(s.indent_acc)}"),
+        ("cursor read as '|'", f"{s.cursor_read}/{code}"),
+        ("empty while code shown", f"{s.empty_while_code}/{code}"),
+        ("code ahead of the screen", f"{s.ahead_of_screen}/{code} (nearer the next screen state than this one)"),
+    ]
+    head = (f"scored {s.scored} of {s.samples} samples (every 0.25 s; {s.excluded_near_boundary} within "
+            f"{EXCLUDE_S:g} s of a scene change not scored), {code} of them with code on screen")
+    return "\n".join([head] + [f"  {label + ':':<26}{value}" for label, value in rows])
 
 
 def segment_agreement(segment: Segment, truth: dict[str, Any]) -> tuple[int, int]:

@@ -3,7 +3,8 @@
 A typing tutorial has a segment per pause between keystrokes, so hundreds of nearly identical code texts.
 The markdown timeline lists every segment but shows its code in full only where a scene starts (after a learning
 segment, on a change of file, or when a diff would be longer than the code) and otherwise as a unified diff
-against the segment before it. The code file keeps only the states that are not intermediate typing states.
+against the segment before it. The code file keeps only the states that are not intermediate typing states; for a
+Python video it compiles (shell/REPL screens and states that are not valid Python on their own become comments).
 The analysis JSON (the reference design's format, every segment with its full code) is produced on demand.
 `Settings.exports` lists which files `write_all` writes when a video is processed.
 
