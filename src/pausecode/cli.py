@@ -11,11 +11,14 @@ import os
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import ExitCode, PausecodeError, UsageError, VideoNotFoundError
 from .exports import fmt_time, segment_rows
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 log = logging.getLogger("pausecode")
 
@@ -50,13 +53,7 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202
     )
 
 
-def _service(args: argparse.Namespace):  # noqa: ANN202
-    from .service import PauseToCodeService
-
-    return PauseToCodeService(_settings(args))
-
-
-def _missing_database(settings) -> Path | None:  # noqa: ANN001
+def _missing_database(settings: Settings) -> Path | None:
     """The SQLite file a read-only command would have to create, when it does not exist (None otherwise)."""
     url = settings.db_url
     if not url.startswith("sqlite:///") or url.endswith(":memory:"):
@@ -180,7 +177,10 @@ def _write_text(args: argparse.Namespace, fmt: str, text: str) -> None:
 
         atomic_write(Path(args.output), text)
     if not args.json:
-        print(args.output) if args.output else sys.stdout.write(text + "\n")
+        if args.output:
+            print(args.output)
+        else:
+            sys.stdout.write(text + "\n")
         return
     doc: dict[str, Any] = {"video_id": args.video_id, "format": fmt}
     if args.output:
