@@ -110,7 +110,8 @@ def test_server_serves_health_docs_and_player_without_the_extras(tmp_path: Path)
     assert proc.stdout.split() == ["ok", "/health", "ok", "/docs", "ok", "/"]
 
 
-@pytest.mark.parametrize(("engine", "extra"), [("gemini", "vlm"), ("openai", "vlm"), ("tesseract", "tesseract")])
+@pytest.mark.parametrize(("engine", "extra"), [("gemini", "vlm"), ("openai", "vlm"), ("hybrid", "vlm"),
+                                               ("tesseract", "tesseract")])
 def test_missing_engine_package_is_one_line_naming_the_extra(engine: str, extra: str, tmp_path: Path) -> None:
     video = tmp_path / "clip.mp4"
     video.write_bytes(b"\0" * 64)  # never opened: the engine is refused first

@@ -80,11 +80,11 @@ def _read_service(args: argparse.Namespace, video_id: str | None = None):  # noq
     return None
 
 
-def _check_engine_installed(name: str) -> None:
+def _check_engine_installed(settings: Settings) -> None:
     """Refuse an engine whose optional package is missing before anything is opened or stored."""
     from .engine_status import missing_package
 
-    error = missing_package(name)
+    error = missing_package(settings.engine, settings)
     if error is not None:
         raise error
 
@@ -95,7 +95,7 @@ def _out(obj: Any) -> None:
 
 def cmd_process(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    _check_engine_installed(settings.engine)
+    _check_engine_installed(settings)
     if args.dry_run:
         from .ingest import open_source
 

@@ -63,8 +63,17 @@ def _missing_dist(name: str) -> tuple[str, str] | None:
     return None
 
 
-def missing_package(name: str) -> EngineUnavailableError | None:
-    """The error for a built-in engine whose package is not installed, naming the extra that brings it."""
+def hybrid_vlm(settings: Settings) -> str:
+    """The vision engine `hybrid` sends code frames to: the setting, else gemini when its key is set (the
+    engine's own rule)."""
+    return settings.hybrid_vlm or ("gemini" if _key_set("gemini") else "openai")
+
+
+def missing_package(name: str, settings: Settings | None = None) -> EngineUnavailableError | None:
+    """The error for a built-in engine whose package is not installed, naming the extra that brings it.
+    With `settings`, `hybrid` is checked through the OCR and vision engines it would use."""
+    if name == "hybrid" and settings is not None:
+        return missing_package("rapidocr") or missing_package(hybrid_vlm(settings))
     missing = _missing_dist(name)
     if missing is None:
         return None
