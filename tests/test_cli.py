@@ -141,10 +141,10 @@ def test_query(processed_dark, sample_args, capsys):
     assert rc == 0 and res["segment_type"] == "learning" and res["timestamp_requested"] == 1.0
     rc, out, _ = run(capsys, "query", vid, "0:01", *dd)
     assert "Learning" in out
-    # far past the end: not found, a message, exit NOT_FOUND
+    # far past the end: not found, a message naming the duration, its own exit code
     rc, out, err = run(capsys, "query", vid, "9999", *dd)
-    assert rc == int(ExitCode.NOT_FOUND)
-    assert "No segment" in out
+    assert rc == int(ExitCode.NO_SEGMENT)
+    assert "past the end" in err and out == ""
 
 
 def test_segments_filtered(processed_dark, sample_args, capsys):
@@ -288,7 +288,7 @@ def test_unknown_video_id(pc_env, capsys):
     assert out == ""
 
 
-@pytest.mark.parametrize("stamp", ["-1", "abc", "nan", "1:-5"])
+@pytest.mark.parametrize("stamp", ["-1", "abc", "nan", "1:-5", "1:75"])
 def test_bad_timestamps(stamp, sample_args, capsys):
     vid, dd = sample_args
     rc, _, err = run(capsys, "query", vid, stamp, *dd)

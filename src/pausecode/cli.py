@@ -11,11 +11,14 @@ import os
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import ExitCode, PausecodeError
-from .exports import fmt_time
+from .errors import ExitCode, PausecodeError, UsageError, VideoNotFoundError
+from .exports import fmt_time, segment_rows
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 log = logging.getLogger("pausecode")
 
@@ -50,10 +53,40 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202
     )
 
 
-def _service(args: argparse.Namespace):  # noqa: ANN202
-    from .service import PauseToCodeService
+def _missing_database(settings: Settings) -> Path | None:
+    """The SQLite file a read-only command would have to create, when it does not exist (None otherwise)."""
+    url = settings.db_url
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return None  # a database server: it holds what it holds
+    path = Path(url.removeprefix("sqlite:///"))
+    return None if path.exists() else path
 
-    return PauseToCodeService(_settings(args))
+
+def _read_service(args: argparse.Namespace, video_id: str | None = None):  # noqa: ANN202
+    """The service for a command that only reads: None when nothing was ever processed in the data folder.
+
+    Opening the store would create the data folder and an empty database; a command that only reads must leave
+    no trace, so it stops here. With a video id, that is an unknown id (exit 6) naming the empty folder."""
+    settings = _settings(args)
+    missing = _missing_database(settings)
+    if missing is None:
+        from .service import PauseToCodeService
+
+        return PauseToCodeService(settings)
+    if video_id is not None:
+        raise VideoNotFoundError(f"unknown video id {video_id!r}: nothing has been processed in "
+                                 f"{settings.data_dir} (no database at {missing})",
+                                 hint="pausecode process SOURCE, or --data-dir / PAUSECODE_DATA_DIR")
+    return None
+
+
+def _check_engine_installed(settings: Settings) -> None:
+    """Refuse an engine whose optional package is missing before anything is opened or stored."""
+    from .engine_status import missing_package
+
+    error = missing_package(settings.engine, settings)
+    if error is not None:
+        raise error
 
 
 def _out(obj: Any) -> None:
@@ -62,6 +95,7 @@ def _out(obj: Any) -> None:
 
 def cmd_process(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    _check_engine_installed(settings)
     if args.dry_run:
         from .ingest import open_source
 
@@ -99,11 +133,22 @@ def cmd_process(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    res = _service(args).get_code_at_timestamp(args.video_id, args.t, args.tolerance)
+    svc = _read_service(args, args.video_id)
+    res = svc.get_code_at_timestamp(args.video_id, args.t, args.tolerance)
+    if not res["found"]:
+        duration = svc.get_result(args.video_id).video.duration
+        t = res["timestamp_requested"]
+        if t > duration:
+            res["message"] = (f"{t:g}s is past the end of the video: it lasts {fmt_time(duration)} "
+                              f"({duration:.1f}s)")
+        else:
+            res["message"] += f" (the video lasts {fmt_time(duration)})"
+        if args.json:
+            _out(res)
+        print(f"error: {res['message']}", file=sys.stderr)
+        return int(ExitCode.NO_SEGMENT)
     if args.json:
         _out(res)
-    elif not res["found"]:
-        print(res["message"])
     elif res["segment_type"] == "learning":
         print(f"[{fmt_time(res['segment_start'])}–{fmt_time(res['segment_end'])}] {res['message']}")
     else:
@@ -111,43 +156,59 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(f"# [{fmt_time(res['segment_start'])}–{fmt_time(res['segment_end'])}]{name} "
               f"({res['language'] or 'code'}, confidence {res['confidence']:.2f})")
         print(res["code_content"] or "")
-    return 0 if res["found"] else int(ExitCode.NOT_FOUND)
-
-
-def cmd_segments(args: argparse.Namespace) -> int:
-    segs = _service(args).get_segments(args.video_id, args.type, args.min_confidence)
-    if args.json:
-        _out([s.to_dict() for s in segs])
-        return 0
-    for s in segs:
-        what = s.learning_topic or "" if s.segment_type == "learning" else (s.code_content or "").split("\n")[0][:60]
-        print(f"{fmt_time(s.start)}–{fmt_time(s.end)}  {s.segment_type:<8} {s.confidence:.2f}  {what}")
     return 0
 
 
-def cmd_timeline(args: argparse.Namespace) -> int:
-    svc = _service(args)
+def cmd_segments(args: argparse.Namespace) -> int:
+    svc = _read_service(args, args.video_id)
+    segs = svc.get_segments(args.video_id, args.type, args.min_confidence)
+    if args.json:
+        _out([s.to_dict() for s in segs])
+        return 0
+    for row in segment_rows(segs):
+        print(row)
+    return 0
+
+
+def _write_text(args: argparse.Namespace, fmt: str, text: str) -> None:
+    """Print `text`, or write it to -o; with --json, one JSON object saying what was produced."""
     if args.output:
-        print(svc.export_code_timeline(args.video_id, args.output))
+        from .exports import atomic_write
+
+        atomic_write(Path(args.output), text)
+    if not args.json:
+        if args.output:
+            print(args.output)
+        else:
+            sys.stdout.write(text + "\n")
+        return
+    doc: dict[str, Any] = {"video_id": args.video_id, "format": fmt}
+    if args.output:
+        doc["path"] = str(args.output)
     else:
-        sys.stdout.write(svc.export(args.video_id, "md") + "\n")
+        doc["content"] = json.loads(text) if fmt == "json" else text
+    _out(doc)
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    _write_text(args, "md", _read_service(args, args.video_id).export(args.video_id, "md"))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    text = _service(args).export(args.video_id, args.format)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(args.output)
-    else:
-        sys.stdout.write(text + "\n")
+    _write_text(args, args.format, _read_service(args, args.video_id).export(args.video_id, args.format))
     return 0
 
 
 def cmd_videos(args: argparse.Namespace) -> int:
-    vids = _service(args).list_videos()
+    svc = _read_service(args)
+    vids = svc.list_videos() if svc is not None else []
     if args.json:
         _out(vids)
+        return 0
+    if svc is None:
+        print(f"no videos: nothing has been processed in {_settings(args).data_dir} (no database there); "
+              "pausecode process SOURCE")
         return 0
     if not vids:
         print("no videos yet: pausecode process SOURCE")
@@ -158,14 +219,28 @@ def cmd_videos(args: argparse.Namespace) -> int:
 
 
 def cmd_engines(args: argparse.Namespace) -> int:
-    from .recognize.base import available_engines
+    from .engine_status import engine_statuses
 
-    for name in available_engines():
-        print(name)
+    statuses = engine_statuses(_settings(args))
+    if args.json:
+        _out([s.to_dict() for s in statuses])
+        return 0
+    width = max(len(s.name) for s in statuses)
+    for s in statuses:
+        where = "offline" if s.offline else ("remote" if s.offline is False else "?")
+        state = "available" if s.available else f"unavailable: {s.reason}"
+        print(f"{s.name:<{width}}  {'default' if s.default else '       '}  {where:<7}  {state}")
     return 0
 
 
+def _refuse_json(args: argparse.Namespace) -> None:
+    if args.json:
+        raise UsageError(f"`pausecode {args.command}` prints no results: --json does not apply to it",
+                         hint="the REST API answers in JSON; see /docs" if args.command == "serve" else None)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    _refuse_json(args)
     from .server.app import serve
 
     serve(_settings(args), args.host, args.port)
@@ -173,6 +248,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    _refuse_json(args)
     from .jobs.worker import run_worker
 
     run_worker(_settings(args), workers=args.workers)
@@ -240,28 +316,47 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE: what a shell reports for a process whose reader closed the pipe
+SIGINT_EXIT = 130  # 128 + SIGINT: what a shell reports for a process stopped with Ctrl+C
+
+
+def _say(message: str) -> None:
+    """A line on stderr that cannot itself fail (stderr may be a closed pipe too)."""
+    try:
+        print(message, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:
         code = int(args.func(args))
-        sys.stdout.flush()  # a closed pipe surfaces here, not in the interpreter's exit
-        return code
     except PausecodeError as e:
         if getattr(args, "json", False):
             sys.stdout.write(json.dumps(e.to_dict()) + "\n")
-        print(f"error: {e}", file=sys.stderr)
-        return int(e.exit_code)
+        _say(f"error: {e}")
+        code = int(e.exit_code)
+    sys.stdout.flush()  # a closed pipe surfaces here, not in the interpreter's exit
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command. Errors end as one `error: ...` line and an exit code; a closed pipe (`| head`) and
+    Ctrl+C end quietly, whatever the command was doing, never with a traceback."""
+    try:
+        return _run(argv)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        _say("interrupted")
+        return SIGINT_EXIT
     except BrokenPipeError:  # `pausecode segments ID | head`: the reader left, nothing is wrong
         # stdout is gone: point it at devnull so the interpreter's final flush does not fail again
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 141  # 128 + SIGPIPE, as a shell reports a process killed by a closed pipe
+        return SIGPIPE_EXIT
 
 
 if __name__ == "__main__":

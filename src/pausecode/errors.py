@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     PARTIAL = 8  # processed what decoded, but the video was truncated/corrupt
     STORE = 9
     CANCELLED = 10
+    NO_SEGMENT = 11  # the video exists but has no segment at that time (past its end)
 
 
 class PausecodeError(Exception):

@@ -3,7 +3,8 @@
 A typing tutorial has a segment per pause between keystrokes, so hundreds of nearly identical code texts.
 The markdown timeline lists every segment but shows its code in full only where a scene starts (after a learning
 segment, on a change of file, or when a diff would be longer than the code) and otherwise as a unified diff
-against the segment before it. The code file keeps only the states that are not intermediate typing states.
+against the segment before it. The code file keeps only the states that are not intermediate typing states; for a
+Python video it compiles (shell/REPL screens and states that are not valid Python on their own become comments).
 The analysis JSON (the reference design's format, every segment with its full code) is produced on demand.
 `Settings.exports` lists which files `write_all` writes when a video is processed.
 
@@ -16,10 +17,14 @@ import difflib
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 from .models import Segment, VideoResult
+from .segments.language import is_repl_or_shell
+
+SEGMENT_TEXT_WIDTH = 60  # characters of the identifying line `pausecode segments` shows per segment
 
 
 def fmt_time(t: float) -> str:
@@ -138,14 +143,40 @@ def _code_states(segments: Iterable[Segment]) -> list[tuple[Segment, str, int]]:
     return states
 
 
+def _compiles(code: str) -> bool:
+    """Does `code` compile as a Python module (what `py_compile` checks, not just `ast.parse`)?"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an invalid escape in a string is a warning, not an error
+        try:
+            compile(code, "<state>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return False
+    return True
+
+
+def is_python_video(segments: Iterable[Segment]) -> bool:
+    """Most code segments whose language is known are Python."""
+    langs = [s.language for s in segments if s.segment_type != "learning" and s.language]
+    return bool(langs) and langs.count("python") * 2 > len(langs)
+
+
+def _as_comment(code: str) -> str:
+    return "\n".join(f"# {line}".rstrip() for line in code.split("\n"))
+
+
 def extracted_code(result: VideoResult) -> str:
     """Each code state that is not an intermediate typing state, once, in order, with the time it appeared.
 
     A state is left out when the next state of the same file (no learning segment in between) only adds to it
     or changes one line (the one being typed). The last state before a learning segment, a change of file or
-    the end always stays."""
+    the end always stays. For a Python video the file compiles: a state that is a shell or REPL screen, or
+    that does not compile on its own (a typing fragment, a view scrolled into a block), is kept as comments."""
+    python = is_python_video(result.segments)
     out = [f"# Code extracted from {result.video.title or result.video.video_id} ({result.video.video_id})",
-           "# (intermediate typing states left out; `pausecode export ID --format json` has every segment)", ""]
+           "# (intermediate typing states left out; `pausecode export ID --format json` has every segment)"]
+    if python:
+        out.append("# (shell/REPL screens and states that are not valid Python on their own are comments)")
+    out.append("")
     states = _code_states(result.segments)
     seen: set[str] = set()
     for i, (s, code, scene) in enumerate(states):
@@ -158,10 +189,70 @@ def extracted_code(result: VideoResult) -> str:
                 continue
         seen.add(code)
         name = f" {s.file_name}" if s.file_name else ""
-        out.append(f"# --- {fmt_time(s.start)}{name} ---")
-        out.append(code)
+        if python and is_repl_or_shell(code):
+            out.append(f"# --- {fmt_time(s.start)}{name} (shell/REPL screen) ---")
+            out.append(_as_comment(code))
+        elif python and not _compiles(code):
+            out.append(f"# --- {fmt_time(s.start)}{name} (not valid Python on its own) ---")
+            out.append(_as_comment(code))
+        else:
+            out.append(f"# --- {fmt_time(s.start)}{name} ---")
+            out.append(code)
         out.append("")
-    return "\n".join(out)
+    text = "\n".join(out)
+    if python and not _compiles(text):  # states that compile alone but not together: never a broken file
+        return "\n".join(ln if ln.startswith("#") or not ln else f"# {ln}".rstrip() for ln in out)
+    return text
+
+
+def identifying_line(previous: str | None, code: str) -> tuple[int, str] | None:
+    """What tells this code state apart, as (1-based line number, line): the first line changed or added
+    since `previous` (the state before it in the same scene), else the last non-blank line. None for no code."""
+    lines = code.split("\n")
+    if previous is not None:
+        matcher = difflib.SequenceMatcher(None, previous.split("\n"), lines, autojunk=False)
+        for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+            if tag in ("replace", "insert"):
+                for j in range(j1, j2):
+                    if lines[j].strip():
+                        return j + 1, lines[j]
+    for j in range(len(lines) - 1, -1, -1):
+        if lines[j].strip():
+            return j + 1, lines[j]
+    return None
+
+
+def segment_rows(segments: Iterable[Segment]) -> list[str]:
+    """One line per segment: times, type, confidence, file, line count and what identifies it (the line
+    that changed since the segment before it in the same scene, else the last line)."""
+    rows = []
+    previous: str | None = None  # code of the segment before, in the same scene and file
+    previous_file: str | None = None
+    for s in segments:
+        head = f"{fmt_time(s.start)}–{fmt_time(s.end)}  {s.segment_type:<8} {s.confidence:.2f}"
+        if s.segment_type == "learning":
+            rows.append(f"{head}  {s.learning_topic or 'no code on screen'}")
+            previous = None
+            continue
+        code = (s.code_content or "").strip("\n")
+        if previous is not None and s.file_name != previous_file:
+            previous = None
+        n_lines = len(code.split("\n")) if code.strip() else 0
+        where = f"{s.file_name or '-'}  {n_lines:>3} line{'s' if n_lines != 1 else ' '}"
+        if code == previous:
+            what = "(unchanged)"
+        else:
+            hit = identifying_line(previous, code)
+            if hit is None:
+                what = "(empty)"
+            else:
+                number, line = hit
+                text = line.strip()
+                text = text if len(text) <= SEGMENT_TEXT_WIDTH else text[: SEGMENT_TEXT_WIDTH - 1] + "…"
+                what = f"L{number}: {text}"
+        rows.append(f"{head}  {where}  {what}")
+        previous, previous_file = code, s.file_name
+    return rows
 
 
 def atomic_write(path: Path, text: str) -> None:
