@@ -81,6 +81,12 @@ class CorruptVideoError(InputError):
     code = "corrupt_video"
 
 
+class FrameSizeError(InputError):
+    """The frames are too small (or 0 px) to hold anything readable."""
+
+    code = "frame_too_small"
+
+
 class PartialVideoError(PausecodeError):
     """Decoding stopped early: what decoded was processed and stored, flagged as partial."""
 
