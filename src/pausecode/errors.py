@@ -17,7 +17,7 @@ class ExitCode(IntEnum):
     NETWORK = 5  # download failed after retries
     NOT_FOUND = 6  # unknown video id
     ENGINE = 7  # recognition engine unavailable / misconfigured
-    PARTIAL = 8  # processed what decoded, but the video was truncated/corrupt
+    PARTIAL = 8  # processed what could be read: the video was truncated/corrupt, or frames failed to read
     STORE = 9
     CANCELLED = 10
 
@@ -162,6 +162,18 @@ class FrameRecognitionError(EngineError):
     """One frame failed; the pipeline skips and counts it, never fatal."""
 
     code = "frame_failed"
+
+
+class FrameTimeoutError(FrameRecognitionError):
+    """The engine did not answer within the per-frame time limit (`frame_timeout`)."""
+
+    code = "frame_timeout"
+
+
+class InvalidRecognitionError(FrameRecognitionError):
+    """The engine answered with something that is not a usable reading (wrong type, value out of range)."""
+
+    code = "invalid_recognition"
 
 
 class StoreError(PausecodeError):
