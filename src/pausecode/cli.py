@@ -127,8 +127,8 @@ def cmd_process(args: argparse.Namespace) -> int:
         print(f"{summary['video_id']}  {summary['title']!r}  {fmt_time(summary['duration'])}  "
               f"{summary['segments']} segments ({summary['code_segments']} code)  [{state}]")
         if result.stats.partial:
-            print(f"warning: the video decoded only until {result.stats.decoded_until:.1f}s; "
-                  "what decoded was processed", file=sys.stderr)
+            why = result.stats.partial_reason or f"the video decoded only until {result.stats.decoded_until:.1f}s"
+            print(f"warning: {why}; what could be read was processed and stored as partial", file=sys.stderr)
     return int(ExitCode.PARTIAL) if result.stats.partial else 0
 
 

@@ -17,7 +17,7 @@ class ExitCode(IntEnum):
     NETWORK = 5  # download failed after retries
     NOT_FOUND = 6  # unknown video id
     ENGINE = 7  # recognition engine unavailable / misconfigured
-    PARTIAL = 8  # processed what decoded, but the video was truncated/corrupt
+    PARTIAL = 8  # processed what could be read: the video was truncated/corrupt, or frames failed to read
     STORE = 9
     CANCELLED = 10
     NO_SEGMENT = 11  # the video exists but has no segment at that time (past its end)
@@ -80,6 +80,12 @@ class CorruptVideoError(InputError):
     """Nothing at all could be decoded."""
 
     code = "corrupt_video"
+
+
+class FrameSizeError(InputError):
+    """The frames are too small (or 0 px) to hold anything readable."""
+
+    code = "frame_too_small"
 
 
 class PartialVideoError(PausecodeError):
@@ -157,6 +163,18 @@ class FrameRecognitionError(EngineError):
     """One frame failed; the pipeline skips and counts it, never fatal."""
 
     code = "frame_failed"
+
+
+class FrameTimeoutError(FrameRecognitionError):
+    """The engine did not answer within the per-frame time limit (`frame_timeout`)."""
+
+    code = "frame_timeout"
+
+
+class InvalidRecognitionError(FrameRecognitionError):
+    """The engine answered with something that is not a usable reading (wrong type, value out of range)."""
+
+    code = "invalid_recognition"
 
 
 class StoreError(PausecodeError):

@@ -65,9 +65,12 @@ class ProcessingStats:
     frames_recognized: int = 0  # full engine calls
     rows_recognized: int = 0  # single-line engine calls (OCR fast path)
     full_reads: int = 0  # whole-frame reads (new scenes, scrolls) by engines that also read rows
-    frames_failed: int = 0
+    frames_failed: int = 0  # engine reads that gave nothing usable (any reason): those frames were skipped
+    frames_timed_out: int = 0  # of frames_failed: no answer within frame_timeout
+    frames_invalid: int = 0  # of frames_failed: an answer that was not a usable reading
     decode_errors: int = 0
-    partial: bool = False  # decoding stopped before the end
+    partial: bool = False  # not everything was read: decoding stopped early, frames failed, or a budget ran out
+    partial_reason: str = ""  # why `partial`, for people
     decoded_until: float = 0.0
     processing_time: float = 0.0
     engine: str = ""
@@ -97,5 +100,6 @@ class VideoResult:
             "processing_time": round(self.stats.processing_time, 3),
             "cached": self.cached,
             "partial": self.stats.partial,
+            "frames_failed": self.stats.frames_failed,
             "engine": self.stats.engine,
         }

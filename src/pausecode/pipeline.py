@@ -11,7 +11,16 @@ import logging
 import time
 from collections.abc import Callable
 
-from .errors import BudgetExceededError, CancelledError, EmptyVideoError, EngineAuthError, FrameRecognitionError
+from .engine_guard import GuardedEngine
+from .errors import (
+    BudgetExceededError,
+    CancelledError,
+    EmptyVideoError,
+    EngineAuthError,
+    FrameRecognitionError,
+    FrameTimeoutError,
+    InvalidRecognitionError,
+)
 from .frames.reader import DecodeReport, iter_frames
 from .frames.states import State, StateScanner
 from .models import ProcessingStats, Segment, VideoInfo
@@ -29,6 +38,7 @@ class _Run:
     def __init__(self, info: VideoInfo, engine: RecognitionEngine, settings: Settings, progress: ProgressFn | None,
                  should_cancel: Callable[[], bool] | None) -> None:
         self.info, self.engine, self.settings = info, engine, settings
+        self.guard = GuardedEngine(engine, settings.frame_timeout)
         self.progress, self.should_cancel = progress, should_cancel
         self.stats = ProcessingStats(engine=engine.name)
         self.readings: list[TimedReading] = []
@@ -45,7 +55,17 @@ class _Run:
             previous_frame=self.prev.state.bgr if self.prev else None,
         )
         try:
-            rec = self.engine.recognize(st.bgr, ctx)
+            rec = self.guard.recognize(st.bgr, ctx)
+        except FrameTimeoutError as e:
+            self.stats.frames_failed += 1
+            self.stats.frames_timed_out += 1
+            log.warning("frame at %.2fs skipped: %s", st.start, e)
+            return None
+        except InvalidRecognitionError as e:
+            self.stats.frames_failed += 1
+            self.stats.frames_invalid += 1
+            log.warning("frame at %.2fs skipped, unusable reading: %s", st.start, e)
+            return None
         except FrameRecognitionError as e:
             self.stats.frames_failed += 1
             log.warning("frame at %.2fs skipped: %s", st.start, e)
@@ -85,6 +105,16 @@ class _Run:
                 self.readings.append(TimedReading(t.start, t.end, rec))
         self.pending.clear()
 
+    def _why_partial(self, reason: str) -> None:
+        self.stats.partial_reason = "; ".join(r for r in (self.stats.partial_reason, reason) if r)
+
+    def _unread_message(self) -> str:
+        s = self.stats
+        asked = s.frames_failed + s.frames_recognized
+        kinds = [f"{n} {what}" for n, what in ((s.frames_timed_out, "timed out"), (s.frames_invalid, "unusable"))
+                 if n]
+        return f"{s.frames_failed} of {asked} frame reads failed" + (f" ({', '.join(kinds)})" if kinds else "")
+
     def run(self) -> tuple[list[Segment], ProcessingStats]:
         s = self.settings
         scanner = StateScanner(settle_time=s.settle_time, frame_interval=s.frame_interval)
@@ -110,6 +140,7 @@ class _Run:
                 self.handle(st)
         except BudgetExceededError:
             self.stats.partial = True
+            self._why_partial(self.stop_reason or "the engine's request budget ran out")
             for st in scanner.finish(report.last_t):
                 st.key = False
                 self.pending.append(st)
@@ -119,7 +150,12 @@ class _Run:
         self.stats.decoded_until = report.last_t
         if report.stopped_early:
             self.stats.partial = True
+            self._why_partial(f"the video decoded only until {report.last_t:.1f}s")
             log.warning("%s", report.message)
+        if self.stats.frames_failed:  # what those frames showed was guessed from their neighbours
+            self.stats.partial = True
+            self._why_partial(self._unread_message())
+            log.warning("%s", self._unread_message())
         if report.frames == 0:
             raise EmptyVideoError(f"{self.info.path} has no frames")
         self.stats.rows_recognized = int(getattr(self.engine, "rows_read", 0))

@@ -81,7 +81,7 @@ class PauseToCodeService:
             self._indexes.pop(info.video_id, None)
         exports.write_all(result, settings.exports_dir, settings.exports)
         if stats.partial:
-            log.warning("video %s decoded only until %.1fs", info.video_id, stats.decoded_until)
+            log.warning("video %s stored as partial: %s", info.video_id, stats.partial_reason)
         return result
 
     def process_video(

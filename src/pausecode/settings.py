@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # recognition
     engine: str = "rapidocr"
     ocr_threads: int = Field(2, ge=1, le=64)
+    # a frame read taking longer than this (s) is a hang: skipped and counted. Above a remote engine's worst
+    # legitimate case (vlm_timeout 60 s x vlm_max_retries 5, plus backoff)
+    frame_timeout: float = Field(600.0, gt=0)
 
     # segments (reference's code_extraction.* keys)
     similarity_threshold: float = Field(0.85, ge=0, le=1)

@@ -1,5 +1,8 @@
 """Decode a video once with PyAV: PTS-based timestamps (variable frame rate safe), luma plane for free.
 
+Frames come out the way a player shows them: a display matrix / `rotate` tag is applied (`orientation`).
+A picture smaller than MIN_FRAME_SIDE in a dimension is refused as bad input, not handed to cv2.
+
 Decoding errors mid-stream stop the iteration cleanly and are reported (`DecodeReport`), so a truncated file
 yields everything that decoded before the damage.
 """
@@ -13,9 +16,21 @@ from dataclasses import dataclass
 import av
 import numpy as np
 
-from ..errors import CorruptVideoError, NotAVideoError
+from ..errors import CorruptVideoError, FrameSizeError, NotAVideoError
+from .orientation import UPRIGHT, Orientation, frame_orientation
 
 log = logging.getLogger(__name__)
+
+MIN_FRAME_SIDE = 4  # px: the change detector downscales and blocks the picture; below this nothing is left
+
+
+def check_frame_size(width: int, height: int, name: str) -> None:
+    """Refuse pictures too small to hold anything readable (and 0-sized ones) with an input error."""
+    if width < MIN_FRAME_SIDE or height < MIN_FRAME_SIDE:
+        raise FrameSizeError(
+            f"{name} has {width}x{height} px frames; at least {MIN_FRAME_SIDE}x{MIN_FRAME_SIDE} are needed",
+            hint="this is not a screen recording that can hold code",
+        )
 
 
 @dataclass
@@ -30,11 +45,12 @@ class DecodeReport:
 @dataclass
 class DecodedFrame:
     t: float  # seconds from PTS
-    luma: np.ndarray  # H×W uint8 view of the Y plane (valid until the next frame)
+    luma: np.ndarray  # H×W uint8 Y plane as displayed (a view of the decoder's buffer when not turned)
     frame: av.VideoFrame  # for a colour conversion when this frame is kept
+    orientation: Orientation = UPRIGHT  # how the stored picture is turned for display
 
     def bgr(self) -> np.ndarray:
-        return self.frame.to_ndarray(format="bgr24")
+        return self.orientation.apply(self.frame.to_ndarray(format="bgr24"))
 
 
 def _luma(frame: av.VideoFrame) -> np.ndarray:
@@ -62,6 +78,7 @@ def iter_frames(path: str, report: DecodeReport, skip_nonref: bool = True) -> It
         tb = float(stream.time_base) if stream.time_base else 1 / 30
         start = stream.start_time if stream.start_time is not None else 0
         last_pts = None
+        orientation: Orientation | None = None  # decided on the first frame, kept for the whole video
         packets = container.demux(stream)
         while True:
             try:
@@ -89,9 +106,12 @@ def iter_frames(path: str, report: DecodeReport, skip_nonref: bool = True) -> It
                 if last_pts is not None and pts <= last_pts:
                     continue
                 last_pts = pts
+                if orientation is None:
+                    check_frame_size(frame.width, frame.height, path)
+                    orientation = frame_orientation(frame, stream)
                 t = (pts - start) * tb
                 report.frames += 1
                 report.last_t = t
-                yield DecodedFrame(t=t, luma=_luma(frame), frame=frame)
+                yield DecodedFrame(t=t, luma=orientation.apply(_luma(frame)), frame=frame, orientation=orientation)
     if report.frames == 0:
         raise CorruptVideoError(f"no frame of {path} could be decoded", hint="is the file complete?")

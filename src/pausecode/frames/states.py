@@ -126,8 +126,13 @@ class StateScanner:
         st = self.cur
         if mask.any() and not self._is_cursor(mask):
             st.end = f.t
-            if not st.key and st._last is not None and st.end - st.start >= self.settle:
-                self._make_key(st, st._last, self.ref)
+            if not st.key and st._last is not None:
+                held = st.end - st.start >= self.settle
+                # at a low or variable frame rate every frame may be a change: the interval still forces a read
+                due = st._last.t - self.last_key_t >= self.interval
+                if held or due:
+                    st.forced = not held
+                    self._make_key(st, st._last, self.ref)
             st._last = None
             yield st
             self.ref = small.copy()

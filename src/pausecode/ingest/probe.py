@@ -1,5 +1,8 @@
 """Probe a local video with PyAV: size, duration, frame rate, and proof that at least one frame decodes.
 
+The size reported is the displayed one (a display matrix / `rotate` tag that turns the picture a quarter turn
+swaps width and height), and frames smaller than the reader's minimum are refused here already.
+
 Every PyAV/FFmpeg failure is turned into a pausecode error with a message a user can act on; no PyAV
 traceback leaves this module.
 """
@@ -22,6 +25,8 @@ from ..errors import (
     PausecodeError,
     TooLargeError,
 )
+from ..frames.orientation import frame_orientation
+from ..frames.reader import check_frame_size
 
 # demuxers that open still images / text as a one-frame "video"
 _IMAGE_FORMATS = ("image2", "tty", "gif", "apng", "webp", "ico")
@@ -34,7 +39,7 @@ class ProbeResult:
     """What the rest of the pipeline needs to know about a decodable video file."""
 
     duration: float
-    width: int
+    width: int  # as displayed (after the display matrix / rotate tag)
     height: int
     fps: float
     frames: int | None  # frame count when the container states it
@@ -115,6 +120,8 @@ def _probe(p: Path) -> ProbeResult:
         first = _first_frame(container, stream, p)
         width = width or first.width
         height = height or first.height
+        check_frame_size(min(width, first.width), min(height, first.height), p.name)
+        width, height = frame_orientation(first, stream).displayed_size(width, height)
         if duration <= 0:
             duration = _duration_from_packets(p, stream.index, fps)
         if duration <= 0 and fps > 0:

@@ -67,13 +67,12 @@ def _nearest(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | N
 
 
 def _nearest_read(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | None:
-    if a is None or b is None:
-        return (a or b).rec if (a or b) else None
-    if st.thumb is None or a.state.thumb is None or b.state.thumb is None:
-        return a.rec
-    da = float(cv2.absdiff(st.thumb, a.state.thumb).mean())
-    db = float(cv2.absdiff(st.thumb, b.state.thumb).mean())
-    return a.rec if da <= db else b.rec
+    """The read before `st`: a state's text is never taken from a later read, whose text may not be typed yet
+    at `st` (a state's time is when it appears, never earlier). Only a state before the first read takes the
+    first read's text."""
+    if a is None:
+        return b.rec if b is not None else None
+    return a.rec
 
 
 def derive(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | None:
