@@ -13,12 +13,12 @@ from fakes.vlm_servers import GOOD_ANSWER
 from pausecode.errors import BudgetExceededError
 from pausecode.models import VideoInfo
 from pausecode.recognize.budget import (
-    RequestBudget,
     dry_run_report,
     estimate_cost,
     gemini_image_tokens,
     openai_image_tokens,
 )
+from pausecode.recognize.request_budget import RequestBudget
 from pausecode.recognize.vlm_common import (
     MalformedOutput,
     encode_jpeg,

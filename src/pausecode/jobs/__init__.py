@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .manager import JobManager, Submission
-from .queue import JobConfig, JobQueue
+from .config import JobConfig
+from .queue import JobQueue
 from .worker import InProcessConsumer, run_worker
 
 __all__ = ["InProcessConsumer", "JobConfig", "JobManager", "JobQueue", "Submission", "run_worker"]

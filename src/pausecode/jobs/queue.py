@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import threading
 import time
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from huey import Huey, RedisHuey, SqliteHuey
 
@@ -25,6 +23,8 @@ from ..errors import QueueUnavailableError
 from ..settings import Settings
 from ..store.db import Store
 from ..store.jobs import JobStore
+from .config import JobConfig
+from .tasks import execute_job
 from .uploads import remove_upload
 
 if TYPE_CHECKING:
@@ -33,31 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TASK_NAME = "pausecode.run_job"
-
-
-@dataclass(frozen=True)
-class JobConfig:
-    """Timing of leases and progress writes. Env overrides: PAUSECODE_JOB_<FIELD> (e.g. PAUSECODE_JOB_LEASE_SECONDS)."""
-
-    lease_seconds: float = 30.0  # a running job without a heartbeat for this long is presumed dead
-    heartbeat_seconds: float = 5.0
-    reap_interval: float = 10.0  # how often each worker looks for dead jobs
-    max_attempts: int = 3  # after this many lost workers the job fails
-    progress_interval: float = 0.5  # at most one progress write per this many seconds
-    cancel_poll_seconds: float = 0.5  # how often the running job reads its cancel flag
-    # a queued job absent from the queue this long after it was enqueued lost its message (the queue's storage
-    # restarted empty); long enough that a message a worker has just taken, not yet claimed, is not counted
-    orphan_grace_seconds: float = 30.0
-
-    @classmethod
-    def from_env(cls, **overrides: Any) -> JobConfig:
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = os.environ.get(f"PAUSECODE_JOB_{f.name.upper()}")
-            if raw:
-                values[f.name] = int(raw) if f.type in ("int", int) else float(raw)
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
 
 
 def make_huey(settings: Settings) -> Huey:
@@ -69,12 +44,10 @@ def make_huey(settings: Settings) -> Huey:
     return SqliteHuey("pausecode", filename=str(path), results=False, timeout=30)
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
-
-
 class JobQueue:
-    """Enqueue job ids; run them (through `tasks.execute_job`) when a consumer picks them up."""
+    """Enqueue job ids; run them (through `tasks.execute_job`) when a consumer picks them up.
+
+    It is the `tasks.JobHost` that `execute_job` runs a job against."""
 
     def __init__(self, settings: Settings, config: JobConfig | None = None,
                  service: PauseToCodeService | None = None) -> None:
@@ -111,8 +84,6 @@ class JobQueue:
         self.jobs.mark_enqueued(job_id)
 
     def _run(self, job_id: str) -> None:
-        from .tasks import execute_job
-
         execute_job(self, job_id)
 
     def ping(self) -> bool:

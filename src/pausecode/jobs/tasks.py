@@ -8,18 +8,43 @@ and a heartbeat thread renews the lease so other workers know this one is alive.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import CancelledError, PausecodeError
-from .queue import worker_name
 from .uploads import remove_upload, stored_media_path
 
 if TYPE_CHECKING:
-    from .queue import JobQueue
+    from ..service import PauseToCodeService
+    from ..settings import Settings
+    from ..store.jobs import JobStore
+    from .config import JobConfig
 
 log = logging.getLogger(__name__)
+
+
+class JobHost(Protocol):
+    """What running a job needs from the queue that handed it over (`queue.JobQueue` is one). A protocol, so
+    this module does not import the queue that imports it."""
+
+    settings: Settings
+    config: JobConfig
+    jobs: JobStore
+
+    @property
+    def service(self) -> PauseToCodeService: ...
+
+    def track(self, job_id: str, token: str | None) -> None: ...
+
+    def discard_upload(self, job_id: str) -> bool: ...
+
+
+def worker_name() -> str:
+    """Who claims a job, as recorded in its row: host, process and thread."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
 
 _TIME_STAGES = ("recognize",)  # the pipeline reports these in seconds of video: (t, duration)
 
@@ -27,7 +52,7 @@ _TIME_STAGES = ("recognize",)  # the pipeline reports these in seconds of video:
 class JobReporter:
     """The progress and should_cancel callbacks handed to the service for one claimed job."""
 
-    def __init__(self, queue: JobQueue, job_id: str, token: str) -> None:
+    def __init__(self, queue: JobHost, job_id: str, token: str) -> None:
         self.queue, self.job_id, self.token = queue, job_id, token
         self.cfg = queue.config
         self.lost = False  # another worker holds the job now
@@ -143,7 +168,7 @@ def _summary(result: Any) -> dict[str, Any]:
     return s
 
 
-def execute_job(queue: JobQueue, job_id: str) -> str | None:
+def execute_job(queue: JobHost, job_id: str) -> str | None:
     """Run one job to its end. Returns the final state, or None when the job was not ours to run."""
     jobs = queue.jobs
     token = jobs.claim(job_id, worker_name())
@@ -192,7 +217,7 @@ def execute_job(queue: JobQueue, job_id: str) -> str | None:
         queue.track(job_id, None)
 
 
-def _end(queue: JobQueue, reporter: JobReporter, state: str, **kw: Any) -> str | None:
+def _end(queue: JobHost, reporter: JobReporter, state: str, **kw: Any) -> str | None:
     if reporter.lost:
         log.warning("job %s: lease lost to another worker; not recording %s", reporter.job_id, state)
         return None
@@ -205,7 +230,7 @@ def _end(queue: JobQueue, reporter: JobReporter, state: str, **kw: Any) -> str |
     return state
 
 
-def _state_or_none(queue: JobQueue, job_id: str) -> str | None:
+def _state_or_none(queue: JobHost, job_id: str) -> str | None:
     try:
         return str(queue.jobs.get(job_id)["state"])
     except PausecodeError:

@@ -12,7 +12,8 @@ import threading
 from huey.consumer import Consumer
 
 from ..settings import Settings
-from .queue import JobConfig, JobQueue, Reaper
+from .config import JobConfig
+from .queue import JobQueue, Reaper
 
 log = logging.getLogger(__name__)
 

@@ -1,49 +1,25 @@
-"""Spending little on the remote engines: a request budget, cost estimates, and the hybrid engine.
+"""Spending little on the remote engines: cost estimates and the hybrid engine.
 
-`RequestBudget` stops a run before it sends more requests than allowed (`vlm_max_requests`); the pipeline
-catches `BudgetExceededError`, stops, and keeps what was done. `estimate_cost` / `dry_run_report` answer
-"what would this video cost?" without sending anything (`pausecode process --dry-run`). `HybridEngine`
-(`--engine hybrid`) sends only code frames, cropped to the code pane.
+`estimate_cost` / `dry_run_report` answer "what would this video cost?" without sending anything (`pausecode
+process --dry-run`). `HybridEngine` (`--engine hybrid`) sends only code frames, cropped to the code pane. The
+counter that stops a run at `vlm_max_requests` is `request_budget.RequestBudget`.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import BudgetExceededError
 from .base import FrameContext, Recognition, RecognitionEngine, TextLine, engine_class, register_engine
+from .vlm_common import MAX_LONG_SIDE, SYSTEM_PROMPT, USER_PROMPT, env_key, sent_size
 
 if TYPE_CHECKING:
     from ..models import VideoInfo
     from ..settings import Settings
 
 REMOTE_ENGINES = ("gemini", "openai", "hybrid")
-
-
-class RequestBudget:
-    """A thread-safe counter of model requests; `take()` refuses the one past the limit."""
-
-    def __init__(self, limit: int | None) -> None:
-        self.limit = limit
-        self.used = 0
-        self._lock = threading.Lock()
-
-    def take(self) -> None:
-        with self._lock:
-            if self.limit is not None and self.used >= self.limit:
-                raise BudgetExceededError(
-                    f"request budget of {self.limit} reached",
-                    hint="raise --max-requests / vlm_max_requests; frames already read are kept",
-                )
-            self.used += 1
-
-    @property
-    def remaining(self) -> int | None:
-        return None if self.limit is None else max(0, self.limit - self.used)
 
 
 # ------------------------------------------------------------------------------------------ token rules
@@ -79,8 +55,6 @@ def estimate_cost(n_frames: int, width: int, height: int, engine_name: str, sett
 
     An upper bound: frames already in the response cache are free, and hybrid mode sends only code frames.
     """
-    from .vlm_common import MAX_LONG_SIDE, SYSTEM_PROMPT, USER_PROMPT, sent_size
-
     out: dict[str, Any] = {"engine": engine_name, "key_frames": int(n_frames)}
     if engine_name not in REMOTE_ENGINES:
         out.update(requests=0, image_tokens=0, input_tokens=0, note="offline engine: no requests")
@@ -171,8 +145,6 @@ class HybridEngine(RecognitionEngine):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        from .vlm_common import env_key
-
         vlm = getattr(settings, "hybrid_vlm", None) or (
             "gemini" if env_key("GEMINI_API_KEY", "GOOGLE_API_KEY") else "openai")
         self.ocr = engine_class(self.ocr_name)(settings)

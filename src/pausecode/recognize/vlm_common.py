@@ -28,7 +28,7 @@ import numpy as np
 from ..errors import BudgetExceededError, EngineAuthError, EngineError, FrameRecognitionError
 from ..store.cache import LayeredCache
 from .base import FrameContext, Recognition, RecognitionEngine
-from .budget import RequestBudget
+from .request_budget import RequestBudget
 
 log = logging.getLogger(__name__)
 
