@@ -12,9 +12,11 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import CancelledError, PausecodeError
+from .eta import RecentRate
 from .uploads import remove_upload, stored_media_path
 
 if TYPE_CHECKING:
@@ -52,13 +54,15 @@ _TIME_STAGES = ("recognize",)  # the pipeline reports these in seconds of video:
 class JobReporter:
     """The progress and should_cancel callbacks handed to the service for one claimed job."""
 
-    def __init__(self, queue: JobHost, job_id: str, token: str) -> None:
+    def __init__(self, queue: JobHost, job_id: str, token: str,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.queue, self.job_id, self.token = queue, job_id, token
         self.cfg = queue.config
         self.lost = False  # another worker holds the job now
         self.cancelled = False
+        self._clock = clock
         self._stage: str | None = None
-        self._stage_started = time.monotonic()
+        self._rate = RecentRate()  # of the current stage: the ETA comes from the recent pace, not the average
         self._last_write = 0.0
         self._last_poll = 0.0
         self._lock = threading.Lock()
@@ -97,18 +101,18 @@ class JobReporter:
     def __call__(self, stage: str, done: float, total: float) -> None:
         if self.should_cancel():  # stops stages that take no cancel callback (downloads) too
             raise CancelledError("lease lost to another worker" if self.lost else f"job {self.job_id} was cancelled")
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             new_stage = stage != self._stage
             if new_stage:
-                self._stage, self._stage_started = stage, now
+                self._stage, self._rate = stage, RecentRate()
+            self._rate.add(now, float(done))
+            eta = self._rate.eta_seconds(float(done), float(total))
             finished = total > 0 and done >= total
             if not (new_stage or finished or now - self._last_write >= self.cfg.progress_interval):
                 return
             self._last_write = now
         percent = min(100.0, max(0.0, 100.0 * done / total)) if total > 0 else 0.0
-        elapsed = now - self._stage_started
-        eta = elapsed * (total - done) / done if total > 0 and done > 0 and elapsed > 0.5 else None
         values: dict[str, Any] = {"stage": str(stage)[:64], "percent": percent, "eta_seconds": eta}
         low = str(stage).lower()
         if any(word in low for word in _TIME_STAGES):
@@ -126,7 +130,7 @@ class JobReporter:
     def should_cancel(self) -> bool:
         if self.lost or self.cancelled:
             return True
-        now = time.monotonic()
+        now = self._clock()
         if now - self._last_poll < self.cfg.cancel_poll_seconds:
             return False
         self._last_poll = now
