@@ -14,8 +14,9 @@ from collections import deque
 # pipeline reports about once per second of video) and smooth one slow read, short enough that a change of
 # pace shows in the estimate within a quarter of a minute.
 RATE_WINDOW_SECONDS = 15.0
-# Seconds of measurement needed before any estimate is given: one report's worth of progress says nothing yet.
-MIN_RATE_SPAN_SECONDS = 2.0
+# Seconds of measurement needed before any estimate is given (as the average it replaces): a rate from less
+# than half a second of a stage is noise, and a short job should still show an estimate early.
+MIN_RATE_SPAN_SECONDS = 0.5
 
 
 class RecentRate:
