@@ -13,19 +13,18 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import EngineUnavailableError, PausecodeError
-from .recognize.base import available_engines, engine_class
+from .recognize.base import ENGINE_EXTRAS, available_engines, engine_class, install_hint
 
 if TYPE_CHECKING:
     from .settings import Settings
 
-# (import name, distribution name) of the packages each built-in engine imports, and the extra providing them.
+# (import name, distribution name) of the packages each built-in engine imports (base.ENGINE_EXTRAS: their extra).
 ENGINE_PACKAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "rapidocr": (("rapidocr", "rapidocr"), ("onnxruntime", "onnxruntime")),
     "tesseract": (("tesserocr", "tesserocr"),),
     "gemini": (("google.genai", "google-genai"),),
     "openai": (("openai", "openai"),),
 }
-ENGINE_EXTRAS = {"tesseract": "tesseract", "gemini": "vlm", "openai": "vlm"}
 # Whether each built-in engine works offline (False: it sends frames to a remote service), known without
 # importing it; the engine class's own `offline` is used whenever it can be imported.
 BUILTIN_OFFLINE = {"rapidocr": True, "tesseract": True, "null": True, "gemini": False, "openai": False,
@@ -58,8 +57,7 @@ def _missing_dist(name: str) -> tuple[str, str] | None:
     """(distribution, install command) of the first package a built-in engine needs that is not installed."""
     for module, dist in ENGINE_PACKAGES.get(name, ()):
         if not _installed(module):
-            extra = ENGINE_EXTRAS.get(name)
-            return dist, (f"pip install 'pausecode[{extra}]'" if extra else f"pip install {dist}")
+            return dist, (install_hint(name) if name in ENGINE_EXTRAS else f"pip install {dist}")
     return None
 
 

@@ -116,6 +116,18 @@ _BUILTIN_MODULES = {
     "null": "pausecode.recognize.null",
     "hybrid": "pausecode.recognize.budget",
 }
+# The pip extra that brings each built-in engine's optional package (the others need only the default install).
+ENGINE_EXTRAS = {"tesseract": "tesseract", "gemini": "vlm", "openai": "vlm"}
+
+
+def install_hint(name: str) -> str:
+    """What to install for engine `name`: its one extra, never a list of guesses."""
+    extra = ENGINE_EXTRAS.get(name)
+    if extra:
+        return f"pip install 'pausecode[{extra}]'"
+    if name in _BUILTIN_MODULES:
+        return "reinstall pausecode: its default install includes this engine's packages"
+    return f"install the packages the plugin providing engine {name!r} depends on"
 
 
 def register_engine(cls: type[RecognitionEngine]) -> type[RecognitionEngine]:
@@ -145,7 +157,7 @@ def engine_class(name: str) -> type[RecognitionEngine]:
         except ImportError as e:
             raise EngineUnavailableError(
                 f"engine {name!r} needs a package that is not installed: {e.name}",
-                hint="pip install 'pausecode[vlm]' or 'pausecode[tesseract]'",
+                hint=install_hint(name),
             ) from e
     if name not in _REGISTRY:
         raise EngineUnavailableError(

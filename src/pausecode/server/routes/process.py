@@ -9,12 +9,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from ...engine_status import missing_package
 from ...errors import UsageError
 from ...ingest.ids import file_content_id
 from ...ingest.probe import probe_video
 from ...ingest.urls import check_url
 from ...jobs.manager import Submission
 from ...recognize.base import available_engines
+from ...settings import Settings
 from ..errors import ERROR_RESPONSES, ERROR_SCHEMA
 from ..schemas import ProcessAccepted, ProcessRequest
 from ..security import require_api_key
@@ -29,14 +31,20 @@ _ACCEPT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": ProcessAccepted, "description": "already processed: the summary, at once"},
     403: {"description": "URL points at a private/loopback address",
           "content": {"application/json": {"schema": ERROR_SCHEMA}}},
-    503: {"description": "the job queue is not available: nothing was queued, try again later",
+    503: {"description": "the job queue is not available: nothing was queued, try again later; or the engine's "
+                         "package is not installed here (the message names its extra)",
           "content": {"application/json": {"schema": ERROR_SCHEMA}}},
 }
 
 
-def check_engine(engine: str | None) -> str | None:
+def check_engine(engine: str | None, settings: Settings) -> str | None:
+    """Refuse, before anything is queued or received, an unknown engine or one whose package is missing here
+    (503 naming its one extra: the same line the CLI prints). `None` means the server's default engine."""
     if engine is not None and engine not in available_engines():
         raise UsageError(f"unknown engine {engine!r}", hint=f"choose one of: {', '.join(available_engines())}")
+    missing = missing_package(engine or settings.engine, settings)
+    if missing is not None:
+        raise missing
     return engine
 
 
@@ -67,7 +75,7 @@ def process(request: Request, body: ProcessRequest) -> JSONResponse:
     st = get_state(request)
     url = check_url(body.source, st.settings)
     options = {"force_reprocess": body.force_reprocess, "frame_interval": body.frame_interval,
-               "engine": check_engine(body.engine)}
+               "engine": check_engine(body.engine, st.settings)}
     return submission_response(st.jobs.submit_url(url, options))
 
 
@@ -97,7 +105,8 @@ async def upload(
     engine: str | None = Query(None, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$"),
 ) -> JSONResponse:
     st = get_state(request)
-    options = {"force_reprocess": force_reprocess, "frame_interval": frame_interval, "engine": check_engine(engine)}
+    options = {"force_reprocess": force_reprocess, "frame_interval": frame_interval,
+               "engine": check_engine(engine, st.settings)}
     path, _size, folder = await receive_upload(
         request, st.settings.data_dir / "uploads", st.settings.max_upload_mb,
         body_timeout=st.settings.upload_body_timeout, min_free_mb=st.settings.upload_min_free_mb,
