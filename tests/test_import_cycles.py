@@ -47,7 +47,8 @@ def import_graph(src: Path = SRC) -> dict[str, set[str]]:
                     prefix = ".".join(base + ([node.module] if node.module else []))
                 else:
                     prefix = node.module or ""
-                targets = [f"{prefix}.{a.name}" if f"{prefix}.{a.name}" in modules else prefix for a in node.names]
+                targets = [f"{prefix}.{a.name}" if f"{prefix}.{a.name}" in modules else prefix
+                           for a in node.names]
             for t in targets:
                 while t and t not in modules and "." in t:  # `import pausecode.x.y.name` -> the module
                     t = t.rsplit(".", 1)[0]
