@@ -12,7 +12,6 @@ been missing for `orphan_grace_seconds`. A duplicate message is harmless: only o
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from typing import TYPE_CHECKING
