@@ -313,7 +313,7 @@ def test_unknown_id_says_so_in_the_page_and_a_hash_change_loads_another_video(tm
         notice = page.locator("#notice").text_content()
         assert "no processed video" in notice and "no_such_video" in notice
         assert "pausecode process" not in notice and page.locator("#error").is_hidden()
-        assert page.locator("#videos-list .video-item").count() == 2  # where to go next is on the page
+        page.wait_for_function("document.querySelectorAll('#videos-list .video-item').length === 2")  # where to go next is on the page
         shot(page, "unknown-video")
         page.evaluate("location.hash = '#v=vid_one'")
         page.wait_for_function("document.body.dataset.video === 'vid_one'")
