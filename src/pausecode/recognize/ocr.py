@@ -11,7 +11,7 @@ import logging
 import re
 from abc import abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -268,9 +268,10 @@ class OcrEngine(RecognitionEngine):
 
     @staticmethod
     def _one_surface(frame: np.ndarray, boxes: list[Box], pane: PaneGuess) -> PaneGuess:
-        """Without line numbers to bound it, a pane found from text alignment can take in a title bar, a
-        tab strip or a status line. Code sits on one surface: keep the run of consecutive rows painted on
-        the same background that is longest (then most code-like), and find the pane again among those."""
+        """A pane found from text alignment (or from line numbers that allow for missed ones above) can take
+        in a title bar, a tab strip or a status line. Code sits on one surface: keep the run of consecutive
+        rows painted on the same background that is longest (then most code-like), and find the pane again
+        among those, keeping its gutter."""
         h, w = frame.shape[:2]
         colours = [box_surface(frame, min(b.x1 for b in r), min(b.y1 for b in r), max(b.x2 for b in r),
                                max(b.y2 for b in r)) for r in pane.rows]
@@ -282,7 +283,7 @@ class OcrEngine(RecognitionEngine):
         best = max(groups, key=lambda g: (len(g), code_likeness([pane.rows[i] for i in g], False, text_h, h)))
         rows = [pane.rows[i] for i in best]
         pitch = line_pitch(rows) if len(rows) >= 2 else None
-        return pane_from_rows(PaneGuess(), rows, pitch, text_h, h)
+        return pane_from_rows(replace(pane), rows, pitch, text_h, h)
 
     @staticmethod
     def _on_editor_surface(frame: np.ndarray, rows: list[list[Box]], anchor: Box | None) -> list[list[Box]]:
@@ -327,7 +328,7 @@ class OcrEngine(RecognitionEngine):
         h, w = frame.shape[:2]
         cell = (gutter_x, limit[0], limit[1]) if limit is not None and gutter_x is not None else None
         pane = find_code_pane(boxes, w, h, cell)
-        if pane.gutter_x is None and len(pane.rows) >= 2:
+        if len(pane.rows) >= 2:
             pane = self._one_surface(frame, boxes, pane)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
@@ -381,7 +382,8 @@ class OcrEngine(RecognitionEngine):
             row = int(round((cy - y0 - pitch / 2) / pitch))
             det_lines[row] = TextLine(text=join_row(r, x0, cw), top=layout.row_top(row),
                                       confidence=float(np.mean([b.score for b in r])), row=row)
-        layout.bottom = border_below(gray, (x1, int(y0), w, h), pitch)
+        layout.bottom = border_below(gray, (x1, int(y0), w, h), pitch,
+                                     code_bottom=int(layout.row_top(max(det_lines) + 1)))
         if layout.bottom is not None:  # a panel (terminal, problems) below the editor: its text is not code
             bottom_limit = layout.bottom
             det_lines = {r: ln for r, ln in det_lines.items() if layout.row_top(r) + pitch <= layout.bottom + 2}
@@ -530,16 +532,28 @@ class OcrEngine(RecognitionEngine):
         nothing in the gap between the numbers and column 0 (a tab strip, breadcrumbs or a menu runs text
         across it), and the pane's own background."""
         bg = float(np.median(self._row_strip(gray, layout, 0)))
+        surface = self._row_surface(layout, 0)
         n = 0
         while layout.row_top(-n - 1) >= top_limit and n < room:
             r = -n - 1
             strip = self._row_strip(gray, layout, r)
             if strip.size == 0 or abs(float(np.median(strip)) - bg) > PANE_BG_TOLERANCE:
                 break
+            if surface is not None and not same_surface(self._row_surface(layout, r), surface,
+                                                        BackgroundPolicy().similar_surface):
+                break  # a status or tab bar painted across the gutter: its text is not numbered lines
             if not self._numbered(gray, layout, r) or self._gap_inked(gray, layout, r):
                 break
             n += 1
         return n
+
+    def _row_surface(self, layout: CodeLayout, row: int) -> tuple[int, int, int] | None:
+        """The background colour of a grid row across the pane, from the colour frame."""
+        if self._frame is None:
+            return None
+        top = layout.row_top(row)
+        x1, _, x2, _ = layout.pane
+        return box_surface(self._frame, x1, max(0, top), x2, top + layout.pitch)
 
     @staticmethod
     def _gap_inked(gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
@@ -822,14 +836,19 @@ def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: floa
     return float(y0 + steps[run[len(run) // 2]])
 
 
-def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float) -> int | None:
-    """y of a horizontal border across the whole pane below its first row (the top edge of a panel under
-    the editor), or None. A current-line box draws two such lines one row apart: those are not a border."""
+def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float,
+                 code_bottom: int | None = None) -> int | None:
+    """y of where the code's surface ends below its first row: a horizontal border across the whole pane (the
+    top edge of a panel under the editor), or a band painted in another colour (vim's filler rows past the
+    file's end, a panel without a border line), or None. The surface is measured on the rows where code was
+    detected (down to `code_bottom`), not on everything below, which a large panel would dominate. A
+    current-line box draws two such lines one row apart: those are not a border."""
     x1, y1, x2, y2 = pane
     region = gray[int(y1 + pitch): y2, x1:x2]
     if region.size == 0:
         return None
-    bg = float(np.median(region))
+    code = gray[y1:code_bottom, x1:x2] if code_bottom is not None and code_bottom > y1 else region
+    bg = float(np.median(code))
     ruled = (np.abs(region.astype(np.int16) - bg) > 15).mean(axis=1) >= 0.95
     ys = np.flatnonzero(ruled)
     if not len(ys):
