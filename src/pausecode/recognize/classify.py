@@ -372,7 +372,8 @@ def pane_from_rows(g: PaneGuess, rows: list[list[Box]], pitch: float | None, tex
     y2 = int(max(b.y2 for b in flat))
     x2 = int(max(b.x2 for b in flat))
     g.pane = (x1, y1, x2, y2)
-    g.score = code_likeness(rows, g.gutter_x is not None, text_h, frame_h)
+    # detector boxes are padded (a 16-px font gives 28-33 px boxes); lines can't be taller than their pitch
+    g.score = code_likeness(rows, g.gutter_x is not None, min(text_h, g.pitch), frame_h)
     return g
 
 

@@ -393,7 +393,9 @@ class OcrEngine(RecognitionEngine):
         layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
         self._pane_bg = self._background(gray, layout)
         if layout.gutter_x is not None:  # dim line numbers below the last detected one still mark lines
-            while layout.row_top(last + 2) <= bottom_limit + 1 and self._numbered(gray, layout, last + 1):
+            surface = box_surface(frame, x1, y0, w, layout.row_top(last + 1))  # the code's, text a minority
+            while layout.row_top(last + 2) <= bottom_limit + 1 and self._numbered(gray, layout, last + 1) \
+                    and self._continues_pane(gray, layout, last + 1, surface):
                 last += 1
             layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
         self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines),
@@ -546,6 +548,14 @@ class OcrEngine(RecognitionEngine):
                 break
             n += 1
         return n
+
+    def _continues_pane(self, gray: np.ndarray, layout: CodeLayout, row: int, surface: tuple[int, int, int]) -> bool:
+        """Is a row below the detected code still a line of the pane? It is painted on the code's surface
+        (a sash or a panel's tab strip is not), and nothing is written across the gap between the line
+        numbers and column 0 (a shell panel's text starts at its own left edge)."""
+        own = self._row_surface(layout, row)
+        return (own is None or same_surface(own, surface, BackgroundPolicy().similar_surface)) \
+            and not self._gap_inked(gray, layout, row)
 
     def _row_surface(self, layout: CodeLayout, row: int) -> tuple[int, int, int] | None:
         """The background colour of a grid row across the pane, from the colour frame."""
