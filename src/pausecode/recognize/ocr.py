@@ -62,6 +62,11 @@ CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from thos
 EDITOR_TEXT_REACH = 12
 GRID_SNAP = 0.3  # cells: a distance within this of a whole number of cells is on the grid
 MIN_GRID_LINES = 3  # a grid measured on fewer text lines is a guess (one line cannot show the pitch)
+# Text starting this many columns in that the recogniser reads with less than STRAY_TEXT_SCORE is a hover
+# widget, a minimap or the pointer over an empty stretch of the pane, not code: code is rarely indented that far,
+# and a real line there reads clearly.
+STRAY_TEXT_COLS = 30
+STRAY_TEXT_SCORE = 0.5
 PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
 
@@ -404,10 +409,13 @@ class OcrEngine(RecognitionEngine):
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
             lone = len(ln.text.strip()) <= 2 and len(ln.text) - len(ln.text.lstrip()) > 30  # mouse pointer
-            if row not in read and ln.text.strip() and not lone and self._row_is_pane(gray, layout, row) \
+            if lone:  # all the detector saw on this row is the pointer: what the row reader made of it is not code
+                read.pop(row, None)
+            elif row not in read and ln.text.strip() and self._row_is_pane(gray, layout, row) \
                     and self._numbered(gray, layout, row):
                 read[row] = ln
-        lines = list(read.values())
+        lines = [ln for ln in read.values()
+                 if not (len(ln.text) - len(ln.text.lstrip()) >= STRAY_TEXT_COLS and ln.confidence < STRAY_TEXT_SCORE)]
         mixed = self._is_mixed(boxes, pane.rows, w)
         if mixed and pane.gutter_x is None and pane.score < 0.7:  # a docs page's table of contents, not code
             return Recognition(segment_type="learning", confidence=0.6, learning_topic=learning_topic(boxes, h))
