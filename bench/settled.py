@@ -72,7 +72,7 @@ def run_case(case: Path, engine_name: str, step: float) -> dict:
     engine.close()
     return {"case": case.name, "frames": len(scores), "char": statistics.fmean(scores) if scores else 0.0,
             "exact": sum(1 for s in scores if s == 1.0) / max(1, len(scores)),
-            "worst": [t for _, t in sorted(worst)[:5]]}
+            "worst": [t for _, t in sorted(worst)[:5]], "per_frame": [(t, round(a, 4)) for a, t in worst]}
 
 
 def main(argv: list[str] | None = None) -> int:

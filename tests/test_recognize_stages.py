@@ -91,3 +91,29 @@ def test_check_policy() -> None:
     assert not readings_agree("a = 1", "a = 2")
     assert checked_confidence(p, 0.9, agreed=False) == 0.75
     assert checked_confidence(p, 0.6, agreed=True) == 0.95
+
+
+def test_surface_runs_keep_a_highlighted_line_but_not_a_bar_against_the_text() -> None:
+    from pausecode.recognize.layout import surface_runs
+
+    white, bar, tint, title = (250, 250, 250), (208, 207, 210), (238, 240, 240), (214, 171, 136)
+    centres = [10.0 + 20 * i for i in range(7)]
+    # title bar and a status bar right above the text (adjacent lines), then code with a current line inside
+    colours = [title, bar, white, white, tint, white, white]
+    groups = surface_runs(colours, centres, 20.0, 12)
+    assert groups[-1] == [2, 3, 4, 5, 6] and [0] in groups and [1] in groups
+    # the current line at the block's edge (typing the last line) stays with the code
+    groups = surface_runs([bar, white, white, white, tint], centres[:5], 20.0, 12)
+    assert groups == [[0], [1, 2, 3, 4]]
+
+
+def test_code_surface_ends_where_filler_rows_begin() -> None:
+    from pausecode.recognize.ocr import border_below
+
+    pitch = 20
+    img = np.full((200, 300), 10, np.uint8)  # ink map: code rows on the code surface (10)
+    img[0:100:pitch, 20:200] = 200  # a few glyph rows
+    img[100:, :] = 45  # vim's filler rows: another colour to the pane's bottom
+    assert border_below(img, (0, 0, 300, 200), pitch, code_bottom=100) == 100
+    # measured on everything below, the larger filler band is taken for the surface and the code for a border
+    assert border_below(img, (0, 0, 300, 200), pitch) == pitch
