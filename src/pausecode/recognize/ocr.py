@@ -558,11 +558,11 @@ class OcrEngine(RecognitionEngine):
         return n
 
     def _continues_pane(self, gray: np.ndarray, layout: CodeLayout, row: int, surface: tuple[int, int, int]) -> bool:
-        """Is a row below the detected code still a line of the pane? It is painted on the code's surface
-        (a sash or a panel's tab strip is not), and nothing is written across the gap between the line
-        numbers and column 0 (a shell panel's text starts at its own left edge)."""
+        """Is a row below the detected code still a line of the pane? It is painted on the code's surface or
+        a tint of it (the current line), not another colour, and nothing is written across the gap between
+        the line numbers and column 0 (a shell panel's tab and text start at its own left edge)."""
         own = self._row_surface(layout, row)
-        return (own is None or same_surface(own, surface, BackgroundPolicy().similar_surface)) \
+        return (own is None or same_surface(own, surface, BackgroundPolicy().highlight_tint)) \
             and not self._gap_inked(gray, layout, row)
 
     def _row_surface(self, layout: CodeLayout, row: int) -> tuple[int, int, int] | None:
