@@ -117,3 +117,27 @@ def test_code_surface_ends_where_filler_rows_begin() -> None:
     assert border_below(img, (0, 0, 300, 200), pitch, code_bottom=100) == 100
     # measured on everything below, the larger filler band is taken for the surface and the code for a border
     assert border_below(img, (0, 0, 300, 200), pitch) == pitch
+
+
+def test_stacked_numbers_read_as_one_box_are_unstacked_into_a_gutter() -> None:
+    from pausecode.recognize.classify import unstack_numbers
+
+    tall = Box(380.0, 120.0, 400.0, 168.0, "23")  # "2" over "3", two 24-px lines
+    rows = unstack_numbers(tall, 24.0)
+    assert [b.text for b in rows] == ["2", "3"] and rows[0].cy < rows[1].cy
+    assert unstack_numbers(Box(380.0, 120.0, 400.0, 144.0, "23"), 24.0) == [Box(380.0, 120.0, 400.0, 144.0, "23")]
+    assert len(unstack_numbers(Box(380.0, 120.0, 400.0, 200.0, "20"), 24.0)) == 1  # 3 lines tall, 2 digits: kept
+
+
+def test_a_lower_number_after_a_gap_starts_a_new_cell() -> None:
+    nums = _numbers([2, 3, 4, 5, 6], y0=100.0) + _numbers([5], y0=300.0)  # cell 2: its 1-4 were missed
+    assert [[b.text for b in r] for r in gutter_regions(nums)] == [["2", "3", "4", "5", "6"], ["5"]]
+    misread = _numbers([2, 3, 4]) + [Box(31.0, 147.0, 40.0, 173.0, "3")]  # a 5 read as 3, one line below
+    assert len(gutter_regions(misread)) == 1
+
+
+def test_notebook_prompts_are_not_code() -> None:
+    from pausecode.recognize.ocr import NOTEBOOK_PROMPT_RE
+
+    assert all(NOTEBOOK_PROMPT_RE.match(t) for t in ("[ ]:", "[3]:", "In [12]:", "[*]:"))
+    assert not any(NOTEBOOK_PROMPT_RE.match(t) for t in ("x = [1]:", "a[1]:", "for x in [1]:"))

@@ -35,6 +35,7 @@ from .classify import (
     gutter_span,
     learning_topic,
     numbered_rows,
+    split_line_numbers,
 )
 from .grid import (
     Box,
@@ -235,6 +236,11 @@ class OcrEngine(RecognitionEngine):
         h, w = frame.shape[:2]
         boxes = self._boxes_for_pane(frame)
         gutter = find_gutter([b for b in boxes if b.text.strip()], w)
+        if gutter is None:  # numbers read into the code's boxes ("1 def f():"): the same split the pane finder makes
+            split = split_line_numbers([b for b in boxes if b.text.strip()])
+            gutter = find_gutter(split, w)
+            if gutter is not None:
+                boxes = split
         regions = gutter_regions(gutter[1]) if gutter is not None else []
         if gutter is not None and len(regions) >= 2:
             spans = self._cell_spans(frame, boxes, gutter[0], regions)
@@ -339,7 +345,8 @@ class OcrEngine(RecognitionEngine):
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
             if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code
                 rows = self._on_editor_surface(frame, editor_text_rows(boxes, w, h), editor_anchor(boxes, h))
-                rows = [kept for kept in ([b for b in r if not icon_junk(b.text)] for r in rows) if kept]
+                rows = [kept for kept in ([b for b in r if not icon_junk(b.text) and not NOTEBOOK_PROMPT_RE.match(b.text)]
+                                          for r in rows) if kept]
                 cw = float(np.median([b.w / max(1, len(b.text)) for r in rows for b in r])) if rows else 0.0
                 text = "\n".join(join_row(r, min(b.x1 for rr in rows for b in rr), cw) for r in rows) if any(rows) else ""
                 return Recognition(segment_type="code", confidence=0.55, code_content=text, file_name=fname)
@@ -435,7 +442,7 @@ class OcrEngine(RecognitionEngine):
 
     def _finish(self, lines: list[TextLine], layout: CodeLayout, fname: str | None, score: float,
                 mixed: bool = False) -> Recognition:
-        lines = sorted((ln for ln in lines if not icon_junk(ln.text)), key=lambda ln: ln.row if ln.row is not None else 0)
+        lines = sorted((ln for ln in lines if not icon_junk(ln.text) and not NOTEBOOK_PROMPT_RE.match(ln.text)), key=lambda ln: ln.row if ln.row is not None else 0)
         text = render_lines(lines)
         return Recognition(
             segment_type="mixed" if mixed else "code",
@@ -881,6 +888,11 @@ def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float
 
 CJK_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f]")
 JUNK_MAX_ASCII_ALNUM = 4  # a line with CJK glyphs and fewer letters/digits than this is icons read as text
+
+
+# a notebook cell's execution prompt ("[3]:", "[ ]:", "In [*]:") standing alone: the notebook's UI, never code
+# (on its own it is not valid in any language the tool reads)
+NOTEBOOK_PROMPT_RE = re.compile(r"^\s*(?:In|Out)?\s*\[[\s\d*]*\]:\s*$")
 
 
 def icon_junk(text: str) -> bool:
