@@ -141,3 +141,18 @@ def test_notebook_prompts_are_not_code() -> None:
 
     assert all(NOTEBOOK_PROMPT_RE.match(t) for t in ("[ ]:", "[3]:", "In [12]:", "[*]:"))
     assert not any(NOTEBOOK_PROMPT_RE.match(t) for t in ("x = [1]:", "a[1]:", "for x in [1]:"))
+
+
+def test_a_side_panels_border_ends_the_editor_but_an_indent_guide_does_not() -> None:
+    from pausecode.recognize.classify import PaneGuess
+    from pausecode.recognize.ocr import OcrEngine
+
+    frame = np.full((200, 400, 3), 250, np.uint8)
+    frame[:, 300:302] = 180  # a panel's border, top to bottom
+    code = [[Box(20.0, 10.0 + 20 * i, 150.0, 26.0 + 20 * i, "x = 1")] for i in range(8)]
+    panel = [[Box(310.0, 10.0 + 20 * i, 380.0, 26.0 + 20 * i, "name")] for i in range(8)]
+    pane = PaneGuess(rows=[c + p for c, p in zip(code, panel)], x0=20.0)
+    assert OcrEngine._panel_border_x(frame, pane) == 300.0
+    # the same line with code only on its right (the view inside one indented block): not a border
+    pane = PaneGuess(rows=[[Box(310.0, 10.0 + 20 * i, 380.0, 26.0 + 20 * i, "y = 2")] for i in range(8)], x0=290.0)
+    assert OcrEngine._panel_border_x(frame, pane) is None

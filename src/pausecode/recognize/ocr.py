@@ -68,6 +68,9 @@ MIN_GRID_LINES = 3  # a grid measured on fewer text lines is a guess (one line c
 # and a real line there reads clearly.
 STRAY_TEXT_COLS = 30
 STRAY_TEXT_SCORE = 0.5
+# Share of a text block's height a vertical border between the editor and a side panel covers (a column
+# of text never does: lines are separated by leading; a scrollbar trough or a panel's edge runs the full height)
+PANEL_BORDER_SHARE = 0.95
 PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
 
@@ -297,6 +300,32 @@ class OcrEngine(RecognitionEngine):
         return pane_from_rows(replace(pane), rows, pitch, text_h, h)
 
     @staticmethod
+    def _panel_border_x(frame: np.ndarray, pane: PaneGuess) -> float | None:
+        """A side panel (variables, outline, docs) beside the editor shares its rows, so the pane finder takes
+        its text in. The editor ends at a vertical border right of the code: a column painted off the code's
+        surface over almost the whole height of its text that no text box crosses, with text on both sides.
+        (An indent guide is crossed by the lines less indented than it, or has no text on its left.)"""
+        h, w = frame.shape[:2]
+        flat = [b for r in pane.rows for b in r]
+        if not flat or pane.x0 is None or frame.ndim != 3:
+            return None
+        x_left = int(max(0, pane.x0))
+        y1, y2 = int(max(0, min(b.y1 for b in flat))), int(min(h, max(b.y2 for b in flat)))
+        region = frame[y1:y2, x_left:]
+        if region.size == 0:
+            return None
+        surface = np.median(region.reshape(-1, 3), axis=0)
+        off = (np.abs(region.astype(np.int16) - surface.astype(np.int16)).max(axis=2)
+               > BackgroundPolicy().same_colour)
+        for x in np.flatnonzero(off.mean(axis=0) >= PANEL_BORDER_SHARE) + x_left:
+            if any(b.x1 < x < b.x2 for b in flat):
+                continue
+            if any(b.x2 <= x for b in flat) and any(b.x1 >= x for b in flat):
+                return float(x)
+            return None
+        return None
+
+    @staticmethod
     def _on_editor_surface(frame: np.ndarray, rows: list[list[Box]], anchor: Box | None) -> list[list[Box]]:
         """An editor with a line or two: its text starts near the left edge of its tabs or breadcrumbs, and
         all of it is on the surface of its leftmost line; text on another surface beside or below it (a
@@ -339,6 +368,13 @@ class OcrEngine(RecognitionEngine):
         h, w = frame.shape[:2]
         cell = (gutter_x, limit[0], limit[1]) if limit is not None and gutter_x is not None else None
         pane = find_code_pane(boxes, w, h, cell)
+        right = w  # the editor's right edge: the frame's, or a side panel's border
+        if len(pane.rows) >= 2:
+            border = self._panel_border_x(frame, pane)
+            if border is not None:  # find the pane again without the side panel's text interleaved in its rows
+                boxes = [b for b in boxes if b.x1 < border]
+                pane = find_code_pane(boxes, w, h, cell)
+                right = int(border)
         if len(pane.rows) >= 2:
             pane = self._one_surface(frame, boxes, pane)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
@@ -394,7 +430,7 @@ class OcrEngine(RecognitionEngine):
             row = int(round((cy - y0 - pitch / 2) / pitch))
             det_lines[row] = TextLine(text=join_row(r, x0, cw), top=layout.row_top(row),
                                       confidence=float(np.mean([b.score for b in r])), row=row)
-        layout.bottom = border_below(gray, (x1, int(y0), w, h), pitch,
+        layout.bottom = border_below(gray, (x1, int(y0), right, h), pitch,
                                      code_bottom=int(layout.row_top(max(det_lines) + 1)))
         if layout.bottom is not None:  # a panel (terminal, problems) below the editor: its text is not code
             bottom_limit = layout.bottom
@@ -402,14 +438,14 @@ class OcrEngine(RecognitionEngine):
             if not det_lines:
                 return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
         last = max(det_lines)
-        layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
+        layout.pane = (x1, int(y0), right, int(min(bottom_limit, layout.row_top(last + 1))))
         self._pane_bg = self._background(gray, layout)
         if layout.gutter_x is not None:  # dim line numbers below the last detected one still mark lines
             surface = box_surface(frame, x1, y0, w, layout.row_top(last + 1))  # the code's, text a minority
             while layout.row_top(last + 2) <= bottom_limit + 1 and self._numbered(gray, layout, last + 1) \
                     and self._continues_pane(gray, layout, last + 1, surface):
                 last += 1
-            layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
+            layout.pane = (x1, int(y0), right, int(min(bottom_limit, layout.row_top(last + 1))))
         self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines),
                        {row: ln.text for row, ln in det_lines.items()})
         layout.fit_lines = max(len(det_lines), self._grids[key].n_lines if key in self._grids else 0)
