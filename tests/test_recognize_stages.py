@@ -91,3 +91,68 @@ def test_check_policy() -> None:
     assert not readings_agree("a = 1", "a = 2")
     assert checked_confidence(p, 0.9, agreed=False) == 0.75
     assert checked_confidence(p, 0.6, agreed=True) == 0.95
+
+
+def test_surface_runs_keep_a_highlighted_line_but_not_a_bar_against_the_text() -> None:
+    from pausecode.recognize.layout import surface_runs
+
+    white, bar, tint, title = (250, 250, 250), (208, 207, 210), (238, 240, 240), (214, 171, 136)
+    centres = [10.0 + 20 * i for i in range(7)]
+    # title bar and a status bar right above the text (adjacent lines), then code with a current line inside
+    colours = [title, bar, white, white, tint, white, white]
+    groups = surface_runs(colours, centres, 20.0, 12)
+    assert groups[-1] == [2, 3, 4, 5, 6] and [0] in groups and [1] in groups
+    # the current line at the block's edge (typing the last line) stays with the code
+    groups = surface_runs([bar, white, white, white, tint], centres[:5], 20.0, 12)
+    assert groups == [[0], [1, 2, 3, 4]]
+
+
+def test_code_surface_ends_where_filler_rows_begin() -> None:
+    from pausecode.recognize.ocr import border_below
+
+    pitch = 20
+    img = np.full((200, 300), 10, np.uint8)  # ink map: code rows on the code surface (10)
+    img[0:100:pitch, 20:200] = 200  # a few glyph rows
+    img[100:, :] = 45  # vim's filler rows: another colour to the pane's bottom
+    assert border_below(img, (0, 0, 300, 200), pitch, code_bottom=100) == 100
+    # measured on everything below, the larger filler band is taken for the surface and the code for a border
+    assert border_below(img, (0, 0, 300, 200), pitch) == pitch
+
+
+def test_stacked_numbers_read_as_one_box_are_unstacked_into_a_gutter() -> None:
+    from pausecode.recognize.classify import unstack_numbers
+
+    tall = Box(380.0, 120.0, 400.0, 168.0, "23")  # "2" over "3", two 24-px lines
+    rows = unstack_numbers(tall, 24.0)
+    assert [b.text for b in rows] == ["2", "3"] and rows[0].cy < rows[1].cy
+    assert unstack_numbers(Box(380.0, 120.0, 400.0, 144.0, "23"), 24.0) == [Box(380.0, 120.0, 400.0, 144.0, "23")]
+    assert len(unstack_numbers(Box(380.0, 120.0, 400.0, 200.0, "20"), 24.0)) == 1  # 3 lines tall, 2 digits: kept
+
+
+def test_a_lower_number_after_a_gap_starts_a_new_cell() -> None:
+    nums = _numbers([2, 3, 4, 5, 6], y0=100.0) + _numbers([5], y0=300.0)  # cell 2: its 1-4 were missed
+    assert [[b.text for b in r] for r in gutter_regions(nums)] == [["2", "3", "4", "5", "6"], ["5"]]
+    misread = _numbers([2, 3, 4]) + [Box(31.0, 147.0, 40.0, 173.0, "3")]  # a 5 read as 3, one line below
+    assert len(gutter_regions(misread)) == 1
+
+
+def test_notebook_prompts_are_not_code() -> None:
+    from pausecode.recognize.ocr import NOTEBOOK_PROMPT_RE
+
+    assert all(NOTEBOOK_PROMPT_RE.match(t) for t in ("[ ]:", "[3]:", "In [12]:", "[*]:"))
+    assert not any(NOTEBOOK_PROMPT_RE.match(t) for t in ("x = [1]:", "a[1]:", "for x in [1]:"))
+
+
+def test_a_side_panels_border_ends_the_editor_but_an_indent_guide_does_not() -> None:
+    from pausecode.recognize.classify import PaneGuess
+    from pausecode.recognize.ocr import OcrEngine
+
+    frame = np.full((200, 400, 3), 250, np.uint8)
+    frame[:, 300:302] = 180  # a panel's border, top to bottom
+    code = [[Box(20.0, 10.0 + 20 * i, 150.0, 26.0 + 20 * i, "x = 1")] for i in range(8)]
+    panel = [[Box(310.0, 10.0 + 20 * i, 380.0, 26.0 + 20 * i, "name")] for i in range(8)]
+    pane = PaneGuess(rows=[c + p for c, p in zip(code, panel)], x0=20.0)
+    assert OcrEngine._panel_border_x(frame, pane) == 300.0
+    # the same line with code only on its right (the view inside one indented block): not a border
+    pane = PaneGuess(rows=[[Box(310.0, 10.0 + 20 * i, 380.0, 26.0 + 20 * i, "y = 2")] for i in range(8)], x0=290.0)
+    assert OcrEngine._panel_border_x(frame, pane) is None

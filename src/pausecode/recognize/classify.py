@@ -178,19 +178,37 @@ def gutter_span(digits: list[Box]) -> tuple[float, float]:
     return top, max(b.y2 for b in digits) + GUTTER_BOTTOM_SLACK * dh
 
 
+CELL_GAP_LINES = 2.0  # lines: the least space between two notebook cells' numbers (borders, prompt, output)
+
+
 def gutter_regions(digits: list[Box]) -> list[list[Box]]:
     """Split one gutter's numbers where the numbering starts again (1 or 2 below a higher number): each run is
     its own code region — the input cells of a notebook, each numbered from 1 — with blank space, prompts and
     outputs between them that are not code."""
     ordered = sorted(digits, key=lambda b: b.cy)
     regions: list[list[Box]] = [[ordered[0]]] if ordered else []
+    pitch = digit_pitch(ordered) if len(ordered) >= 2 else 0.0
     for a, b in zip(ordered, ordered[1:]):
         na, nb = int(a.text.strip()), int(b.text.strip())
-        if nb < na and nb <= 2:
+        # a lower number is a new cell when it is 1 or 2 (its first numbers were read) or when something
+        # taller than a line separates it from the one above (a prompt, an output); a misread digit inside
+        # one cell is neither
+        if nb < na and (nb <= 2 or b.cy - a.cy >= CELL_GAP_LINES * pitch):
             regions.append([b])
         else:
             regions[-1].append(b)
     return regions
+
+
+def unstack_numbers(b: Box, line_h: float) -> list[Box]:
+    """Tightly stacked one-digit line numbers (a notebook cell's "2" over "3") that the detector took for one
+    tall box reading "23": as many rows as the box is lines tall, one digit each. Anything else is kept."""
+    text = b.text.strip()
+    rows = int(round(b.h / max(line_h, 1.0)))
+    if rows < 2 or len(text) != rows or not text.isdigit() or list(text) != sorted(text):
+        return [b]
+    step = b.h / rows
+    return [Box(b.x1, b.y1 + i * step, b.x2, b.y1 + (i + 1) * step, ch, b.score) for i, ch in enumerate(text)]
 
 
 def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | None:
@@ -198,6 +216,8 @@ def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | Non
     digits = [b for b in boxes if DIGITS_RE.match(b.text.strip()) and b.x2 < 0.6 * frame_w]
     if not digits:
         return None
+    line_h = float(np.median([b.h for b in boxes]))  # all text: the digits' own median may be a merged box
+    digits = [d for b in digits for d in unstack_numbers(b, line_h)]
     med_h = float(np.median([b.h for b in digits]))
     digits = [b for b in digits if b.h <= 1.5 * med_h]  # several numbers merged vertically into one box
     # right-aligned numbers share their right edge up to the detector's padding; chain them (single linkage)
@@ -372,7 +392,8 @@ def pane_from_rows(g: PaneGuess, rows: list[list[Box]], pitch: float | None, tex
     y2 = int(max(b.y2 for b in flat))
     x2 = int(max(b.x2 for b in flat))
     g.pane = (x1, y1, x2, y2)
-    g.score = code_likeness(rows, g.gutter_x is not None, text_h, frame_h)
+    # detector boxes are padded (a 16-px font gives 28-33 px boxes); lines can't be taller than their pitch
+    g.score = code_likeness(rows, g.gutter_x is not None, min(text_h, g.pitch), frame_h)
     return g
 
 

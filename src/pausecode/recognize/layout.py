@@ -30,6 +30,11 @@ class BackgroundPolicy:
     ink_contrast: int = 40
     # A run shorter than this share of a text row is a border or an anti-aliased edge, not a surface.
     min_run_rows: float = 0.8
+    # Largest difference (0-255, any channel) between a line's colour and the surface of the text block it
+    # touches for the line to count as a highlighted line of that block (current line, selection): editors
+    # tint it lightly so text stays readable (Monaco, JupyterLab: 10-25), while a title bar or a terminal
+    # multiplexer's status bar right against the text contrasts more (45 and over seen).
+    highlight_tint: int = 30
 
 
 @dataclass(frozen=True)
@@ -111,18 +116,46 @@ def box_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float) -
 
 
 def surface_runs(colours: list[tuple[int, int, int]], centres: list[float], line_h: float,
-                 tolerance: int) -> list[list[int]]:
-    """Indices of rows painted on the same surface. Adjacent lines (one line height apart) stay together
-    whatever their colours: a current-line highlight repaints one line of the same surface. A change of
-    colour across a larger gap (a title bar above, a status line below) starts another surface."""
-    out: list[list[int]] = []
+                 tolerance: int, policy: BackgroundPolicy = BackgroundPolicy()) -> list[list[int]]:
+    """Indices of rows painted on the same surface, in order.
+
+    Rows are first grouped by colour. A group of other colour lying between two adjacent groups of one surface
+    is a highlighted line of that block (current line, selection) and joins it. At the block's edge a
+    neighbouring line joins only when its colour is a tint of the block's (`policy.highlight_tint`): a
+    current-line highlight keeps text readable, while a title bar, tab strip or status bar right above or
+    below the text is painted in a clearly other colour."""
+    groups: list[list[int]] = []
     for i, c in enumerate(colours):
-        if out and (same_surface(colours[out[-1][-1]], c, tolerance)
-                    or centres[i] - centres[out[-1][-1]] <= ADJACENT_LINES * line_h):
-            out[-1].append(i)
+        if groups and same_surface(colours[groups[-1][-1]], c, tolerance):
+            groups[-1].append(i)
         else:
-            out.append([i])
-    return out
+            groups.append([i])
+
+    def adjacent(a: list[int], b: list[int]) -> bool:  # a directly above b
+        return centres[b[0]] - centres[a[-1]] <= ADJACENT_LINES * line_h
+
+    def surface(g: list[int]) -> tuple[int, int, int]:
+        return colours[g[len(g) // 2]]
+
+    merged = True
+    while merged and len(groups) > 1:
+        merged = False
+        for k, g in enumerate(groups):
+            above = groups[k - 1] if k > 0 and adjacent(groups[k - 1], g) else None
+            below = groups[k + 1] if k + 1 < len(groups) and adjacent(g, groups[k + 1]) else None
+            if above is not None and below is not None and same_surface(surface(above), surface(below), tolerance):
+                groups[k - 1:k + 2] = [above + g + below]
+                merged = True
+                break
+            host = max((n for n in (above, below) if n is not None and len(n) > len(g)), key=len, default=None)
+            if host is not None and same_surface(surface(host), surface(g), policy.highlight_tint):
+                if host is above:
+                    groups[k - 1:k + 1] = [host + g]
+                else:
+                    groups[k:k + 2] = [g + host]
+                merged = True
+                break
+    return groups
 
 
 ADJACENT_LINES = 1.5  # line heights: rows closer than this are neighbouring lines of one text block

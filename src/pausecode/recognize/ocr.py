@@ -11,7 +11,7 @@ import logging
 import re
 from abc import abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -35,6 +35,7 @@ from .classify import (
     gutter_span,
     learning_topic,
     numbered_rows,
+    split_line_numbers,
 )
 from .grid import (
     Box,
@@ -62,6 +63,14 @@ CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from thos
 EDITOR_TEXT_REACH = 12
 GRID_SNAP = 0.3  # cells: a distance within this of a whole number of cells is on the grid
 MIN_GRID_LINES = 3  # a grid measured on fewer text lines is a guess (one line cannot show the pitch)
+# Text starting this many columns in that the recogniser reads with less than STRAY_TEXT_SCORE is a hover
+# widget, a minimap or the pointer over an empty stretch of the pane, not code: code is rarely indented that far,
+# and a real line there reads clearly.
+STRAY_TEXT_COLS = 30
+STRAY_TEXT_SCORE = 0.5
+# Share of a text block's height a vertical border between the editor and a side panel covers (a column
+# of text never does: lines are separated by leading; a scrollbar trough or a panel's edge runs the full height)
+PANEL_BORDER_SHARE = 0.95
 PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
 
@@ -230,6 +239,11 @@ class OcrEngine(RecognitionEngine):
         h, w = frame.shape[:2]
         boxes = self._boxes_for_pane(frame)
         gutter = find_gutter([b for b in boxes if b.text.strip()], w)
+        if gutter is None:  # numbers read into the code's boxes ("1 def f():"): the same split the pane finder makes
+            split = split_line_numbers([b for b in boxes if b.text.strip()])
+            gutter = find_gutter(split, w)
+            if gutter is not None:
+                boxes = split
         regions = gutter_regions(gutter[1]) if gutter is not None else []
         if gutter is not None and len(regions) >= 2:
             spans = self._cell_spans(frame, boxes, gutter[0], regions)
@@ -268,9 +282,10 @@ class OcrEngine(RecognitionEngine):
 
     @staticmethod
     def _one_surface(frame: np.ndarray, boxes: list[Box], pane: PaneGuess) -> PaneGuess:
-        """Without line numbers to bound it, a pane found from text alignment can take in a title bar, a
-        tab strip or a status line. Code sits on one surface: keep the run of consecutive rows painted on
-        the same background that is longest (then most code-like), and find the pane again among those."""
+        """A pane found from text alignment (or from line numbers that allow for missed ones above) can take
+        in a title bar, a tab strip or a status line. Code sits on one surface: keep the run of consecutive
+        rows painted on the same background that is longest (then most code-like), and find the pane again
+        among those, keeping its gutter."""
         h, w = frame.shape[:2]
         colours = [box_surface(frame, min(b.x1 for b in r), min(b.y1 for b in r), max(b.x2 for b in r),
                                max(b.y2 for b in r)) for r in pane.rows]
@@ -282,7 +297,33 @@ class OcrEngine(RecognitionEngine):
         best = max(groups, key=lambda g: (len(g), code_likeness([pane.rows[i] for i in g], False, text_h, h)))
         rows = [pane.rows[i] for i in best]
         pitch = line_pitch(rows) if len(rows) >= 2 else None
-        return pane_from_rows(PaneGuess(), rows, pitch, text_h, h)
+        return pane_from_rows(replace(pane), rows, pitch, text_h, h)
+
+    @staticmethod
+    def _panel_border_x(frame: np.ndarray, pane: PaneGuess) -> float | None:
+        """A side panel (variables, outline, docs) beside the editor shares its rows, so the pane finder takes
+        its text in. The editor ends at a vertical border right of the code: a column painted off the code's
+        surface over almost the whole height of its text that no text box crosses, with text on both sides.
+        (An indent guide is crossed by the lines less indented than it, or has no text on its left.)"""
+        h, w = frame.shape[:2]
+        flat = [b for r in pane.rows for b in r]
+        if not flat or pane.x0 is None or frame.ndim != 3:
+            return None
+        x_left = int(max(0, pane.x0))
+        y1, y2 = int(max(0, min(b.y1 for b in flat))), int(min(h, max(b.y2 for b in flat)))
+        region = frame[y1:y2, x_left:]
+        if region.size == 0:
+            return None
+        surface = np.median(region.reshape(-1, 3), axis=0)
+        off = (np.abs(region.astype(np.int16) - surface.astype(np.int16)).max(axis=2)
+               > BackgroundPolicy().same_colour)
+        for x in np.flatnonzero(off.mean(axis=0) >= PANEL_BORDER_SHARE) + x_left:
+            if any(b.x1 < x < b.x2 for b in flat):
+                continue
+            if any(b.x2 <= x for b in flat) and any(b.x1 >= x for b in flat):
+                return float(x)
+            return None
+        return None
 
     @staticmethod
     def _on_editor_surface(frame: np.ndarray, rows: list[list[Box]], anchor: Box | None) -> list[list[Box]]:
@@ -327,13 +368,21 @@ class OcrEngine(RecognitionEngine):
         h, w = frame.shape[:2]
         cell = (gutter_x, limit[0], limit[1]) if limit is not None and gutter_x is not None else None
         pane = find_code_pane(boxes, w, h, cell)
-        if pane.gutter_x is None and len(pane.rows) >= 2:
+        right = w  # the editor's right edge: the frame's, or a side panel's border
+        if len(pane.rows) >= 2:
+            border = self._panel_border_x(frame, pane)
+            if border is not None:  # find the pane again without the side panel's text interleaved in its rows
+                boxes = [b for b in boxes if b.x1 < border]
+                pane = find_code_pane(boxes, w, h, cell)
+                right = int(border)
+        if len(pane.rows) >= 2:
             pane = self._one_surface(frame, boxes, pane)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
             if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code
                 rows = self._on_editor_surface(frame, editor_text_rows(boxes, w, h), editor_anchor(boxes, h))
-                rows = [kept for kept in ([b for b in r if not icon_junk(b.text)] for r in rows) if kept]
+                rows = [kept for kept in ([b for b in r if not icon_junk(b.text) and not NOTEBOOK_PROMPT_RE.match(b.text)]
+                                          for r in rows) if kept]
                 cw = float(np.median([b.w / max(1, len(b.text)) for r in rows for b in r])) if rows else 0.0
                 text = "\n".join(join_row(r, min(b.x1 for rr in rows for b in rr), cw) for r in rows) if any(rows) else ""
                 return Recognition(segment_type="code", confidence=0.55, code_content=text, file_name=fname)
@@ -381,29 +430,35 @@ class OcrEngine(RecognitionEngine):
             row = int(round((cy - y0 - pitch / 2) / pitch))
             det_lines[row] = TextLine(text=join_row(r, x0, cw), top=layout.row_top(row),
                                       confidence=float(np.mean([b.score for b in r])), row=row)
-        layout.bottom = border_below(gray, (x1, int(y0), w, h), pitch)
+        layout.bottom = border_below(gray, (x1, int(y0), right, h), pitch,
+                                     code_bottom=int(layout.row_top(max(det_lines) + 1)))
         if layout.bottom is not None:  # a panel (terminal, problems) below the editor: its text is not code
             bottom_limit = layout.bottom
             det_lines = {r: ln for r, ln in det_lines.items() if layout.row_top(r) + pitch <= layout.bottom + 2}
             if not det_lines:
                 return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
         last = max(det_lines)
-        layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
+        layout.pane = (x1, int(y0), right, int(min(bottom_limit, layout.row_top(last + 1))))
         self._pane_bg = self._background(gray, layout)
         if layout.gutter_x is not None:  # dim line numbers below the last detected one still mark lines
-            while layout.row_top(last + 2) <= bottom_limit + 1 and self._numbered(gray, layout, last + 1):
+            surface = box_surface(frame, x1, y0, w, layout.row_top(last + 1))  # the code's, text a minority
+            while layout.row_top(last + 2) <= bottom_limit + 1 and self._numbered(gray, layout, last + 1) \
+                    and self._continues_pane(gray, layout, last + 1, surface):
                 last += 1
-            layout.pane = (x1, int(y0), w, int(min(bottom_limit, layout.row_top(last + 1))))
+            layout.pane = (x1, int(y0), right, int(min(bottom_limit, layout.row_top(last + 1))))
         self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines),
                        {row: ln.text for row, ln in det_lines.items()})
         layout.fit_lines = max(len(det_lines), self._grids[key].n_lines if key in self._grids else 0)
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
             lone = len(ln.text.strip()) <= 2 and len(ln.text) - len(ln.text.lstrip()) > 30  # mouse pointer
-            if row not in read and ln.text.strip() and not lone and self._row_is_pane(gray, layout, row) \
+            if lone:  # all the detector saw on this row is the pointer: what the row reader made of it is not code
+                read.pop(row, None)
+            elif row not in read and ln.text.strip() and self._row_is_pane(gray, layout, row) \
                     and self._numbered(gray, layout, row):
                 read[row] = ln
-        lines = list(read.values())
+        lines = [ln for ln in read.values()
+                 if not (len(ln.text) - len(ln.text.lstrip()) >= STRAY_TEXT_COLS and ln.confidence < STRAY_TEXT_SCORE)]
         mixed = self._is_mixed(boxes, pane.rows, w)
         if mixed and pane.gutter_x is None and pane.score < 0.7:  # a docs page's table of contents, not code
             return Recognition(segment_type="learning", confidence=0.6, learning_topic=learning_topic(boxes, h))
@@ -423,7 +478,7 @@ class OcrEngine(RecognitionEngine):
 
     def _finish(self, lines: list[TextLine], layout: CodeLayout, fname: str | None, score: float,
                 mixed: bool = False) -> Recognition:
-        lines = sorted((ln for ln in lines if not icon_junk(ln.text)), key=lambda ln: ln.row if ln.row is not None else 0)
+        lines = sorted((ln for ln in lines if not icon_junk(ln.text) and not NOTEBOOK_PROMPT_RE.match(ln.text)), key=lambda ln: ln.row if ln.row is not None else 0)
         text = render_lines(lines)
         return Recognition(
             segment_type="mixed" if mixed else "code",
@@ -530,16 +585,36 @@ class OcrEngine(RecognitionEngine):
         nothing in the gap between the numbers and column 0 (a tab strip, breadcrumbs or a menu runs text
         across it), and the pane's own background."""
         bg = float(np.median(self._row_strip(gray, layout, 0)))
+        surface = self._row_surface(layout, 0)
         n = 0
         while layout.row_top(-n - 1) >= top_limit and n < room:
             r = -n - 1
             strip = self._row_strip(gray, layout, r)
             if strip.size == 0 or abs(float(np.median(strip)) - bg) > PANE_BG_TOLERANCE:
                 break
+            if surface is not None and not same_surface(self._row_surface(layout, r), surface,
+                                                        BackgroundPolicy().similar_surface):
+                break  # a status or tab bar painted across the gutter: its text is not numbered lines
             if not self._numbered(gray, layout, r) or self._gap_inked(gray, layout, r):
                 break
             n += 1
         return n
+
+    def _continues_pane(self, gray: np.ndarray, layout: CodeLayout, row: int, surface: tuple[int, int, int]) -> bool:
+        """Is a row below the detected code still a line of the pane? It is painted on the code's surface or
+        a tint of it (the current line), not another colour, and nothing is written across the gap between
+        the line numbers and column 0 (a shell panel's tab and text start at its own left edge)."""
+        own = self._row_surface(layout, row)
+        return (own is None or same_surface(own, surface, BackgroundPolicy().highlight_tint)) \
+            and not self._gap_inked(gray, layout, row)
+
+    def _row_surface(self, layout: CodeLayout, row: int) -> tuple[int, int, int] | None:
+        """The background colour of a grid row across the pane, from the colour frame."""
+        if self._frame is None:
+            return None
+        top = layout.row_top(row)
+        x1, _, x2, _ = layout.pane
+        return box_surface(self._frame, x1, max(0, top), x2, top + layout.pitch)
 
     @staticmethod
     def _gap_inked(gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
@@ -822,14 +897,19 @@ def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: floa
     return float(y0 + steps[run[len(run) // 2]])
 
 
-def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float) -> int | None:
-    """y of a horizontal border across the whole pane below its first row (the top edge of a panel under
-    the editor), or None. A current-line box draws two such lines one row apart: those are not a border."""
+def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float,
+                 code_bottom: int | None = None) -> int | None:
+    """y of where the code's surface ends below its first row: a horizontal border across the whole pane (the
+    top edge of a panel under the editor), or a band painted in another colour (vim's filler rows past the
+    file's end, a panel without a border line), or None. The surface is measured on the rows where code was
+    detected (down to `code_bottom`), not on everything below, which a large panel would dominate. A
+    current-line box draws two such lines one row apart: those are not a border."""
     x1, y1, x2, y2 = pane
     region = gray[int(y1 + pitch): y2, x1:x2]
     if region.size == 0:
         return None
-    bg = float(np.median(region))
+    code = gray[y1:code_bottom, x1:x2] if code_bottom is not None and code_bottom > y1 else region
+    bg = float(np.median(code))
     ruled = (np.abs(region.astype(np.int16) - bg) > 15).mean(axis=1) >= 0.95
     ys = np.flatnonzero(ruled)
     if not len(ys):
@@ -844,6 +924,11 @@ def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float
 
 CJK_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f]")
 JUNK_MAX_ASCII_ALNUM = 4  # a line with CJK glyphs and fewer letters/digits than this is icons read as text
+
+
+# a notebook cell's execution prompt ("[3]:", "[ ]:", "In [*]:") standing alone: the notebook's UI, never code
+# (on its own it is not valid in any language the tool reads)
+NOTEBOOK_PROMPT_RE = re.compile(r"^\s*(?:In|Out)?\s*\[[\s\d*]*\]:\s*$")
 
 
 def icon_junk(text: str) -> bool:
