@@ -384,7 +384,8 @@ class OcrEngine(RecognitionEngine):
                 rows = [kept for kept in ([b for b in r if not icon_junk(b.text) and not NOTEBOOK_PROMPT_RE.match(b.text)]
                                           for r in rows) if kept]
                 cw = float(np.median([b.w / max(1, len(b.text)) for r in rows for b in r])) if rows else 0.0
-                text = "\n".join(join_row(r, min(b.x1 for rr in rows for b in rr), cw) for r in rows) if any(rows) else ""
+                # no grid to measure the cursor on: the bar glued to the last character is still not code
+                text = "\n".join(strip_cursor(join_row(r, min(b.x1 for rr in rows for b in rr), cw)) for r in rows) if any(rows) else ""
                 return Recognition(segment_type="code", confidence=0.55, code_content=text, file_name=fname)
             return Recognition(
                 segment_type="learning",
@@ -397,7 +398,7 @@ class OcrEngine(RecognitionEngine):
                 rows = pane.rows if rows is None else rows
                 if not any(rows):
                     return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
-                text = "\n".join(join_row(r, min(b.x1 for rr in rows for b in rr), pane.char_w) for r in rows)
+                text = "\n".join(strip_cursor(join_row(r, min(b.x1 for rr in rows for b in rr), pane.char_w)) for r in rows)
                 return Recognition(segment_type="code", confidence=0.5 + 0.4 * pane.score, code_content=text,
                                    file_name=fname)
             # An empty editor: code, nothing typed yet.
