@@ -71,6 +71,7 @@ STRAY_TEXT_SCORE = 0.5
 # Share of a text block's height a vertical border between the editor and a side panel covers (a column
 # of text never does: lines are separated by leading; a scrollbar trough or a panel's edge runs the full height)
 PANEL_BORDER_SHARE = 0.95
+BACKGROUND = BackgroundPolicy()  # one policy for every surface judgement of the reader (frozen: shared safely)
 PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
 
@@ -269,7 +270,7 @@ class OcrEngine(RecognitionEngine):
                 top, bot = run.y1, run.y2
             spans.append((int(max(0, top)), int(bot)))
         if surface is not None:
-            policy = BackgroundPolicy()
+            policy = BACKGROUND
             code = [b for b in boxes if b.x1 > gx and b.text.strip()]
             gx1 = int(min(b.x1 for b in digits))
             for run in runs:
@@ -291,7 +292,7 @@ class OcrEngine(RecognitionEngine):
                                max(b.y2 for b in r)) for r in pane.rows]
         text_h = float(np.median([b.h for r in pane.rows for b in r]))
         centres = [float(np.median([b.cy for b in r])) for r in pane.rows]
-        groups = surface_runs(colours, centres, text_h, BackgroundPolicy().similar_surface)
+        groups = surface_runs(colours, centres, text_h, BACKGROUND.similar_surface)
         if len(groups) <= 1:
             return pane
         best = max(groups, key=lambda g: (len(g), code_likeness([pane.rows[i] for i in g], False, text_h, h)))
@@ -316,7 +317,7 @@ class OcrEngine(RecognitionEngine):
             return None
         surface = np.median(region.reshape(-1, 3), axis=0)
         off = (np.abs(region.astype(np.int16) - surface.astype(np.int16)).max(axis=2)
-               > BackgroundPolicy().same_colour)
+               > BACKGROUND.same_colour)
         for x in np.flatnonzero(off.mean(axis=0) >= PANEL_BORDER_SHARE) + x_left:
             if any(b.x1 < x < b.x2 for b in flat):
                 continue
@@ -337,7 +338,7 @@ class OcrEngine(RecognitionEngine):
         leftmost = min(flat, key=lambda b: b.x1)
         if anchor is not None and leftmost.x1 - anchor.x1 > EDITOR_TEXT_REACH * anchor.h:
             return []
-        tol = BackgroundPolicy().similar_surface
+        tol = BACKGROUND.similar_surface
         surface = box_surface(frame, leftmost.x1, leftmost.y1, leftmost.x2, leftmost.y2)
         kept = [[b for b in r if same_surface(box_surface(frame, b.x1, b.y1, b.x2, b.y2), surface, tol)]
                 for r in rows]
@@ -594,7 +595,7 @@ class OcrEngine(RecognitionEngine):
             if strip.size == 0 or abs(float(np.median(strip)) - bg) > PANE_BG_TOLERANCE:
                 break
             if surface is not None and not same_surface(self._row_surface(layout, r), surface,
-                                                        BackgroundPolicy().similar_surface):
+                                                        BACKGROUND.similar_surface):
                 break  # a status or tab bar painted across the gutter: its text is not numbered lines
             if not self._numbered(gray, layout, r) or self._gap_inked(gray, layout, r):
                 break
@@ -606,7 +607,7 @@ class OcrEngine(RecognitionEngine):
         a tint of it (the current line), not another colour, and nothing is written across the gap between
         the line numbers and column 0 (a shell panel's tab and text start at its own left edge)."""
         own = self._row_surface(layout, row)
-        return (own is None or same_surface(own, surface, BackgroundPolicy().highlight_tint)) \
+        return (own is None or same_surface(own, surface, BACKGROUND.highlight_tint)) \
             and not self._gap_inked(gray, layout, row)
 
     def _row_surface(self, layout: CodeLayout, row: int) -> tuple[int, int, int] | None:
