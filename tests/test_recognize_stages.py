@@ -156,3 +156,69 @@ def test_a_side_panels_border_ends_the_editor_but_an_indent_guide_does_not() -> 
     # the same line with code only on its right (the view inside one indented block): not a border
     pane = PaneGuess(rows=[[Box(310.0, 10.0 + 20 * i, 380.0, 26.0 + 20 * i, "y = 2")] for i in range(8)], x0=290.0)
     assert OcrEngine._panel_border_x(frame, pane) is None
+
+
+def test_a_bar_written_across_the_gutter_edge_is_not_a_file_line() -> None:
+    from pausecode.recognize.classify import PaneGuess
+    from pausecode.recognize.ocr import OcrEngine
+
+    gx, cw = 40.0, 10.0
+    status = [Box(98.0, 19.0, 169.0, 46.0, "0:vim*"), Box(1102.0, 22.0, 1189.0, 44.0, "tempconv")]
+    code = [[Box(45.0, 40.0 + 21 * i, 250.0, 62.0 + 21 * i, "x = 1")] for i in range(6)]
+    mode = [Box(45.0, 166.0, 160.0, 188.0, "INSERT --")]  # "-- INSERT --" from the window's left edge
+    boxes = [Box(11.0, 22.0, 100.0, 44.0, "lesson-9"), Box(8.0, 166.0, 60.0, 188.0, "-- I")] + status + mode + \
+        [b for r in code for b in r] + [Box(10.0, 40.0 + 21 * i, 38.0, 62.0 + 21 * i, str(10 + i)) for i in range(6)]
+    pane = PaneGuess(rows=[status] + code + [mode], gutter_x=gx, char_w=cw, x0=45.0, pitch=21.0)
+    kept = OcrEngine._without_rows_across_gutter(boxes, pane, 720)
+    assert kept.rows == code
+    # a number the detector ran into its line ("12 return x") is not a bar: the row stays
+    merged = [Box(10.0, 19.0, 200.0, 40.0, "12 return x")]
+    pane = PaneGuess(rows=[[Box(45.0, 19.0, 200.0, 40.0, "return x")]] + code, gutter_x=gx, char_w=cw, x0=45.0)
+    assert len(OcrEngine._without_rows_across_gutter(merged + [b for r in code for b in r], pane, 720).rows) == 7
+
+
+def test_one_line_of_code_is_not_slide_sized_for_its_padded_box() -> None:
+    from pausecode.recognize.classify import PaneGuess, pane_from_rows
+
+    one = [[Box(56.0, 111.0, 174.0, 145.0, "# Recursi")]]  # a 16-px font's box: 34 px
+    assert pane_from_rows(PaneGuess(gutter_x=44.0), one, None, 34.0, 720).score >= 0.5
+    slide = [[Box(56.0, 111.0, 600.0, 171.0, "Recursion with a memo")]]  # a 36-px slide title
+    assert pane_from_rows(PaneGuess(), slide, None, 60.0, 720).score < 0.5
+
+
+def test_the_pitch_comes_from_the_line_numbers_when_they_agree_with_the_rows() -> None:
+    from pausecode.recognize.classify import _numbers_pitch
+
+    nums = [Box(390.0, 247.0, 403.0, 267.0, "8"), Box(382.0, 286.0, 403.0, 306.0, "10"),
+            Box(379.0, 306.0, 405.0, 326.0, "11")]
+    assert abs(_numbers_pitch(nums, 18.0) - 19.75) < 0.01  # rows' padded boxes said 18
+    assert _numbers_pitch(nums, 40.0) == 40.0  # a misread number is not trusted against the rows
+    assert _numbers_pitch(nums[:1], 18.0) == 18.0
+
+
+def test_an_empty_editors_text_is_not_the_shell_panel_far_below_its_tab() -> None:
+    from pausecode.recognize.classify import editor_text_rows
+
+    tab = Box(8.0, 85.0, 112.0, 112.0, "fibmemo.py ×")
+    shell = [Box(7.0, 574.0, 366.0, 602.0, "Python 3.11.2 (/usr/bin/python3)"), Box(8.0, 604.0, 50.0, 628.0, ">>>")]
+    assert editor_text_rows([tab] + shell, 1280, 720) == []
+    line = Box(34.0, 114.0, 223.0, 142.0, "# Recursion wi")
+    assert [[b.text for b in r] for r in editor_text_rows([tab, line] + shell, 1280, 720)] == [["# Recursion wi"]]
+
+
+def test_a_state_between_reads_takes_the_later_text_only_when_its_screen_switched_to_it() -> None:
+    from pausecode.frames.states import State
+    from pausecode.recognize.base import Recognition
+    from pausecode.segments.interpolate import KeyRead, derive
+
+    def key(text: str, level: int) -> KeyRead:
+        return KeyRead(State(0, 0.0, key=True, thumb=np.full((22, 40), level, np.uint8)),
+                       Recognition(segment_type="code", confidence=0.9, code_content=text))
+
+    a, b = key("old view", 20), key("new view", 120)
+    scrolled = State(1, 1.0, change=0.2, thumb=np.full((22, 40), 118, np.uint8))  # the new view, settled
+    assert derive(scrolled, a, b).code_content == "new view"
+    midway = State(1, 1.0, change=0.2, thumb=np.full((22, 40), 70, np.uint8))  # half-way through a scroll
+    assert derive(midway, a, b).code_content == "old view"
+    typed = State(1, 1.0, change=0.001, thumb=np.full((22, 40), 119, np.uint8))  # a keystroke: never ahead
+    assert derive(typed, a, b).code_content == "old view"

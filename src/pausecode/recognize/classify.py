@@ -40,8 +40,14 @@ def drop_status_lines(texts: list[str]) -> list[str]:
     return out
 
 
+# How much taller the detector's box of one line is than the line's pitch: a 16-px font on a ~22-px pitch gives
+# 28-34 px boxes (1.3-1.55x); the low end, so a single line is judged slide-sized only when it really is.
+PADDED_BOX_PER_LINE = 1.3
 PROMPT_RE = re.compile(r"(^[\w.-]+@[\w.-]+:\s?[~/]|^(>>>|\.\.\.|In \[\d+\]:|\$|PS [A-Z]:\\)(\s|$))")
 UI_ROW_RE = re.compile(r"^(?:[^\w\s]{0,2}\s*)?(?:\.?[\w-]+(?:\.[A-Za-z0-9]{1,5})?|[A-Z][A-Z _-]{2,})$")
+# A comment being typed ("# Recursi") is one word after a marker, like a tree entry after its icon; but "#",
+# "//" and "--" followed by a space start comments, never file names or headings.
+COMMENT_START_RE = re.compile(r"^(?:#|//|--|/\*)\s")
 LEADING_NUMBER_RE = re.compile(r"^(\d{1,5})(\s+)(\S.*)$")
 
 
@@ -100,6 +106,12 @@ def editor_anchor(boxes: list[Box], frame_h: int) -> Box | None:
     return max(crumbs, key=lambda b: b.cy) if crumbs else min(tabs, key=lambda b: b.cy) if tabs else None
 
 
+# Anchor-box heights (a padded box is ~1.4 lines): the largest gap between an editor's tabs or breadcrumbs and
+# its first line, or between two of its 1-2 lines (a blank line or two between them), before the text below
+# is taken to belong to another panel (a shell or terminal under an empty editor).
+EDITOR_LINE_GAP = 3.0
+
+
 def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int) -> list[list[Box]]:
     """The text rows of an editor too empty for the pane finder: below its tabs/breadcrumbs (or anywhere,
     in a terminal), above its status bar, with the editor's own chrome and lone marks (the mouse pointer)
@@ -112,6 +124,15 @@ def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int) -> list[list[
     keep = [b for b in texts if b.x1 >= left and b.cy > top and b.y2 <= bottom + 2 and len(b.text.strip()) > 1
             and not CHROME_RE.search(b.text.strip())]
     rows = cluster_rows(keep)
+    if anchor is not None:  # an editor's text starts right under its tabs; text further down is another panel
+        reach, last_y = EDITOR_LINE_GAP * anchor.h, anchor.y2
+        block: list[list[Box]] = []
+        for r in rows:
+            if min(b.y1 for b in r) - last_y > reach:
+                break
+            block.append(r)
+            last_y = max(b.y2 for b in r)
+        rows = block
     numbered = numbered_rows(rows, float(np.median([b.h for b in keep])) * 0.55) if keep else None
     return numbered if numbered is not None else rows
 
@@ -165,6 +186,23 @@ def digit_pitch(digits: list[Box]) -> float:
     steps = [(b.cy - a.cy) / (int(b.text) - int(a.text)) for a, b in zip(ordered, ordered[1:])
              if int(b.text.strip()) > int(a.text.strip())]
     return float(np.median(steps)) if steps else max(b.h for b in digits)
+
+
+# Largest relative difference between the pitch the line numbers give and the one the text rows give for the
+# numbers' to be used: a misread number (8 for 9) gives a step off by a whole line or more.
+NUMBERS_PITCH_AGREEMENT = 0.2
+
+
+def _numbers_pitch(digits: list[Box], rows_pitch: float | None) -> float | None:
+    """The line pitch, from the numbers when two or more were read: their y step per number is exact evidence
+    of the grid, while the text rows' spacing comes from padded boxes of uneven height (a few rows measured
+    1.5 px short put a row read 7 lines above them half a line off)."""
+    if len({b.text.strip() for b in digits}) < 2:
+        return rows_pitch
+    numbers = digit_pitch(digits)
+    if rows_pitch is None or abs(numbers - rows_pitch) <= NUMBERS_PITCH_AGREEMENT * rows_pitch:
+        return numbers
+    return rows_pitch
 
 
 def gutter_span(digits: list[Box]) -> tuple[float, float]:
@@ -350,7 +388,7 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int,
         _, rows, pitch = best
     else:
         rows = cluster_rows(cand)
-        pitch = line_pitch(rows)
+        pitch = _numbers_pitch(gutter[1], line_pitch(rows))
         if pitch:
             rows = _pitch_chain(rows, pitch)
     if gutter is None and rows:
@@ -392,8 +430,10 @@ def pane_from_rows(g: PaneGuess, rows: list[list[Box]], pitch: float | None, tex
     y2 = int(max(b.y2 for b in flat))
     x2 = int(max(b.x2 for b in flat))
     g.pane = (x1, y1, x2, y2)
-    # detector boxes are padded (a 16-px font gives 28-33 px boxes); lines can't be taller than their pitch
-    g.score = code_likeness(rows, g.gutter_x is not None, min(text_h, g.pitch), frame_h)
+    # detector boxes are padded (a 16-px font gives 28-33 px boxes); lines can't be taller than their pitch,
+    # and with one line there is no pitch: its padded box overstates its height
+    line_h = min(text_h, g.pitch) if pitch else text_h / PADDED_BOX_PER_LINE
+    g.score = code_likeness(rows, g.gutter_x is not None, line_h, frame_h)
     return g
 
 
@@ -403,7 +443,7 @@ def code_likeness(rows: list[list[Box]], has_gutter: bool, text_h: float, frame_
     if n == 0:
         return 0.6 if has_gutter else 0.0
     # a file tree / menu: rows that are a bare file name, a folder or a caps heading are UI, not code
-    ui = sum(1 for t in texts if UI_ROW_RE.match(t.strip())) / n
+    ui = sum(1 for t in texts if UI_ROW_RE.match(t.strip()) and not COMMENT_START_RE.match(t.strip())) / n
     codeish = sum(1 for t in texts if (set(t) & CODE_CHARS) or CODE_WORDS.search(t)) / n
     mono = monospace_score([b for r in rows for b in r])
     big_text = text_h > frame_h / 24  # slide-sized letters (editors and terminals use 12-20 px fonts at 720p)

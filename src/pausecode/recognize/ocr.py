@@ -20,6 +20,7 @@ from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, Text
 from .layout import BackgroundPolicy, box_surface, colour_runs, inked, surface_runs, run_at, same_surface, strip_colours
 from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
+    LEADING_NUMBER_RE,
     PaneGuess,
     code_likeness,
     pane_from_rows,
@@ -301,6 +302,32 @@ class OcrEngine(RecognitionEngine):
         return pane_from_rows(replace(pane), rows, pitch, text_h, h)
 
     @staticmethod
+    def _without_rows_across_gutter(boxes: list[Box], pane: PaneGuess, frame_h: int) -> PaneGuess:
+        """A file line beside a line-number gutter has its number left of the gutter's edge and its code right
+        of it; nothing written runs across that edge. A status bar, tab strip or mode line at the pane's top or
+        bottom edge (tmux's window list, vim's `-- INSERT --`) is written from the window's left edge across it,
+        and may be painted in a tint of the code's surface, so the surface rule keeps it. Such edge rows are
+        dropped; a row inside the block is left alone (its text is more likely a mis-split number)."""
+        gx = pane.gutter_x
+        assert gx is not None
+
+        def crosses(row: list[Box]) -> bool:
+            y1, y2 = min(b.y1 for b in row), max(b.y2 for b in row)
+            band = [b for b in boxes if y1 <= b.cy <= y2]
+            return any(b.x1 < gx - pane.char_w < gx + pane.char_w < b.x2 and not LEADING_NUMBER_RE.match(b.text)
+                       for b in band) if pane.char_w else False
+
+        rows = list(pane.rows)
+        while len(rows) > 2 and crosses(rows[0]):
+            rows.pop(0)
+        while len(rows) > 2 and crosses(rows[-1]):
+            rows.pop()
+        if len(rows) == len(pane.rows):
+            return pane
+        text_h = float(np.median([b.h for r in rows for b in r]))
+        return pane_from_rows(replace(pane), rows, line_pitch(rows), text_h, frame_h)
+
+    @staticmethod
     def _panel_border_x(frame: np.ndarray, pane: PaneGuess) -> float | None:
         """A side panel (variables, outline, docs) beside the editor shares its rows, so the pane finder takes
         its text in. The editor ends at a vertical border right of the code: a column painted off the code's
@@ -378,6 +405,8 @@ class OcrEngine(RecognitionEngine):
                 right = int(border)
         if len(pane.rows) >= 2:
             pane = self._one_surface(frame, boxes, pane)
+        if pane.gutter_x is not None and len(pane.rows) >= 2:
+            pane = self._without_rows_across_gutter(boxes, pane, h)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
             if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code

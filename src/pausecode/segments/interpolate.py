@@ -67,12 +67,37 @@ def _nearest(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | N
 
 
 def _nearest_read(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | None:
-    """The read before `st`: a state's text is never taken from a later read, whose text may not be typed yet
-    at `st` (a state's time is when it appears, never earlier). Only a state before the first read takes the
-    first read's text."""
+    """The read before `st`, unless `st`'s own pixels show the later read's screen. A state's text is never
+    taken from a later read on timing alone: that text may not be typed yet at `st`. But a state that changed
+    most of the screen (a scroll, a file switch, a view opening: no small band to derive from) and already
+    looks like the later read's screen shows what that read shows. Only a state before the first read takes
+    the first read's text."""
     if a is None:
         return b.rec if b is not None else None
+    if b is not None and st.band is None and st.change >= SCREEN_SWITCH_SHARE and _looks_like(st, b, a):
+        return b.rec
     return a.rec
+
+
+# Share of the (downscaled) screen's pixels that changed at once when a state began, above which it began with a
+# scroll, a file switch or a view change, not a keystroke: one typed character changes ~0.03 % of a 720p screen,
+# a pasted line ~1-2 %, a scroll of code 5-30 %. States that began with a keystroke keep the earlier read's text.
+SCREEN_SWITCH_SHARE = 0.03
+# A big-change state is taken to show the later read's screen when its thumbnail differs from that screen's by
+# less than this share of how much it differs from the earlier one's (mean absolute luma difference): a scroll
+# frame mid-way differs from both, the settled view after a switch matches the later one almost exactly.
+LATER_SCREEN_SHARE = 0.5
+
+
+def _thumb_diff(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
+    if a is None or b is None or a.shape != b.shape:
+        return None
+    return float(cv2.absdiff(a, b).mean())
+
+
+def _looks_like(st: State, later: KeyRead, earlier: KeyRead) -> bool:
+    to_later, to_earlier = _thumb_diff(st.thumb, later.state.thumb), _thumb_diff(st.thumb, earlier.state.thumb)
+    return to_later is not None and to_earlier is not None and to_later < LATER_SCREEN_SHARE * to_earlier
 
 
 def derive(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | None:
