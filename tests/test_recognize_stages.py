@@ -222,3 +222,35 @@ def test_a_state_between_reads_takes_the_later_text_only_when_its_screen_switche
     assert derive(midway, a, b).code_content == "old view"
     typed = State(1, 1.0, change=0.001, thumb=np.full((22, 40), 119, np.uint8))  # a keystroke: never ahead
     assert derive(typed, a, b).code_content == "old view"
+
+
+def test_a_keystroke_and_the_cursor_readout_far_below_are_two_changed_runs() -> None:
+    from pausecode.frames.states import BAND_PAD_PX, changed_runs
+
+    runs = changed_runs(np.array([60, 61, 62, 350]), 2, 720)  # a typed line, and "Ln 10, Col 15" at the bottom
+    assert runs == [(120 - BAND_PAD_PX, 126 + BAND_PAD_PX), (700 - BAND_PAD_PX, 702 + BAND_PAD_PX)]
+    assert changed_runs(np.array([60, 70]), 2, 720) == [(120 - BAND_PAD_PX, 142 + BAND_PAD_PX)]  # touching: one
+
+
+def test_typing_is_derived_from_pixels_when_the_later_read_refit_its_grid_by_a_pixel() -> None:
+    from pausecode.frames.states import State
+    from pausecode.recognize.base import CodeLayout, Recognition, TextLine
+    from pausecode.segments.interpolate import KeyRead, derive
+
+    def screen(n_chars: int) -> np.ndarray:
+        luma = np.full((200, 400), 30, np.uint8)
+        for i in range(n_chars):
+            luma[24:36, 12 + 10 * i: 19 + 10 * i] = 220  # row 1 (pitch 20, y0 = 0), 10-px cells from x = 10
+        luma[180:190, 300:380] = 200 if n_chars % 2 else 120  # the cursor readout at the bottom changes too
+        return luma
+
+    def key(n: int, text: str, x0: float) -> KeyRead:
+        layout = CodeLayout(x0=x0, y0=0.0, pitch=20.0, char_width=10.0, pane=(8, 0, 400, 200))
+        rec = Recognition(segment_type="code", confidence=0.9, code_content=text, layout=layout,
+                          lines=[TextLine(text, 20, 0.9, 1)])
+        return KeyRead(State(0, 0.0, key=True, luma=screen(n)), rec)
+
+    a, b = key(3, "def", 10.0), key(12, "def audited(", 11.5)  # b's grid re-fit moved column 0 by 1.5 px
+    lum = screen(7)
+    st = State(1, 1.0, band=(4, 200), band_runs=[(4, lum[4:56]), (164, lum[164:200])])
+    assert derive(st, a, b).code_content == "def aud"

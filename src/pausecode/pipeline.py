@@ -87,7 +87,7 @@ class _Run:
         rec = self._read(st) if st.key else None
         if rec is None:
             if st.key:  # failed read: derive it like a short state, keep its pixels for matching
-                st.band = st.band_luma = None
+                st.band = st.band_runs = None
             self.pending.append(st)
             return
         cur = KeyRead(st, rec)
@@ -190,7 +190,7 @@ def plan_key_frames(info: VideoInfo, settings: Settings) -> dict:
         for st in scanner.feed(f):
             states += 1
             keys += st.key
-            st.bgr = st.luma = st.band_luma = None
+            st.bgr = st.luma = st.band_runs = None
     for st in scanner.finish(report.last_t):
         states += 1
         keys += st.key

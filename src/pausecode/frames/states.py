@@ -24,6 +24,25 @@ DYNAMIC_LEVEL = 0.85  # a block changing in ~all recent frames is a video/webcam
 CURSOR_MAX_W = 3  # a change narrower than this (downscaled px) and short is a blinking cursor
 
 
+# Full-res pixels kept above and below each run of changed rows of a transient state: over half a line at the
+# largest editor fonts, so the whole row of a changed glyph is kept for deriving its text.
+BAND_PAD_PX = 16
+
+
+def changed_runs(ys: np.ndarray, scale: int, height: int) -> list[tuple[int, int]]:
+    """Full-res y ranges around the changed (downscaled) rows `ys`, merged where they touch. A keystroke
+    changes its line and, far below it, the editor's cursor-position readout: two runs, not the half screen
+    between them."""
+    runs: list[tuple[int, int]] = []
+    for y in ys:
+        a, b = max(0, int(y) * scale - BAND_PAD_PX), min(height, (int(y) + 1) * scale + BAND_PAD_PX)
+        if runs and a <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], b))
+        else:
+            runs.append((a, b))
+    return runs
+
+
 @dataclass
 class State:
     index: int
@@ -34,7 +53,7 @@ class State:
     bgr: np.ndarray | None = None  # full frame, key states only
     luma: np.ndarray | None = None  # full-res luma, key states only
     band: tuple[int, int] | None = None  # transient: full-res y-range that differs from the last key state
-    band_luma: np.ndarray | None = None  # transient: the luma rows of that band
+    band_runs: list[tuple[int, np.ndarray]] | None = None  # transient: (top y, luma rows) of each changed run
     thumb: np.ndarray | None = None  # tiny luma thumbnail (for nearest-key decisions)
     change: float = 0.0  # share of the screen that changed when this state began
     _last: DecodedFrame | None = field(default=None, repr=False)
@@ -94,7 +113,7 @@ class StateScanner:
         st.key = True
         st.bgr = f.bgr()
         st.luma = f.luma.copy()
-        st.band = st.band_luma = None
+        st.band = st.band_runs = None
         self.last_key_small = small.copy()
         self.last_key_t = f.t
 
@@ -106,11 +125,10 @@ class StateScanner:
             m = self._changed_mask(small, self.last_key_small)
             ys = np.flatnonzero(m.any(axis=1))
             if len(ys):
-                s = self.scale
-                y1, y2 = max(0, (int(ys[0]) - 2) * s), min(f.luma.shape[0], (int(ys[-1]) + 3) * s)
-                if y2 - y1 <= 0.5 * f.luma.shape[0]:  # small edit: keep just those rows
-                    st.band = (y1, y2)
-                    st.band_luma = f.luma[y1:y2].copy()
+                runs = changed_runs(ys, self.scale, f.luma.shape[0])
+                if sum(b - a for a, b in runs) <= 0.5 * f.luma.shape[0]:  # small edit: keep just those rows
+                    st.band = (runs[0][0], runs[-1][1])
+                    st.band_runs = [(a, f.luma[a:b].copy()) for a, b in runs]
         return st
 
     def feed(self, f: DecodedFrame) -> Iterator[State]:

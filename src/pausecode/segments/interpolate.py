@@ -37,6 +37,22 @@ def _strip(luma: np.ndarray, y_off: int, layout: CodeLayout, row: int) -> np.nda
     return luma[top:bot, x1:x2]
 
 
+# Two reads are on the same grid when their row and column 0 differ by less than this share of a cell (a re-fit
+# moves column 0 by a pixel or two; a scroll or zoom moves it by whole cells) ...
+SAME_GRID_SHARE = 0.3
+# ... and their character widths by less than this share (80 columns off by 0.5 % drift under half a cell).
+GRID_WIDTH_TOLERANCE = 0.005
+
+
+def _run_strip(runs: list[tuple[int, np.ndarray]], layout: CodeLayout, row: int) -> np.ndarray | None:
+    """Row `row` of a transient state, from the changed run holding all of it."""
+    for top, luma in runs:
+        strip = _strip(luma, top, layout, row)
+        if strip is not None:
+            return strip
+    return None
+
+
 def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
     return a is not None and b is not None and a.shape == b.shape and int((cv2.absdiff(a, b) > PIX).sum()) <= SAME_PIXELS
 
@@ -104,15 +120,16 @@ def derive(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | Non
     """Recognition for a transient state `st` lying between key reads `a` and `b`."""
     if a is None or a.rec.layout is None or a.rec.segment_type == "learning" or st.band is None:
         return _nearest(st, a, b)
-    if st.band_luma is None or a.state.luma is None:
+    if st.band_runs is None or a.state.luma is None:
         return replace(a.rec, confidence=min(a.rec.confidence, GUESSED_STATE_CONFIDENCE))
     layout = a.rec.layout
     b_ok = (
         b is not None
         and b.rec.layout is not None
         and b.state.luma is not None
-        and abs(b.rec.layout.y0 - layout.y0) < 1
-        and abs(b.rec.layout.x0 - layout.x0) < 1
+        and abs(b.rec.layout.y0 - layout.y0) < SAME_GRID_SHARE * layout.pitch
+        and abs(b.rec.layout.x0 - layout.x0) < SAME_GRID_SHARE * layout.char_width
+        and abs(b.rec.layout.char_width - layout.char_width) < GRID_WIDTH_TOLERANCE * layout.char_width
     )
     ta = _texts(a.rec)
     tb = _texts(b.rec) if b_ok and b is not None else {}
@@ -121,8 +138,8 @@ def derive(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | Non
     last = int((y2 - layout.y0) // layout.pitch) + 1
     lines = dict(ta)
     for r in range(first, last + 1):
-        t = _strip(st.band_luma, y1, layout, r)
-        if t is None:
+        t = _run_strip(st.band_runs, layout, r)
+        if t is None:  # not in a changed run: the row is as in `a`
             continue
         sa = _strip(a.state.luma, 0, layout, r)
         sb = _strip(b.state.luma, 0, layout, r) if b_ok and b is not None else None
