@@ -254,3 +254,20 @@ def test_typing_is_derived_from_pixels_when_the_later_read_refit_its_grid_by_a_p
     lum = screen(7)
     st = State(1, 1.0, band=(4, 200), band_runs=[(4, lum[4:56]), (164, lum[164:200])])
     assert derive(st, a, b).code_content == "def aud"
+
+
+def test_a_line_half_scrolled_under_the_header_is_not_read() -> None:
+    from pausecode.recognize.classify import PaneGuess
+    from pausecode.recognize.ocr import OcrEngine
+
+    cut = [Box(116.0, 81.0, 203.0, 98.0, "S i")]  # the lower half of "import os", its number cut too
+    code = [[Box(117.0, 97.0 + 20 * i, 338.0, 119.0 + 20 * i, "from x import y")] for i in range(5)]
+    numbers = [Box(82.0, 98.0 + 20 * i, 95.0, 116.0 + 20 * i, str(4 + i)) for i in range(5)]
+    flat = cut + [b for r in code for b in r] + numbers
+    pane = PaneGuess(rows=[cut] + code, gutter_x=96.0, char_w=9.0, x0=116.0, pitch=20.0)
+    kept, top = OcrEngine._without_clipped_top_row(flat, pane, 720)
+    assert kept.rows == code and top == 98
+    # the same short box with its number read is a whole line of short glyphs ("a = x"): kept
+    pane = PaneGuess(rows=[cut] + code, gutter_x=96.0, char_w=9.0, x0=116.0, pitch=20.0)
+    kept, top = OcrEngine._without_clipped_top_row(flat + [Box(82.0, 80.0, 95.0, 98.0, "3")], pane, 720)
+    assert len(kept.rows) == 6 and top == 0

@@ -72,6 +72,10 @@ STRAY_TEXT_SCORE = 0.5
 # Share of a text block's height a vertical border between the editor and a side panel covers (a column
 # of text never does: lines are separated by leading; a scrollbar trough or a panel's edge runs the full height)
 PANEL_BORDER_SHARE = 0.95
+# A top line whose detector box is shorter than this share of the other lines' median box height may show only
+# part of its glyphs (cut by the editor's header). Whole lines measured 0.71-1.0 on frames of six cases (short
+# glyphs, "args = parse..." at 0.71), cut ones 0.70-0.74: height alone does not decide, the gutter does.
+CLIPPED_ROW_SHARE = 0.8
 BACKGROUND = BackgroundPolicy()  # one policy for every surface judgement of the reader (frozen: shared safely)
 PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
@@ -328,6 +332,31 @@ class OcrEngine(RecognitionEngine):
         return pane_from_rows(replace(pane), rows, line_pitch(rows), text_h, frame_h)
 
     @staticmethod
+    def _without_clipped_top_row(boxes: list[Box], pane: PaneGuess, frame_h: int) -> tuple[PaneGuess, int]:
+        """A line scrolled half under the editor's header (smooth scrolling stops between lines) shows only its
+        lower part: its box is clearly shorter than the other lines', and its number, cut too, is not read while
+        the next line's is. It is not a visible line of the file; read, it becomes junk ("rt os" for
+        `import os`) at the top. Without a gutter there is no number to tell a cut line from one of short
+        glyphs, and the line is kept."""
+        if pane.gutter_x is None:
+            return pane, 0
+        gx = pane.gutter_x
+        top, second = pane.rows[0], pane.rows[1]
+        rest = [b.h for r in pane.rows[1:] for b in r]
+        if max(b.h for b in top) >= CLIPPED_ROW_SHARE * float(np.median(rest)):
+            return pane, 0
+
+        def numbered(row: list[Box]) -> bool:
+            y1, y2 = min(b.y1 for b in row), max(b.y2 for b in row)
+            return any(b.x2 <= gx + 2 and b.text.strip().isdigit() and y1 <= b.cy <= y2 for b in boxes)
+
+        if numbered(top) or not numbered(second):
+            return pane, 0
+        rows = pane.rows[1:]
+        return pane_from_rows(replace(pane), rows, line_pitch(rows), float(np.median(rest)), frame_h), \
+            int(max(b.y2 for b in top))
+
+    @staticmethod
     def _panel_border_x(frame: np.ndarray, pane: PaneGuess) -> float | None:
         """A side panel (variables, outline, docs) beside the editor shares its rows, so the pane finder takes
         its text in. The editor ends at a vertical border right of the code: a column painted off the code's
@@ -407,6 +436,9 @@ class OcrEngine(RecognitionEngine):
             pane = self._one_surface(frame, boxes, pane)
         if pane.gutter_x is not None and len(pane.rows) >= 2:
             pane = self._without_rows_across_gutter(boxes, pane, h)
+        clipped_top = 0  # rows above this y are not the editor's (a line half scrolled under its header)
+        if len(pane.rows) >= 3:
+            pane, clipped_top = self._without_clipped_top_row(boxes, pane, h)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
             if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code
@@ -450,7 +482,8 @@ class OcrEngine(RecognitionEngine):
             if room > 0:
                 probe = CodeLayout(x0=x0, y0=y0, pitch=pitch, char_width=cw, pane=(x1, int(y0), x2, y2),
                                    gutter_x=pane.gutter_x)
-                y0 -= pitch * self._numbered_rows_above(gray, probe, limit[0] if limit is not None else 0, room)
+                top_limit = max(limit[0] if limit is not None else 0, clipped_top)
+                y0 -= pitch * self._numbered_rows_above(gray, probe, top_limit, room)
         bottom_limit = h - 1 if limit is None else min(h - 1, limit[1])
         layout = CodeLayout(x0=x0, y0=y0, pitch=pitch, char_width=cw,
                             pane=(x1, int(y0), max(x2 + int(4 * cw), x1 + 10), int(min(bottom_limit, y2 + pitch))),
