@@ -224,7 +224,7 @@ def test_read_only_commands_on_a_missing_data_folder_create_nothing(argv, tmp_pa
 
 
 def test_engines_show_default_offline_remote_and_why_not(capsys, monkeypatch, tmp_path):
-    from pausecode.recognize import tesseract
+    from pausecode.recognize.engines.ocr import tesseract
 
     for key in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL", "PAUSECODE_ENGINE",
                 "PAUSECODE_OPENAI_BASE_URL", "PAUSECODE_HYBRID_VLM"):

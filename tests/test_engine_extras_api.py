@@ -24,8 +24,8 @@ from pausecode.server.app import create_app
 
 # engine -> (the package it imports, the module defining it, the extra that brings the package)
 ENGINES = {
-    "openai": ("openai", "pausecode.recognize.openai_compat", "vlm"),
-    "tesseract": ("tesserocr", "pausecode.recognize.tesseract", "tesseract"),
+    "openai": ("openai", "pausecode.recognize.engines.vlm.openai_compat", "vlm"),
+    "tesseract": ("tesserocr", "pausecode.recognize.engines.ocr.tesseract", "tesseract"),
 }
 PUBLIC = "http://93.184.216.34/lesson.mp4"  # an address literal: no DNS needed
 

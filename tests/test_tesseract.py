@@ -13,8 +13,8 @@ from rapidfuzz.fuzz import ratio
 
 from pausecode.errors import EngineUnavailableError
 from pausecode.frames.reader import DecodeReport, iter_frames
-from pausecode.recognize import tesseract as tess
 from pausecode.recognize.base import FrameContext, get_engine
+from pausecode.recognize.engines.ocr import tesseract as tess
 from pausecode.service import PauseToCodeService
 from pausecode.settings import Settings, load_settings
 

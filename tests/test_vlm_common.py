@@ -12,14 +12,7 @@ from fakes.vlm_servers import GOOD_ANSWER
 
 from pausecode.errors import BudgetExceededError
 from pausecode.models import VideoInfo
-from pausecode.recognize.budget import (
-    dry_run_report,
-    estimate_cost,
-    gemini_image_tokens,
-    openai_image_tokens,
-)
-from pausecode.recognize.request_budget import RequestBudget
-from pausecode.recognize.vlm_common import (
+from pausecode.recognize.engines.vlm.common import (
     MalformedOutput,
     encode_jpeg,
     frame_hash,
@@ -30,6 +23,13 @@ from pausecode.recognize.vlm_common import (
     redact,
     to_recognition,
 )
+from pausecode.recognize.engines.vlm.hybrid import (
+    dry_run_report,
+    estimate_cost,
+    gemini_image_tokens,
+    openai_image_tokens,
+)
+from pausecode.recognize.engines.vlm.request_budget import RequestBudget
 from pausecode.settings import Settings
 
 

@@ -112,7 +112,7 @@ def test_invalid_key_fails_before_any_frame(rig, tmp_path):
 
 def test_dry_run_report_on_a_real_video(rig, tmp_path):
     from pausecode.ingest import open_source
-    from pausecode.recognize.budget import dry_run_report
+    from pausecode.recognize.engines.vlm.hybrid import dry_run_report
 
     video = make_video(tmp_path / "tiny.mp4")
     settings = rig.settings.model_copy(update={"engine": rig.name})

@@ -19,7 +19,7 @@ from pausecode.recognize.base import (
     RecognitionEngine,
     TextLine,
 )
-from pausecode.recognize.budget import HybridEngine
+from pausecode.recognize.engines.vlm.hybrid import HybridEngine
 
 CTX = FrameContext(t=1.0)
 LAYOUT = CodeLayout(x0=100, y0=50, pitch=30, char_width=12, pane=(90, 50, 1200, 650))

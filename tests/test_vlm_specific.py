@@ -12,7 +12,7 @@ from fakes.vlm_servers import GOOD_ANSWER, Reply
 
 from pausecode.errors import BudgetExceededError, EngineUnavailableError
 from pausecode.recognize.base import FrameContext, available_engines, engine_class
-from pausecode.recognize.openai_compat import LOCAL_DUMMY_KEY, model_listed
+from pausecode.recognize.engines.vlm.openai_compat import LOCAL_DUMMY_KEY, model_listed
 
 CTX = FrameContext(t=3.0)
 

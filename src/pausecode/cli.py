@@ -101,7 +101,7 @@ def cmd_process(args: argparse.Namespace) -> int:
 
         info = open_source(args.source, settings)
         try:
-            from .recognize.budget import dry_run_report
+            from .recognize.engines.vlm.hybrid import dry_run_report
 
             report = dry_run_report(info, settings)
         except ImportError:

@@ -96,7 +96,7 @@ def _why_not(name: str, settings: Settings) -> str | None:
     if missing is not None:
         return f"package {missing[0]} not installed ({missing[1]})"
     if name == "tesseract":
-        from .recognize.tesseract import LANG, find_tessdata
+        from .recognize.engines.ocr.tesseract import LANG, find_tessdata
 
         if find_tessdata(LANG) is None:
             return (f"language data {LANG} not found (apt-get install tesseract-ocr-{LANG}, "

@@ -109,12 +109,12 @@ class RecognitionEngine(ABC):
 _REGISTRY: dict[str, type[RecognitionEngine]] = {}
 # Built-in engines are imported lazily so optional dependencies are only needed when chosen.
 _BUILTIN_MODULES = {
-    "rapidocr": "pausecode.recognize.rapid",
-    "tesseract": "pausecode.recognize.tesseract",
-    "gemini": "pausecode.recognize.gemini",
-    "openai": "pausecode.recognize.openai_compat",
-    "null": "pausecode.recognize.null",
-    "hybrid": "pausecode.recognize.budget",
+    "rapidocr": "pausecode.recognize.engines.ocr.rapid",
+    "tesseract": "pausecode.recognize.engines.ocr.tesseract",
+    "gemini": "pausecode.recognize.engines.vlm.gemini",
+    "openai": "pausecode.recognize.engines.vlm.openai_compat",
+    "null": "pausecode.recognize.engines.null",
+    "hybrid": "pausecode.recognize.engines.vlm.hybrid",
 }
 # The pip extra that brings each built-in engine's optional package (the others need only the default install).
 ENGINE_EXTRAS = {"tesseract": "tesseract", "gemini": "vlm", "openai": "vlm"}

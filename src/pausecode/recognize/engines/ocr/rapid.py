@@ -12,10 +12,10 @@ import threading
 import cv2
 import numpy as np
 
-from ..errors import EngineUnavailableError
-from .base import register_engine
-from .grid import Box, boxes_from_quads
-from .ocr import OcrEngine
+from ....errors import EngineUnavailableError
+from ...base import register_engine
+from ...grid import Box, boxes_from_quads
+from ...ocr import OcrEngine
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The request budget of the remote engines: a counter that refuses the request past `vlm_max_requests`.
 
 The pipeline catches the `BudgetExceededError`, stops, and keeps what was done. Its own module because the
-engines (`vlm_common.py`) count with it and the cost estimate (`budget.py`) reads the engines' prompts and image
+engines (`common.py`) count with it and the cost estimate (`hybrid.py`) reads the engines' prompts and image
 sizes: neither of those modules imports the other for it.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from ..errors import BudgetExceededError
+from ....errors import BudgetExceededError
 
 
 class RequestBudget:

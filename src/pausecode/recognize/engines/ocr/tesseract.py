@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
-from ..errors import EngineUnavailableError, FrameRecognitionError
-from .base import FrameContext, Recognition, register_engine
-from .grid import Box, ink_columns
-from .ocr import OcrEngine
+from ....errors import EngineUnavailableError, FrameRecognitionError
+from ...base import FrameContext, Recognition, register_engine
+from ...grid import Box, ink_columns
+from ...ocr import OcrEngine
 
 if TYPE_CHECKING:
-    from ..settings import Settings
+    from ....settings import Settings
 
 log = logging.getLogger(__name__)
 

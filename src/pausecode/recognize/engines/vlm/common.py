@@ -25,9 +25,9 @@ from typing import Any, ClassVar, Literal, TypeVar
 import cv2
 import numpy as np
 
-from ..errors import BudgetExceededError, EngineAuthError, EngineError, FrameRecognitionError
-from ..store.cache import LayeredCache
-from .base import FrameContext, Recognition, RecognitionEngine
+from ....errors import BudgetExceededError, EngineAuthError, EngineError, FrameRecognitionError
+from ....store.cache import LayeredCache
+from ...base import FrameContext, Recognition, RecognitionEngine
 from .request_budget import RequestBudget
 
 log = logging.getLogger(__name__)

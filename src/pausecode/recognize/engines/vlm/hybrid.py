@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .base import FrameContext, Recognition, RecognitionEngine, TextLine, engine_class, register_engine
-from .vlm_common import MAX_LONG_SIDE, SYSTEM_PROMPT, USER_PROMPT, env_key, sent_size
+from ...base import FrameContext, Recognition, RecognitionEngine, TextLine, engine_class, register_engine
+from .common import MAX_LONG_SIDE, SYSTEM_PROMPT, USER_PROMPT, env_key, sent_size
 
 if TYPE_CHECKING:
-    from ..models import VideoInfo
-    from ..settings import Settings
+    from ....models import VideoInfo
+    from ....settings import Settings
 
 REMOTE_ENGINES = ("gemini", "openai", "hybrid")
 
@@ -99,7 +99,7 @@ def _count(v: Any) -> int:
 
 def dry_run_report(info: VideoInfo, settings: Settings) -> dict[str, Any]:
     """What `process --dry-run` prints: the change detector's key frames, and what sending them would cost."""
-    from ..pipeline import plan_key_frames
+    from ....pipeline import plan_key_frames
 
     plan = plan_key_frames(info, settings)
     n = _count(plan.get("key_frames"))

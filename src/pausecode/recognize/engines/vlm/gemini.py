@@ -15,9 +15,9 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
-from ..errors import EngineAuthError
-from .base import register_engine
-from .vlm_common import (
+from ....errors import EngineAuthError
+from ...base import register_engine
+from .common import (
     SYSTEM_PROMPT,
     USER_PROMPT,
     Failure,

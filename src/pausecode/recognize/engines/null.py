@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import FrameContext, Recognition, RecognitionEngine, register_engine
+from ..base import FrameContext, Recognition, RecognitionEngine, register_engine
 
 
 @register_engine

@@ -15,9 +15,9 @@ from urllib.parse import urlparse
 
 import openai
 
-from ..errors import EngineAuthError, EngineUnavailableError
-from .base import register_engine
-from .vlm_common import (
+from ....errors import EngineAuthError, EngineUnavailableError
+from ...base import register_engine
+from .common import (
     SYSTEM_PROMPT,
     USER_PROMPT,
     Failure,

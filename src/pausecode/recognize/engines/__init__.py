@@ -1,0 +1,1 @@
+"""The recognition engines, loaded by name through the registry in `recognize.base`."""

@@ -1,0 +1,1 @@
+"""The vision-model engines (Gemini, OpenAI-compatible, hybrid) and what they share: prompt, cache, budget."""
