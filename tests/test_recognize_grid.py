@@ -157,3 +157,22 @@ def test_docstring_quotes_count_as_ink_from_the_first_mark():
     cols = ink_columns(img, 30.0)
     first = int(np.flatnonzero(cols)[0])
     assert 30 + 4 * cw <= first < 30 + 5 * cw
+
+
+def test_the_cursor_after_the_last_typed_character_is_found_without_the_grid():
+    from pausecode.recognize.ocr import end_of_line_bar
+
+    cw = cell_width(FONT, SIZE)
+    for text, has_descender in (("# Recursi", False), ("x = fib(n)", True)):
+        img = render_rows([text]).copy()
+        ink = np.abs(img.astype(np.int16) - 30) > 40
+        rows = np.flatnonzero(ink.any(axis=1))
+        end = int(np.flatnonzero(ink.any(axis=0))[-1]) + 3
+        assert end_of_line_bar(ink) is None, text  # the text alone: no bar, whatever its last glyph
+        img[max(0, rows[0] - 2): rows[-1] + 3, end: end + 2] = 220  # Tk's cursor: the font's whole line
+        ink = np.abs(img.astype(np.int16) - 30) > 40
+        assert end_of_line_bar(ink) == (end, end + 2), (text, has_descender)
+    img = render_rows(["total = total"]).copy()  # an "l" ends the line: it stops at the baseline
+    ink = np.abs(img.astype(np.int16) - 30) > 40
+    assert end_of_line_bar(ink) is None
+    assert cw > 0

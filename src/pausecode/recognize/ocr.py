@@ -921,11 +921,44 @@ def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = 
         if 0.7 * char_w <= b1 - a1 <= 1.6 * char_w:
             bars += [(a1, a2), (b1, b2)]
     if x0 is not None:
-        for a, b in sides:
+        # on a cell boundary (glyphs, "|" and "l" too, are centred in their cells): the cursor between two
+        # characters. Its height is measured against the text's (first to last inked row): in an editor with
+        # wide line spacing the cursor spans the text, not the whole row.
+        inked_rows = np.flatnonzero(ink.any(axis=1))
+        text_h = int(inked_rows[-1] - inked_rows[0] + 1) if len(inked_rows) else strip.shape[0]
+        cover_text = ink.sum(axis=0) / max(1, text_h)
+        cols = np.flatnonzero(cover_text >= 0.8)
+        for r in (runs(cols) if len(cols) else []):
+            a, b = int(r[0]), int(r[-1]) + 1
             phase = (((a + b) / 2 - x0) / char_w) % 1.0
-            if min(phase, 1.0 - phase) <= 0.2:  # on a cell boundary: the cursor between two characters
+            if len(r) <= 3 and min(phase, 1.0 - phase) <= 0.2:
                 bars.append((a, b))
+    end = end_of_line_bar(ink)
+    if end is not None:
+        bars.append(end)
     return sorted(set(bars))
+
+
+def end_of_line_bar(ink: np.ndarray) -> tuple[int, int] | None:
+    """The cursor after the last character typed, where it stands while someone types: the row's last ink is
+    a stroke at most 3 px wide, apart from the text, reaching above the tallest glyph and below the lowest
+    one (a cursor spans the font's whole line; "l" stops at the baseline, "!" and "1" too). Found without the
+    grid, which one line measures poorly. A "|" ending a line would look the same; code almost never does."""
+    cols = np.flatnonzero(ink.any(axis=0))
+    if len(cols) < 2:
+        return None
+    pieces = runs(cols)
+    last = pieces[-1]
+    if len(last) > 3 or len(pieces) < 2:
+        return None
+    a, b = int(last[0]), int(last[-1]) + 1
+    text_rows = np.flatnonzero(ink[:, : int(pieces[-2][-1]) + 1].any(axis=1))
+    bar_rows = np.flatnonzero(ink[:, a:b].any(axis=1))
+    if not len(text_rows) or not len(bar_rows):
+        return None
+    if bar_rows[0] <= text_rows[0] - 1 and bar_rows[-1] >= text_rows[-1] + 1:
+        return a, b
+    return None
 
 
 def _cursor_test(strip: np.ndarray, bg: float) -> Callable[[int, int], bool]:
