@@ -271,3 +271,12 @@ def test_a_line_half_scrolled_under_the_header_is_not_read() -> None:
     pane = PaneGuess(rows=[cut] + code, gutter_x=96.0, char_w=9.0, x0=116.0, pitch=20.0)
     kept, top = OcrEngine._without_clipped_top_row(flat + [Box(82.0, 80.0, 95.0, 98.0, "3")], pane, 720)
     assert len(kept.rows) == 6 and top == 0
+
+
+def test_line_numbers_that_agree_among_themselves_beat_rows_spaced_by_blank_lines() -> None:
+    from pausecode.recognize.classify import _numbers_pitch
+
+    nums = [Box(315.0, 266.0, 327.0, 279.0, "9"), Box(308.0, 284.0, 330.0, 306.0, "10"),
+            Box(308.0, 306.0, 328.0, 327.0, "11"), Box(303.0, 326.0, 332.0, 351.0, "12")]
+    # rows at lines 8, 9 and 12 made the rows' pitch 27.4; the numbers step 21.75-22.5 px per line
+    assert abs(_numbers_pitch(nums, 27.375) - 21.75) < 0.01

@@ -188,8 +188,8 @@ def digit_pitch(digits: list[Box]) -> float:
     return float(np.median(steps)) if steps else max(b.h for b in digits)
 
 
-# Largest relative difference between the pitch the line numbers give and the one the text rows give for the
-# numbers' to be used: a misread number (8 for 9) gives a step off by a whole line or more.
+# Largest relative difference between two pitches taken to agree: the line numbers' steps among themselves, or
+# the numbers' pitch and the text rows'. A misread number (8 for 9) gives a step off by a whole line or more.
 NUMBERS_PITCH_AGREEMENT = 0.2
 
 
@@ -200,8 +200,12 @@ def _numbers_pitch(digits: list[Box], rows_pitch: float | None) -> float | None:
     if len({b.text.strip() for b in digits}) < 2:
         return rows_pitch
     numbers = digit_pitch(digits)
-    if rows_pitch is None or abs(numbers - rows_pitch) <= NUMBERS_PITCH_AGREEMENT * rows_pitch:
-        return numbers
+    ordered = sorted(digits, key=lambda b: b.cy)
+    steps = [(b.cy - a.cy) / (int(b.text) - int(a.text)) for a, b in zip(ordered, ordered[1:])
+             if int(b.text.strip()) > int(a.text.strip())]
+    consistent = len(steps) >= 2 and max(steps) <= NUMBERS_PITCH_AGREEMENT * min(steps) + min(steps)
+    if consistent or rows_pitch is None or abs(numbers - rows_pitch) <= NUMBERS_PITCH_AGREEMENT * rows_pitch:
+        return numbers  # numbers that agree among themselves beat rows spaced by blank lines
     return rows_pitch
 
 
