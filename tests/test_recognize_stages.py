@@ -192,7 +192,8 @@ def test_the_pitch_comes_from_the_line_numbers_when_they_agree_with_the_rows() -
     nums = [Box(390.0, 247.0, 403.0, 267.0, "8"), Box(382.0, 286.0, 403.0, 306.0, "10"),
             Box(379.0, 306.0, 405.0, 326.0, "11")]
     assert abs(_numbers_pitch(nums, 18.0) - 19.75) < 0.01  # rows' padded boxes said 18
-    assert _numbers_pitch(nums, 40.0) == 40.0  # a misread number is not trusted against the rows
+    misread = [nums[0], Box(382.0, 286.0, 403.0, 306.0, "18"), nums[2]]  # "10" read as "18": one step of 3.9 px
+    assert _numbers_pitch(misread, 19.0) == 19.0  # a lone step that disagrees with the rows is not trusted
     assert _numbers_pitch(nums[:1], 18.0) == 18.0
 
 
@@ -279,4 +280,4 @@ def test_line_numbers_that_agree_among_themselves_beat_rows_spaced_by_blank_line
     nums = [Box(315.0, 266.0, 327.0, 279.0, "9"), Box(308.0, 284.0, 330.0, 306.0, "10"),
             Box(308.0, 306.0, 328.0, 327.0, "11"), Box(303.0, 326.0, 332.0, 351.0, "12")]
     # rows at lines 8, 9 and 12 made the rows' pitch 27.4; the numbers step 21.75-22.5 px per line
-    assert abs(_numbers_pitch(nums, 27.375) - 21.75) < 0.01
+    assert abs(_numbers_pitch(nums, 27.375) - 22.0) < 0.01
