@@ -281,3 +281,18 @@ def test_line_numbers_that_agree_among_themselves_beat_rows_spaced_by_blank_line
             Box(308.0, 306.0, 328.0, 327.0, "11"), Box(303.0, 326.0, 332.0, 351.0, "12")]
     # rows at lines 8, 9 and 12 made the rows' pitch 27.4; the numbers step 21.75-22.5 px per line
     assert abs(_numbers_pitch(nums, 27.375) - 22.0) < 0.01
+
+
+def test_a_minimaps_miniature_beside_a_blank_line_is_not_read() -> None:
+    from pausecode.recognize.base import CodeLayout
+    from pausecode.recognize.ocr import STRAY_TEXT_COLS, far_and_tiny
+
+    layout = CodeLayout(x0=10.0, y0=0.0, pitch=22.0, char_width=10.0, pane=(0, 0, 1600, 22))
+    strip = np.full((22, 1600), 30, np.uint8)
+    far = 10 + 10 * (STRAY_TEXT_COLS + 100)
+    strip[10:13, far:far + 40] = 200  # a minimap line: 3 px tall
+    assert far_and_tiny(strip, 30.0, (far, far + 40), layout)
+    strip[4:18, far:far + 40] = 200  # text of a real line's height, far right: not a miniature
+    assert not far_and_tiny(strip, 30.0, (far, far + 40), layout)
+    strip[10:12, 10:60] = 200  # "-----" at column 0: never judged here
+    assert not far_and_tiny(strip, 30.0, (10, 60), layout)

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Gray levels between a pixel and its background above which the pixel is ink (a glyph stroke, a cursor): well
+# above H.264 noise and antialiasing fringes on flat editor backgrounds, below the contrast of any readable theme.
+INK_LEVEL = 40
+
 
 @dataclass
 class Box:
@@ -166,7 +170,7 @@ def _clear_faint_guides(ink: np.ndarray, contrast: np.ndarray, thresh: float) ->
             ink[:, run] = False
 
 
-def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = 40.0, adjacent: int = 6) -> np.ndarray:
+def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = INK_LEVEL, adjacent: int = 6) -> np.ndarray:
     """Boolean per column: does this gray row strip have text ink there?
 
     Text ink is judged in the row's core band (glyph bodies); ink only near the row's top or bottom edge
@@ -302,7 +306,7 @@ def cell_pattern(cols: np.ndarray, start: float, cw: float, n_cells: int) -> lis
 
 def underscore_cells(strip: np.ndarray, bg: float, start: float, cw: float, n_cells: int) -> list[bool]:
     """Per cell: is its only ink a low horizontal stroke (an underscore), nothing in the glyph body?"""
-    ink = np.abs(strip.astype(np.int16) - bg) > 40
+    ink = np.abs(strip.astype(np.int16) - bg) > INK_LEVEL
     h = strip.shape[0]
     body, low = ink[: int(0.7 * h)], ink[int(0.7 * h):]
     out = []

@@ -39,6 +39,7 @@ from .classify import (
     split_line_numbers,
 )
 from .grid import (
+    INK_LEVEL,
     Box,
     cell_pattern,
     fit_grid_to_text,
@@ -93,7 +94,7 @@ def same_screen(a: np.ndarray, b: np.ndarray) -> bool:
     changed = cv2.absdiff(a, b) > 25
     if changed.mean() >= 0.15:
         return False
-    ink = (cv2.absdiff(a, float(np.median(a))) > 40) | (cv2.absdiff(b, float(np.median(b))) > 40)
+    ink = (cv2.absdiff(a, float(np.median(a))) > INK_LEVEL) | (cv2.absdiff(b, float(np.median(b))) > INK_LEVEL)
     return float((changed & ink).sum()) < 0.4 * max(float(ink.sum()), 1.0)
 
 
@@ -690,7 +691,7 @@ class OcrEngine(RecognitionEngine):
             return False
         top = layout.row_top(row)
         band = gray[max(0, top + 2): int(round(top + layout.pitch)) - 2, a:b]
-        return band.size > 0 and int((band > 40).sum()) > 3
+        return band.size > 0 and int((band > INK_LEVEL).sum()) > 3
 
     def _numbered(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
         """With a line-number gutter, only rows with a number are file lines (below the file's end editors
@@ -703,7 +704,7 @@ class OcrEngine(RecognitionEngine):
                  max(0, int(layout.gutter_x - 1.2 * layout.char_width)): int(layout.gutter_x + 1)]
         if g.size == 0:
             return False
-        return bool((np.abs(g.astype(np.int16) - float(np.median(g))) > 40).any())
+        return bool((np.abs(g.astype(np.int16) - float(np.median(g))) > INK_LEVEL).any())
 
     def _read_grid_rows(self, gray: np.ndarray, layout: CodeLayout, rows: list[int]) -> dict[int, TextLine]:
         """Re-read grid rows with recognition only; indentation from where the ink starts on the grid."""
@@ -727,6 +728,8 @@ class OcrEngine(RecognitionEngine):
             if span is None:
                 continue
             a, b = span
+            if far_and_tiny(ink_strip, bg, span, layout):
+                continue
             pad = int(max(4, layout.char_width * 1.2))  # a tight right edge makes the recogniser drop ")"
             colour = self._row_strip(self._frame, layout, r) if self._frame is not None else strip
             crop = colour[:, max(0, a - pad): b + pad]
@@ -867,6 +870,21 @@ def row_changed(a: np.ndarray, b: np.ndarray, char_w: float) -> bool:
 CURSOR_GLYPHS = "■█▌▍▎▏"
 
 
+# Height of a row's ink, as a share of the pitch, under which text far to the right is a minimap's or an
+# overview's miniature rendering (2-4 px tall at 720p), not a line: the lowest real line, "----", is ~0.1 of the
+# pitch, so this only applies with STRAY_TEXT_COLS of empty cells before it.
+MINIATURE_INK_SHARE = 0.3
+
+
+def far_and_tiny(ink_strip: np.ndarray, bg: float, span: tuple[int, int], layout: CodeLayout) -> bool:
+    """Is a row's only text a miniature far to the right (a minimap beside a blank line)?"""
+    a, b = span
+    if (a - (layout.x0 - layout.pane[0])) / layout.char_width < STRAY_TEXT_COLS:
+        return False
+    rows = np.flatnonzero((np.abs(ink_strip[:, a:b].astype(np.int16) - bg) > INK_LEVEL).any(axis=1))
+    return len(rows) > 0 and (rows[-1] - rows[0] + 1) < MINIATURE_INK_SHARE * layout.pitch
+
+
 def strip_cursor(text: str) -> str:
     """The text cursor drawn right after the last character is read as "|" (a bar) or "■" (a block):
     code rarely ends in a bar glued to the character before it."""
@@ -906,7 +924,7 @@ def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = 
     strokes over most of the height, one cell apart). `x0`: column 0 in strip coordinates, when known."""
     if strip.shape[0] < 8:
         return []
-    ink = np.abs(strip.astype(np.int16) - bg) > 40
+    ink = np.abs(strip.astype(np.int16) - bg) > INK_LEVEL
     cover = ink.sum(axis=0) / strip.shape[0]
 
     def thin_runs(level: float) -> list[tuple[int, int]]:
@@ -964,7 +982,7 @@ def end_of_line_bar(ink: np.ndarray) -> tuple[int, int] | None:
 def _cursor_test(strip: np.ndarray, bg: float) -> Callable[[int, int], bool]:
     """Is the ink in columns [a, b] a text cursor: a thin stroke over (nearly) the whole row height?"""
     def test(a: int, b: int) -> bool:
-        ink = np.abs(strip[:, a:b + 1].astype(np.int16) - bg) > 40
+        ink = np.abs(strip[:, a:b + 1].astype(np.int16) - bg) > INK_LEVEL
         return bool(ink.any(axis=1).mean() >= 0.75)
 
     return test
@@ -979,7 +997,7 @@ def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: floa
     if region.size == 0:
         return y0
     bg = float(np.median(region))
-    prof = (np.abs(region.astype(np.int16) - bg) > 40).sum(axis=1).astype(np.float32)
+    prof = (np.abs(region.astype(np.int16) - bg) > INK_LEVEL).sum(axis=1).astype(np.float32)
     prof = np.convolve(prof, np.ones(3, dtype=np.float32), mode="same")  # ink within ±1 px of a boundary
     steps = np.arange(-pitch / 2, pitch / 2, 0.5)
     costs = []
