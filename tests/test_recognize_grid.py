@@ -7,7 +7,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pausecode.recognize.grid import cell_pattern, fit_grid_to_text, grid_agreement, ink_columns, refine_char_width
-from pausecode.recognize.ocr import border_below, cursor_bars, row_changed, same_screen
+from pausecode.recognize.layout import border_below
+from pausecode.recognize.marks import cursor_bars
+from pausecode.recognize.ocr import row_changed, same_screen
 from pausecode.synth.fonts import cell_width, mono
 
 PITCH = 20
@@ -160,7 +162,7 @@ def test_docstring_quotes_count_as_ink_from_the_first_mark():
 
 
 def test_the_cursor_after_the_last_typed_character_is_found_without_the_grid():
-    from pausecode.recognize.ocr import end_of_line_bar
+    from pausecode.recognize.marks import end_of_line_bar
 
     cw = cell_width(FONT, SIZE)
     for text, has_descender in (("# Recursi", False), ("x = fib(n)", True)):

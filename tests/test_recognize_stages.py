@@ -108,7 +108,7 @@ def test_surface_runs_keep_a_highlighted_line_but_not_a_bar_against_the_text() -
 
 
 def test_code_surface_ends_where_filler_rows_begin() -> None:
-    from pausecode.recognize.ocr import border_below
+    from pausecode.recognize.layout import border_below
 
     pitch = 20
     img = np.full((200, 300), 10, np.uint8)  # ink map: code rows on the code surface (10)
@@ -137,7 +137,7 @@ def test_a_lower_number_after_a_gap_starts_a_new_cell() -> None:
 
 
 def test_notebook_prompts_are_not_code() -> None:
-    from pausecode.recognize.ocr import NOTEBOOK_PROMPT_RE
+    from pausecode.recognize.text import NOTEBOOK_PROMPT_RE
 
     assert all(NOTEBOOK_PROMPT_RE.match(t) for t in ("[ ]:", "[3]:", "In [12]:", "[*]:"))
     assert not any(NOTEBOOK_PROMPT_RE.match(t) for t in ("x = [1]:", "a[1]:", "for x in [1]:"))
@@ -285,7 +285,7 @@ def test_line_numbers_that_agree_among_themselves_beat_rows_spaced_by_blank_line
 
 def test_a_minimaps_miniature_beside_a_blank_line_is_not_read() -> None:
     from pausecode.recognize.base import CodeLayout
-    from pausecode.recognize.ocr import STRAY_TEXT_COLS, far_and_tiny
+    from pausecode.recognize.marks import STRAY_TEXT_COLS, far_and_tiny
 
     layout = CodeLayout(x0=10.0, y0=0.0, pitch=22.0, char_width=10.0, pane=(0, 0, 1600, 22))
     strip = np.full((22, 1600), 30, np.uint8)

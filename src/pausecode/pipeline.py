@@ -158,8 +158,9 @@ class _Run:
             log.warning("%s", self._unread_message())
         if report.frames == 0:
             raise EmptyVideoError(f"{self.info.path} has no frames")
-        self.stats.rows_recognized = int(getattr(self.engine, "rows_read", 0))
-        self.stats.full_reads = int(getattr(self.engine, "full_reads", self.stats.frames_recognized))
+        self.stats.rows_recognized = self.engine.rows_read
+        full = self.engine.full_reads
+        self.stats.full_reads = full if full is not None else self.stats.frames_recognized
         self.readings.sort(key=lambda r: r.start)
         segments = build_segments(self.readings, s.min_code_length)
         if self.progress:

@@ -88,6 +88,11 @@ class RecognitionEngine(ABC):
     description: ClassVar[str] = ""
     offline: ClassVar[bool] = True
 
+    # Work counters the run reports: rows read on a remembered layout, and whole-frame reads. An engine that does
+    # not count keeps these defaults (no rows; every frame it read was a whole-frame read).
+    rows_read: int = 0
+    full_reads: int | None = None
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 

@@ -6,6 +6,7 @@ where the ink is: columns = round((x - x0) / char_width).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -343,3 +344,50 @@ def respace(text: str, cells: list[bool], under: list[bool] | None = None) -> st
     ):
         return "".join("_" if c.isspace() and inked else c for c, inked in zip(text, cells))
     return None
+
+
+def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0,
+              cursor_like: Callable[[int, int], bool] | None = None) -> tuple[int, int] | None:
+    """Ink extent of one line's text: from the first ink to the last before a gap of many characters
+    (a minimap, scrollbar or the mouse pointer far to the right is not part of the line)."""
+    idx = np.flatnonzero(cols)
+    if len(idx) == 0:
+        return None
+    gaps = np.diff(idx)
+    cut = np.flatnonzero(gaps > max_gap_chars * char_w)
+    end = idx[cut[0]] if len(cut) else idx[-1]
+    # a text cursor right after the last character: a lone 1-2 px stroke after a gap
+    k = int(np.searchsorted(idx, end))
+    run_start = k
+    while run_start > 0 and idx[run_start - 1] == idx[run_start] - 1:
+        run_start -= 1
+    if k - run_start <= 1 and run_start > 0 and idx[run_start] - idx[run_start - 1] > 1 and cursor_like is not None \
+            and cursor_like(int(idx[run_start]), int(end)):
+        end = idx[run_start - 1]
+    if end + 1 - idx[0] < 1.3 * char_w and idx[0] > 30 * char_w:  # a lone I-beam pointer on an empty row
+        return None
+    return int(idx[0]), int(end) + 1
+
+
+def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: float, pitch: float) -> float:
+    """Shift the row grid so row boundaries fall in the middle of the blank band between lines (so neither
+    underscores at the bottom nor accents at the top are cut off or leak into the next row)."""
+    x1, y1, x2, y2 = pane
+    top = max(0, int(y0 - pitch))
+    region = gray[top:int(y2 + pitch), x1:x2]
+    if region.size == 0:
+        return y0
+    bg = float(np.median(region))
+    prof = (np.abs(region.astype(np.int16) - bg) > INK_LEVEL).sum(axis=1).astype(np.float32)
+    prof = np.convolve(prof, np.ones(3, dtype=np.float32), mode="same")  # ink within ±1 px of a boundary
+    steps = np.arange(-pitch / 2, pitch / 2, 0.5)
+    costs = []
+    for k in steps:
+        ys = np.arange(y0 + k - top, len(prof), pitch).astype(int)
+        ys = ys[(ys >= 0) & (ys < len(prof))]
+        costs.append(float(prof[ys].sum()))
+    costs_a = np.array(costs)
+    best = np.flatnonzero(costs_a <= costs_a.min() + 1e-6)
+    # the middle of the longest run of equally good offsets
+    run = max(runs(best), key=len)
+    return float(y0 + steps[run[len(run) // 2]])

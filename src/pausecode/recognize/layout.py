@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .grid import runs
+
 
 @dataclass(frozen=True)
 class BackgroundPolicy:
@@ -159,3 +161,28 @@ def surface_runs(colours: list[tuple[int, int, int]], centres: list[float], line
 
 
 ADJACENT_LINES = 1.5  # line heights: rows closer than this are neighbouring lines of one text block
+
+
+def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float,
+                 code_bottom: int | None = None) -> int | None:
+    """y of where the code's surface ends below its first row: a horizontal border across the whole pane (the
+    top edge of a panel under the editor), or a band painted in another colour (vim's filler rows past the
+    file's end, a panel without a border line), or None. The surface is measured on the rows where code was
+    detected (down to `code_bottom`), not on everything below, which a large panel would dominate. A
+    current-line box draws two such lines one row apart: those are not a border."""
+    x1, y1, x2, y2 = pane
+    region = gray[int(y1 + pitch): y2, x1:x2]
+    if region.size == 0:
+        return None
+    code = gray[y1:code_bottom, x1:x2] if code_bottom is not None and code_bottom > y1 else region
+    bg = float(np.median(code))
+    ruled = (np.abs(region.astype(np.int16) - bg) > 15).mean(axis=1) >= 0.95
+    ys = np.flatnonzero(ruled)
+    if not len(ys):
+        return None
+    lines = [int(run[0]) for run in runs(ys)]
+    for y in lines:
+        paired = any(abs(abs(y - other) - pitch) <= 3 for other in lines if other != y)
+        if not paired:
+            return int(y1 + pitch) + y
+    return None

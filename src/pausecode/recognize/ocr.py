@@ -8,23 +8,20 @@ Concrete OCR backends (RapidOCR, Tesseract) supply two primitives: `_detect_and_
 from __future__ import annotations
 
 import logging
-import re
 from abc import abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
-from .layout import BackgroundPolicy, box_surface, colour_runs, inked, surface_runs, run_at, same_surface, strip_colours
+from .layout import BackgroundPolicy, border_below, box_surface, colour_runs, inked, surface_runs, run_at, same_surface, strip_colours
 from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
     LEADING_NUMBER_RE,
     PaneGuess,
     code_likeness,
     pane_from_rows,
-    drop_status_lines,
     editor_on_screen,
     editor_text_rows,
     editor_anchor,
@@ -38,7 +35,11 @@ from .classify import (
     numbered_rows,
     split_line_numbers,
 )
+from .marks import STRAY_TEXT_COLS, STRAY_TEXT_SCORE, cursor_bars, cursor_test, far_and_tiny, strip_cursor
+from .text import NOTEBOOK_PROMPT_RE, icon_junk, render_lines
 from .grid import (
+    refine_row_phase,
+    text_span,
     INK_LEVEL,
     Box,
     cell_pattern,
@@ -65,11 +66,6 @@ CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from thos
 EDITOR_TEXT_REACH = 12
 GRID_SNAP = 0.3  # cells: a distance within this of a whole number of cells is on the grid
 MIN_GRID_LINES = 3  # a grid measured on fewer text lines is a guess (one line cannot show the pitch)
-# Text starting this many columns in that the recogniser reads with less than STRAY_TEXT_SCORE is a hover
-# widget, a minimap or the pointer over an empty stretch of the pane, not code: code is rarely indented that far,
-# and a real line there reads clearly.
-STRAY_TEXT_COLS = 30
-STRAY_TEXT_SCORE = 0.5
 # Share of a text block's height a vertical border between the editor and a side panel covers (a column
 # of text never does: lines are separated by leading; a scrollbar trough or a panel's edge runs the full height)
 PANEL_BORDER_SHARE = 0.95
@@ -163,6 +159,7 @@ class OcrEngine(RecognitionEngine):
         self._last_full_t: float | None = None  # video time of the last whole-frame reading
         self.rows_read = 0
         self.full_reads = 0
+        self._pane_bg: float | None = None  # the code surface's gray level in the frame being read
 
     # ------------------------------------------------------------------ entry
     def recognize(self, frame: np.ndarray, context: FrameContext) -> Recognition:
@@ -579,7 +576,7 @@ class OcrEngine(RecognitionEngine):
 
     def _row_is_pane(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
         strip = self._row_strip(gray, layout, row)
-        pane_bg = getattr(self, "_pane_bg", None)
+        pane_bg = self._pane_bg
         return strip.size > 0 and (pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= PANE_BG_TOLERANCE)
 
     def _fit_grid(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int, n_lines: int,
@@ -708,7 +705,7 @@ class OcrEngine(RecognitionEngine):
 
     def _read_grid_rows(self, gray: np.ndarray, layout: CodeLayout, rows: list[int]) -> dict[int, TextLine]:
         """Re-read grid rows with recognition only; indentation from where the ink starts on the grid."""
-        pane_bg = getattr(self, "_pane_bg", None)
+        pane_bg = self._pane_bg
         crops, where = [], []
         for r in rows:
             if not self._numbered(gray, layout, r):
@@ -724,7 +721,7 @@ class OcrEngine(RecognitionEngine):
             bars = cursor_bars(strip, bg, layout.char_width, layout.x0 - layout.pane[0])
             for x1, x2 in bars:
                 cols_all[x1:x2] = False
-            span = text_span(cols_all, layout.char_width, cursor_like=_cursor_test(strip, bg))
+            span = text_span(cols_all, layout.char_width, cursor_like=cursor_test(strip, bg))
             if span is None:
                 continue
             a, b = span
@@ -867,204 +864,3 @@ def row_changed(a: np.ndarray, b: np.ndarray, char_w: float) -> bool:
     return int(diff.sum()) > ROW_CHANGED_PIXELS
 
 
-CURSOR_GLYPHS = "■█▌▍▎▏"
-
-
-# Height of a row's ink, as a share of the pitch, under which text far to the right is a minimap's or an
-# overview's miniature rendering (2-4 px tall at 720p), not a line: the lowest real line, "----", is ~0.1 of the
-# pitch, so this only applies with STRAY_TEXT_COLS of empty cells before it.
-MINIATURE_INK_SHARE = 0.3
-
-
-def far_and_tiny(ink_strip: np.ndarray, bg: float, span: tuple[int, int], layout: CodeLayout) -> bool:
-    """Is a row's only text a miniature far to the right (a minimap beside a blank line)?"""
-    a, b = span
-    if (a - (layout.x0 - layout.pane[0])) / layout.char_width < STRAY_TEXT_COLS:
-        return False
-    rows = np.flatnonzero((np.abs(ink_strip[:, a:b].astype(np.int16) - bg) > INK_LEVEL).any(axis=1))
-    return len(rows) > 0 and (rows[-1] - rows[0] + 1) < MINIATURE_INK_SHARE * layout.pitch
-
-
-def strip_cursor(text: str) -> str:
-    """The text cursor drawn right after the last character is read as "|" (a bar) or "■" (a block):
-    code rarely ends in a bar glued to the character before it."""
-    text = text.rstrip(CURSOR_GLYPHS).rstrip()
-    if len(text) > 1 and text.endswith("|") and not text[-2].isspace() and text[-2] != "|":
-        text = text[:-1]
-    return text
-
-
-def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0,
-              cursor_like: Callable[[int, int], bool] | None = None) -> tuple[int, int] | None:
-    """Ink extent of one line's text: from the first ink to the last before a gap of many characters
-    (a minimap, scrollbar or the mouse pointer far to the right is not part of the line)."""
-    idx = np.flatnonzero(cols)
-    if len(idx) == 0:
-        return None
-    gaps = np.diff(idx)
-    cut = np.flatnonzero(gaps > max_gap_chars * char_w)
-    end = idx[cut[0]] if len(cut) else idx[-1]
-    # a text cursor right after the last character: a lone 1-2 px stroke after a gap
-    k = int(np.searchsorted(idx, end))
-    run_start = k
-    while run_start > 0 and idx[run_start - 1] == idx[run_start] - 1:
-        run_start -= 1
-    if k - run_start <= 1 and run_start > 0 and idx[run_start] - idx[run_start - 1] > 1 and cursor_like is not None \
-            and cursor_like(int(idx[run_start]), int(end)):
-        end = idx[run_start - 1]
-    if end + 1 - idx[0] < 1.3 * char_w and idx[0] > 30 * char_w:  # a lone I-beam pointer on an empty row
-        return None
-    return int(idx[0]), int(end) + 1
-
-
-def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = None) -> list[tuple[int, int]]:
-    """Column ranges of what editors draw over the text in a grid row: a bar cursor (a 1-3 px stroke over
-    the whole row height: glyphs never fill the line spacing; or over most of it, standing between two
-    cells where no glyph stroke stands) and the two sides of the box around a matching bracket (two thin
-    strokes over most of the height, one cell apart). `x0`: column 0 in strip coordinates, when known."""
-    if strip.shape[0] < 8:
-        return []
-    ink = np.abs(strip.astype(np.int16) - bg) > INK_LEVEL
-    cover = ink.sum(axis=0) / strip.shape[0]
-
-    def thin_runs(level: float) -> list[tuple[int, int]]:
-        cols = np.flatnonzero(cover >= level)
-        if not len(cols):
-            return []
-        return [(int(r[0]), int(r[-1]) + 1) for r in runs(cols) if len(r) <= 3]
-
-    bars = thin_runs(0.9)
-    sides = thin_runs(0.8)
-    for (a1, a2), (b1, b2) in zip(sides, sides[1:]):
-        if 0.7 * char_w <= b1 - a1 <= 1.6 * char_w:
-            bars += [(a1, a2), (b1, b2)]
-    if x0 is not None:
-        # on a cell boundary (glyphs, "|" and "l" too, are centred in their cells): the cursor between two
-        # characters. Its height is measured against the text's (first to last inked row): in an editor with
-        # wide line spacing the cursor spans the text, not the whole row.
-        inked_rows = np.flatnonzero(ink.any(axis=1))
-        text_h = int(inked_rows[-1] - inked_rows[0] + 1) if len(inked_rows) else strip.shape[0]
-        cover_text = ink.sum(axis=0) / max(1, text_h)
-        cols = np.flatnonzero(cover_text >= 0.8)
-        for r in (runs(cols) if len(cols) else []):
-            a, b = int(r[0]), int(r[-1]) + 1
-            phase = (((a + b) / 2 - x0) / char_w) % 1.0
-            if len(r) <= 3 and min(phase, 1.0 - phase) <= 0.2:
-                bars.append((a, b))
-    end = end_of_line_bar(ink)
-    if end is not None:
-        bars.append(end)
-    return sorted(set(bars))
-
-
-def end_of_line_bar(ink: np.ndarray) -> tuple[int, int] | None:
-    """The cursor after the last character typed, where it stands while someone types: the row's last ink is
-    a stroke at most 3 px wide, apart from the text, reaching above the tallest glyph and below the lowest
-    one (a cursor spans the font's whole line; "l" stops at the baseline, "!" and "1" too). Found without the
-    grid, which one line measures poorly. A "|" ending a line would look the same; code almost never does."""
-    cols = np.flatnonzero(ink.any(axis=0))
-    if len(cols) < 2:
-        return None
-    pieces = runs(cols)
-    last = pieces[-1]
-    if len(last) > 3 or len(pieces) < 2:
-        return None
-    a, b = int(last[0]), int(last[-1]) + 1
-    text_rows = np.flatnonzero(ink[:, : int(pieces[-2][-1]) + 1].any(axis=1))
-    bar_rows = np.flatnonzero(ink[:, a:b].any(axis=1))
-    if not len(text_rows) or not len(bar_rows):
-        return None
-    if bar_rows[0] <= text_rows[0] - 1 and bar_rows[-1] >= text_rows[-1] + 1:
-        return a, b
-    return None
-
-
-def _cursor_test(strip: np.ndarray, bg: float) -> Callable[[int, int], bool]:
-    """Is the ink in columns [a, b] a text cursor: a thin stroke over (nearly) the whole row height?"""
-    def test(a: int, b: int) -> bool:
-        ink = np.abs(strip[:, a:b + 1].astype(np.int16) - bg) > INK_LEVEL
-        return bool(ink.any(axis=1).mean() >= 0.75)
-
-    return test
-
-
-def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: float, pitch: float) -> float:
-    """Shift the row grid so row boundaries fall in the middle of the blank band between lines (so neither
-    underscores at the bottom nor accents at the top are cut off or leak into the next row)."""
-    x1, y1, x2, y2 = pane
-    top = max(0, int(y0 - pitch))
-    region = gray[top:int(y2 + pitch), x1:x2]
-    if region.size == 0:
-        return y0
-    bg = float(np.median(region))
-    prof = (np.abs(region.astype(np.int16) - bg) > INK_LEVEL).sum(axis=1).astype(np.float32)
-    prof = np.convolve(prof, np.ones(3, dtype=np.float32), mode="same")  # ink within ±1 px of a boundary
-    steps = np.arange(-pitch / 2, pitch / 2, 0.5)
-    costs = []
-    for k in steps:
-        ys = np.arange(y0 + k - top, len(prof), pitch).astype(int)
-        ys = ys[(ys >= 0) & (ys < len(prof))]
-        costs.append(float(prof[ys].sum()))
-    costs_a = np.array(costs)
-    best = np.flatnonzero(costs_a <= costs_a.min() + 1e-6)
-    # the middle of the longest run of equally good offsets
-    run = max(runs(best), key=len)
-    return float(y0 + steps[run[len(run) // 2]])
-
-
-def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float,
-                 code_bottom: int | None = None) -> int | None:
-    """y of where the code's surface ends below its first row: a horizontal border across the whole pane (the
-    top edge of a panel under the editor), or a band painted in another colour (vim's filler rows past the
-    file's end, a panel without a border line), or None. The surface is measured on the rows where code was
-    detected (down to `code_bottom`), not on everything below, which a large panel would dominate. A
-    current-line box draws two such lines one row apart: those are not a border."""
-    x1, y1, x2, y2 = pane
-    region = gray[int(y1 + pitch): y2, x1:x2]
-    if region.size == 0:
-        return None
-    code = gray[y1:code_bottom, x1:x2] if code_bottom is not None and code_bottom > y1 else region
-    bg = float(np.median(code))
-    ruled = (np.abs(region.astype(np.int16) - bg) > 15).mean(axis=1) >= 0.95
-    ys = np.flatnonzero(ruled)
-    if not len(ys):
-        return None
-    lines = [int(run[0]) for run in runs(ys)]
-    for y in lines:
-        paired = any(abs(abs(y - other) - pitch) <= 3 for other in lines if other != y)
-        if not paired:
-            return int(y1 + pitch) + y
-    return None
-
-
-CJK_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f]")
-JUNK_MAX_ASCII_ALNUM = 4  # a line with CJK glyphs and fewer letters/digits than this is icons read as text
-
-
-# a notebook cell's execution prompt ("[3]:", "[ ]:", "In [*]:") standing alone: the notebook's UI, never code
-# (on its own it is not valid in any language the tool reads)
-NOTEBOOK_PROMPT_RE = re.compile(r"^\s*(?:In|Out)?\s*\[[\s\d*]*\]:\s*$")
-
-
-def icon_junk(text: str) -> bool:
-    """The recogniser's dictionary is mostly Chinese: toolbar icons, a hover widget or the minimap next to code
-    come back as CJK glyphs with a letter or two. Code that holds CJK text (a string, a comment) also holds
-    enough ASCII around it to be kept."""
-    if not CJK_RE.search(text):
-        return False
-    return sum(1 for c in text if c.isascii() and c.isalnum()) < JUNK_MAX_ASCII_ALNUM
-
-
-def render_lines(lines: list[TextLine]) -> str:
-    """Lines on their grid rows → text, blank rows kept between lines, none before the first."""
-    if not lines:
-        return ""
-    out: list[str] = []
-    first = lines[0].row or 0
-    for ln in lines:
-        row = (ln.row if ln.row is not None else first + len(out)) - first
-        while len(out) < row:
-            out.append("")
-        if len(out) == row:
-            out.append(ln.text.rstrip())
-    return "\n".join(drop_status_lines(out))

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..frames.states import State
 from ..recognize.base import CodeLayout, Recognition, TextLine
-from ..recognize.ocr import render_lines
+from ..recognize.text import render_lines
 
 PIX = 40
 SAME_PIXELS = 4

@@ -156,7 +156,7 @@ class HybridEngine(RecognitionEngine):
 
     @property
     def rows_read(self) -> int:
-        return int(getattr(self.ocr, "rows_read", 0))
+        return self.ocr.rows_read
 
     @property
     def stats(self) -> dict[str, int]:

@@ -1,0 +1,117 @@
+"""What editors draw over or beside the text that is not text: the text cursor (a bar between cells, a bar
+after the last typed character, a block), the box around a matching bracket, and text far out in the pane that
+is a minimap's miniature or a hover widget. Each is kept out of the code a row reads as.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .base import CodeLayout
+from .grid import INK_LEVEL, runs
+
+# Text starting this many columns in that the recogniser reads with less than STRAY_TEXT_SCORE is a hover
+# widget, a minimap or the pointer over an empty stretch of the pane, not code: code is rarely indented that far,
+# and a real line there reads clearly.
+STRAY_TEXT_COLS = 30
+STRAY_TEXT_SCORE = 0.5
+
+
+CURSOR_GLYPHS = "■█▌▍▎▏"
+
+
+# Height of a row's ink, as a share of the pitch, under which text far to the right is a minimap's or an
+# overview's miniature rendering (2-4 px tall at 720p), not a line: the lowest real line, "----", is ~0.1 of the
+# pitch, so this only applies with STRAY_TEXT_COLS of empty cells before it.
+MINIATURE_INK_SHARE = 0.3
+
+
+def far_and_tiny(ink_strip: np.ndarray, bg: float, span: tuple[int, int], layout: CodeLayout) -> bool:
+    """Is a row's only text a miniature far to the right (a minimap beside a blank line)?"""
+    a, b = span
+    if (a - (layout.x0 - layout.pane[0])) / layout.char_width < STRAY_TEXT_COLS:
+        return False
+    rows = np.flatnonzero((np.abs(ink_strip[:, a:b].astype(np.int16) - bg) > INK_LEVEL).any(axis=1))
+    return len(rows) > 0 and (rows[-1] - rows[0] + 1) < MINIATURE_INK_SHARE * layout.pitch
+
+
+def strip_cursor(text: str) -> str:
+    """The text cursor drawn right after the last character is read as "|" (a bar) or "■" (a block):
+    code rarely ends in a bar glued to the character before it."""
+    text = text.rstrip(CURSOR_GLYPHS).rstrip()
+    if len(text) > 1 and text.endswith("|") and not text[-2].isspace() and text[-2] != "|":
+        text = text[:-1]
+    return text
+
+
+def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = None) -> list[tuple[int, int]]:
+    """Column ranges of what editors draw over the text in a grid row: a bar cursor (a 1-3 px stroke over
+    the whole row height: glyphs never fill the line spacing; or over most of it, standing between two
+    cells where no glyph stroke stands) and the two sides of the box around a matching bracket (two thin
+    strokes over most of the height, one cell apart). `x0`: column 0 in strip coordinates, when known."""
+    if strip.shape[0] < 8:
+        return []
+    ink = np.abs(strip.astype(np.int16) - bg) > INK_LEVEL
+    cover = ink.sum(axis=0) / strip.shape[0]
+
+    def thin_runs(level: float) -> list[tuple[int, int]]:
+        cols = np.flatnonzero(cover >= level)
+        if not len(cols):
+            return []
+        return [(int(r[0]), int(r[-1]) + 1) for r in runs(cols) if len(r) <= 3]
+
+    bars = thin_runs(0.9)
+    sides = thin_runs(0.8)
+    for (a1, a2), (b1, b2) in zip(sides, sides[1:]):
+        if 0.7 * char_w <= b1 - a1 <= 1.6 * char_w:
+            bars += [(a1, a2), (b1, b2)]
+    if x0 is not None:
+        # on a cell boundary (glyphs, "|" and "l" too, are centred in their cells): the cursor between two
+        # characters. Its height is measured against the text's (first to last inked row): in an editor with
+        # wide line spacing the cursor spans the text, not the whole row.
+        inked_rows = np.flatnonzero(ink.any(axis=1))
+        text_h = int(inked_rows[-1] - inked_rows[0] + 1) if len(inked_rows) else strip.shape[0]
+        cover_text = ink.sum(axis=0) / max(1, text_h)
+        cols = np.flatnonzero(cover_text >= 0.8)
+        for r in (runs(cols) if len(cols) else []):
+            a, b = int(r[0]), int(r[-1]) + 1
+            phase = (((a + b) / 2 - x0) / char_w) % 1.0
+            if len(r) <= 3 and min(phase, 1.0 - phase) <= 0.2:
+                bars.append((a, b))
+    end = end_of_line_bar(ink)
+    if end is not None:
+        bars.append(end)
+    return sorted(set(bars))
+
+
+def end_of_line_bar(ink: np.ndarray) -> tuple[int, int] | None:
+    """The cursor after the last character typed, where it stands while someone types: the row's last ink is
+    a stroke at most 3 px wide, apart from the text, reaching above the tallest glyph and below the lowest
+    one (a cursor spans the font's whole line; "l" stops at the baseline, "!" and "1" too). Found without the
+    grid, which one line measures poorly. A "|" ending a line would look the same; code almost never does."""
+    cols = np.flatnonzero(ink.any(axis=0))
+    if len(cols) < 2:
+        return None
+    pieces = runs(cols)
+    last = pieces[-1]
+    if len(last) > 3 or len(pieces) < 2:
+        return None
+    a, b = int(last[0]), int(last[-1]) + 1
+    text_rows = np.flatnonzero(ink[:, : int(pieces[-2][-1]) + 1].any(axis=1))
+    bar_rows = np.flatnonzero(ink[:, a:b].any(axis=1))
+    if not len(text_rows) or not len(bar_rows):
+        return None
+    if bar_rows[0] <= text_rows[0] - 1 and bar_rows[-1] >= text_rows[-1] + 1:
+        return a, b
+    return None
+
+
+def cursor_test(strip: np.ndarray, bg: float) -> Callable[[int, int], bool]:
+    """Is the ink in columns [a, b] a text cursor: a thin stroke over (nearly) the whole row height?"""
+    def test(a: int, b: int) -> bool:
+        ink = np.abs(strip[:, a:b + 1].astype(np.int16) - bg) > INK_LEVEL
+        return bool(ink.any(axis=1).mean() >= 0.75)
+
+    return test
