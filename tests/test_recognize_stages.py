@@ -145,22 +145,22 @@ def test_notebook_prompts_are_not_code() -> None:
 
 def test_a_side_panels_border_ends_the_editor_but_an_indent_guide_does_not() -> None:
     from pausecode.recognize.classify import PaneGuess
-    from pausecode.recognize.ocr import OcrEngine
+    from pausecode.recognize import regions
 
     frame = np.full((200, 400, 3), 250, np.uint8)
     frame[:, 300:302] = 180  # a panel's border, top to bottom
     code = [[Box(20.0, 10.0 + 20 * i, 150.0, 26.0 + 20 * i, "x = 1")] for i in range(8)]
     panel = [[Box(310.0, 10.0 + 20 * i, 380.0, 26.0 + 20 * i, "name")] for i in range(8)]
     pane = PaneGuess(rows=[c + p for c, p in zip(code, panel)], x0=20.0)
-    assert OcrEngine._panel_border_x(frame, pane) == 300.0
+    assert regions.panel_border_x(frame, pane) == 300.0
     # the same line with code only on its right (the view inside one indented block): not a border
     pane = PaneGuess(rows=[[Box(310.0, 10.0 + 20 * i, 380.0, 26.0 + 20 * i, "y = 2")] for i in range(8)], x0=290.0)
-    assert OcrEngine._panel_border_x(frame, pane) is None
+    assert regions.panel_border_x(frame, pane) is None
 
 
 def test_a_bar_written_across_the_gutter_edge_is_not_a_file_line() -> None:
     from pausecode.recognize.classify import PaneGuess
-    from pausecode.recognize.ocr import OcrEngine
+    from pausecode.recognize import regions
 
     gx, cw = 40.0, 10.0
     status = [Box(98.0, 19.0, 169.0, 46.0, "0:vim*"), Box(1102.0, 22.0, 1189.0, 44.0, "tempconv")]
@@ -169,12 +169,12 @@ def test_a_bar_written_across_the_gutter_edge_is_not_a_file_line() -> None:
     boxes = [Box(11.0, 22.0, 100.0, 44.0, "lesson-9"), Box(8.0, 166.0, 60.0, 188.0, "-- I")] + status + mode + \
         [b for r in code for b in r] + [Box(10.0, 40.0 + 21 * i, 38.0, 62.0 + 21 * i, str(10 + i)) for i in range(6)]
     pane = PaneGuess(rows=[status] + code + [mode], gutter_x=gx, char_w=cw, x0=45.0, pitch=21.0)
-    kept = OcrEngine._without_rows_across_gutter(boxes, pane, 720)
+    kept = regions.without_rows_across_gutter(boxes, pane, 720)
     assert kept.rows == code
     # a number the detector ran into its line ("12 return x") is not a bar: the row stays
     merged = [Box(10.0, 19.0, 200.0, 40.0, "12 return x")]
     pane = PaneGuess(rows=[[Box(45.0, 19.0, 200.0, 40.0, "return x")]] + code, gutter_x=gx, char_w=cw, x0=45.0)
-    assert len(OcrEngine._without_rows_across_gutter(merged + [b for r in code for b in r], pane, 720).rows) == 7
+    assert len(regions.without_rows_across_gutter(merged + [b for r in code for b in r], pane, 720).rows) == 7
 
 
 def test_one_line_of_code_is_not_slide_sized_for_its_padded_box() -> None:
@@ -259,18 +259,18 @@ def test_typing_is_derived_from_pixels_when_the_later_read_refit_its_grid_by_a_p
 
 def test_a_line_half_scrolled_under_the_header_is_not_read() -> None:
     from pausecode.recognize.classify import PaneGuess
-    from pausecode.recognize.ocr import OcrEngine
+    from pausecode.recognize import regions
 
     cut = [Box(116.0, 81.0, 203.0, 98.0, "S i")]  # the lower half of "import os", its number cut too
     code = [[Box(117.0, 97.0 + 20 * i, 338.0, 119.0 + 20 * i, "from x import y")] for i in range(5)]
     numbers = [Box(82.0, 98.0 + 20 * i, 95.0, 116.0 + 20 * i, str(4 + i)) for i in range(5)]
     flat = cut + [b for r in code for b in r] + numbers
     pane = PaneGuess(rows=[cut] + code, gutter_x=96.0, char_w=9.0, x0=116.0, pitch=20.0)
-    kept, top = OcrEngine._without_clipped_top_row(flat, pane, 720)
+    kept, top = regions.without_clipped_top_row(flat, pane, 720)
     assert kept.rows == code and top == 98
     # the same short box with its number read is a whole line of short glyphs ("a = x"): kept
     pane = PaneGuess(rows=[cut] + code, gutter_x=96.0, char_w=9.0, x0=116.0, pitch=20.0)
-    kept, top = OcrEngine._without_clipped_top_row(flat + [Box(82.0, 80.0, 95.0, 98.0, "3")], pane, 720)
+    kept, top = regions.without_clipped_top_row(flat + [Box(82.0, 80.0, 95.0, 98.0, "3")], pane, 720)
     assert len(kept.rows) == 6 and top == 0
 
 

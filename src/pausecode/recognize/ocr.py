@@ -9,37 +9,27 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
-from .layout import BackgroundPolicy, border_below, box_surface, colour_runs, inked, surface_runs, run_at, same_surface, strip_colours
 from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
-    LEADING_NUMBER_RE,
-    PaneGuess,
-    code_likeness,
-    pane_from_rows,
+    editor_anchor,
     editor_on_screen,
     editor_text_rows,
-    editor_anchor,
     file_name,
     find_code_pane,
     find_gutter,
-    digit_pitch,
     gutter_regions,
     gutter_span,
     learning_topic,
     numbered_rows,
     split_line_numbers,
 )
-from .marks import STRAY_TEXT_COLS, STRAY_TEXT_SCORE, cursor_bars, cursor_test, far_and_tiny, strip_cursor
-from .text import NOTEBOOK_PROMPT_RE, icon_junk, render_lines
 from .grid import (
-    refine_row_phase,
-    text_span,
     INK_LEVEL,
     Box,
     cell_pattern,
@@ -47,12 +37,26 @@ from .grid import (
     grid_agreement,
     ink_columns,
     join_row,
-    line_pitch,
     refine_char_width,
+    refine_row_phase,
     respace,
     runs,
+    text_span,
     underscore_cells,
 )
+from .layout import border_below, box_surface, same_surface
+from .marks import STRAY_TEXT_COLS, STRAY_TEXT_SCORE, cursor_bars, cursor_test, far_and_tiny, strip_cursor
+from .regions import (
+    BACKGROUND,
+    cell_spans,
+    is_mixed,
+    on_editor_surface,
+    one_surface,
+    panel_border_x,
+    without_clipped_top_row,
+    without_rows_across_gutter,
+)
+from .text import NOTEBOOK_PROMPT_RE, icon_junk, render_lines
 
 log = logging.getLogger(__name__)
 
@@ -61,19 +65,8 @@ ROW_CHANGED_PIXELS = 4  # more changed pixels than this → the row changed
 MAX_INCREMENTAL_SHARE = 0.6  # more changed rows than this → read the whole frame again
 LEARNING_RECHECK_S = 6.0  # a learning screen that keeps changing a little is read again this often
 CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from those of whole panes
-# How far right of its tabs' or breadcrumbs' left edge (in their heights, ~2 characters each) an editor's first
-# line can start: a 1-2-line file starts at column 0 or a few indents in; a panel beside the editor is far off.
-EDITOR_TEXT_REACH = 12
 GRID_SNAP = 0.3  # cells: a distance within this of a whole number of cells is on the grid
 MIN_GRID_LINES = 3  # a grid measured on fewer text lines is a guess (one line cannot show the pitch)
-# Share of a text block's height a vertical border between the editor and a side panel covers (a column
-# of text never does: lines are separated by leading; a scrollbar trough or a panel's edge runs the full height)
-PANEL_BORDER_SHARE = 0.95
-# A top line whose detector box is shorter than this share of the other lines' median box height may show only
-# part of its glyphs (cut by the editor's header). Whole lines measured 0.71-1.0 on frames of six cases (short
-# glyphs, "args = parse..." at 0.71), cut ones 0.70-0.74: height alone does not decide, the gutter does.
-CLIPPED_ROW_SHARE = 0.8
-BACKGROUND = BackgroundPolicy()  # one policy for every surface judgement of the reader (frozen: shared safely)
 PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
 
@@ -250,153 +243,10 @@ class OcrEngine(RecognitionEngine):
                 boxes = split
         regions = gutter_regions(gutter[1]) if gutter is not None else []
         if gutter is not None and len(regions) >= 2:
-            spans = self._cell_spans(frame, boxes, gutter[0], regions)
+            spans = cell_spans(frame, boxes, gutter[0], regions)
             if len(spans) >= 2:
                 return self._read_regions(frame, boxes, spans, gutter[0])
         return self._read_region(frame, boxes)
-
-    @staticmethod
-    def _cell_spans(frame: np.ndarray, boxes: list[Box], gx: float, regions: list[list[Box]]) -> list[tuple[int, int]]:
-        """The y span of each numbered region (notebook cell), from the surface its line numbers sit on: a cell
-        is one run of the gutter's background, so numbers the detector missed at its top still belong to it,
-        and a cell whose numbers were all missed is the same surface again, with code beside it."""
-        digits = [b for r in regions for b in r]
-        pitch = float(np.median([digit_pitch(r) for r in regions]))
-        runs = colour_runs(strip_colours(frame, min(b.x1 for b in digits), gx + 1), pitch)
-        spans: list[tuple[int, int]] = []
-        surface = None
-        for reg in regions:
-            top, bot = gutter_span(reg)
-            run = run_at(runs, reg[0].cy)
-            if run is not None:
-                surface = surface or run.colour
-                top, bot = run.y1, run.y2
-            spans.append((int(max(0, top)), int(bot)))
-        if surface is not None:
-            policy = BACKGROUND
-            code = [b for b in boxes if b.x1 > gx and b.text.strip()]
-            gx1 = int(min(b.x1 for b in digits))
-            for run in runs:
-                if same_surface(run.colour, surface, policy.similar_surface) and \
-                        not any(a < run.y2 and run.y1 < b for a, b in spans) and \
-                        any(run.y1 <= b.cy < run.y2 for b in code) and \
-                        inked(frame[run.y1:run.y2, gx1:int(gx) + 1], run.colour):  # numbers, though unread
-                    spans.append((run.y1, run.y2))
-        return sorted(spans)
-
-    @staticmethod
-    def _one_surface(frame: np.ndarray, boxes: list[Box], pane: PaneGuess) -> PaneGuess:
-        """A pane found from text alignment (or from line numbers that allow for missed ones above) can take
-        in a title bar, a tab strip or a status line. Code sits on one surface: keep the run of consecutive
-        rows painted on the same background that is longest (then most code-like), and find the pane again
-        among those, keeping its gutter."""
-        h, w = frame.shape[:2]
-        colours = [box_surface(frame, min(b.x1 for b in r), min(b.y1 for b in r), max(b.x2 for b in r),
-                               max(b.y2 for b in r)) for r in pane.rows]
-        text_h = float(np.median([b.h for r in pane.rows for b in r]))
-        centres = [float(np.median([b.cy for b in r])) for r in pane.rows]
-        groups = surface_runs(colours, centres, text_h, BACKGROUND.similar_surface)
-        if len(groups) <= 1:
-            return pane
-        best = max(groups, key=lambda g: (len(g), code_likeness([pane.rows[i] for i in g], False, text_h, h)))
-        rows = [pane.rows[i] for i in best]
-        pitch = line_pitch(rows) if len(rows) >= 2 else None
-        return pane_from_rows(replace(pane), rows, pitch, text_h, h)
-
-    @staticmethod
-    def _without_rows_across_gutter(boxes: list[Box], pane: PaneGuess, frame_h: int) -> PaneGuess:
-        """A file line beside a line-number gutter has its number left of the gutter's edge and its code right
-        of it; nothing written runs across that edge. A status bar, tab strip or mode line at the pane's top or
-        bottom edge (tmux's window list, vim's `-- INSERT --`) is written from the window's left edge across it,
-        and may be painted in a tint of the code's surface, so the surface rule keeps it. Such edge rows are
-        dropped; a row inside the block is left alone (its text is more likely a mis-split number)."""
-        gx = pane.gutter_x
-        assert gx is not None
-
-        def crosses(row: list[Box]) -> bool:
-            y1, y2 = min(b.y1 for b in row), max(b.y2 for b in row)
-            band = [b for b in boxes if y1 <= b.cy <= y2]
-            return any(b.x1 < gx - pane.char_w < gx + pane.char_w < b.x2 and not LEADING_NUMBER_RE.match(b.text)
-                       for b in band) if pane.char_w else False
-
-        rows = list(pane.rows)
-        while len(rows) > 2 and crosses(rows[0]):
-            rows.pop(0)
-        while len(rows) > 2 and crosses(rows[-1]):
-            rows.pop()
-        if len(rows) == len(pane.rows):
-            return pane
-        text_h = float(np.median([b.h for r in rows for b in r]))
-        return pane_from_rows(replace(pane), rows, line_pitch(rows), text_h, frame_h)
-
-    @staticmethod
-    def _without_clipped_top_row(boxes: list[Box], pane: PaneGuess, frame_h: int) -> tuple[PaneGuess, int]:
-        """A line scrolled half under the editor's header (smooth scrolling stops between lines) shows only its
-        lower part: its box is clearly shorter than the other lines', and its number, cut too, is not read while
-        the next line's is. It is not a visible line of the file; read, it becomes junk ("rt os" for
-        `import os`) at the top. Without a gutter there is no number to tell a cut line from one of short
-        glyphs, and the line is kept."""
-        if pane.gutter_x is None:
-            return pane, 0
-        gx = pane.gutter_x
-        top, second = pane.rows[0], pane.rows[1]
-        rest = [b.h for r in pane.rows[1:] for b in r]
-        if max(b.h for b in top) >= CLIPPED_ROW_SHARE * float(np.median(rest)):
-            return pane, 0
-
-        def numbered(row: list[Box]) -> bool:
-            y1, y2 = min(b.y1 for b in row), max(b.y2 for b in row)
-            return any(b.x2 <= gx + 2 and b.text.strip().isdigit() and y1 <= b.cy <= y2 for b in boxes)
-
-        if numbered(top) or not numbered(second):
-            return pane, 0
-        rows = pane.rows[1:]
-        return pane_from_rows(replace(pane), rows, line_pitch(rows), float(np.median(rest)), frame_h), \
-            int(max(b.y2 for b in top))
-
-    @staticmethod
-    def _panel_border_x(frame: np.ndarray, pane: PaneGuess) -> float | None:
-        """A side panel (variables, outline, docs) beside the editor shares its rows, so the pane finder takes
-        its text in. The editor ends at a vertical border right of the code: a column painted off the code's
-        surface over almost the whole height of its text that no text box crosses, with text on both sides.
-        (An indent guide is crossed by the lines less indented than it, or has no text on its left.)"""
-        h, w = frame.shape[:2]
-        flat = [b for r in pane.rows for b in r]
-        if not flat or pane.x0 is None or frame.ndim != 3:
-            return None
-        x_left = int(max(0, pane.x0))
-        y1, y2 = int(max(0, min(b.y1 for b in flat))), int(min(h, max(b.y2 for b in flat)))
-        region = frame[y1:y2, x_left:]
-        if region.size == 0:
-            return None
-        surface = np.median(region.reshape(-1, 3), axis=0)
-        off = (np.abs(region.astype(np.int16) - surface.astype(np.int16)).max(axis=2)
-               > BACKGROUND.same_colour)
-        for x in np.flatnonzero(off.mean(axis=0) >= PANEL_BORDER_SHARE) + x_left:
-            if any(b.x1 < x < b.x2 for b in flat):
-                continue
-            if any(b.x2 <= x for b in flat) and any(b.x1 >= x for b in flat):
-                return float(x)
-            return None
-        return None
-
-    @staticmethod
-    def _on_editor_surface(frame: np.ndarray, rows: list[list[Box]], anchor: Box | None) -> list[list[Box]]:
-        """An editor with a line or two: its text starts near the left edge of its tabs or breadcrumbs, and
-        all of it is on the surface of its leftmost line; text on another surface beside or below it (a
-        slides panel, a webcam caption, a terminal) is not code. With nothing near the editor's left edge,
-        the editor is empty and the text on screen belongs to something else."""
-        flat = [b for r in rows for b in r]
-        if not flat:
-            return []
-        leftmost = min(flat, key=lambda b: b.x1)
-        if anchor is not None and leftmost.x1 - anchor.x1 > EDITOR_TEXT_REACH * anchor.h:
-            return []
-        tol = BACKGROUND.similar_surface
-        surface = box_surface(frame, leftmost.x1, leftmost.y1, leftmost.x2, leftmost.y2)
-        kept = [[b for b in r if same_surface(box_surface(frame, b.x1, b.y1, b.x2, b.y2), surface, tol)]
-                for r in rows]
-        return [r for r in kept if r]
 
     def _read_regions(self, frame: np.ndarray, boxes: list[Box], spans: list[tuple[int, int]],
                       gx: float) -> Recognition:
@@ -425,22 +275,22 @@ class OcrEngine(RecognitionEngine):
         pane = find_code_pane(boxes, w, h, cell)
         right = w  # the editor's right edge: the frame's, or a side panel's border
         if len(pane.rows) >= 2:
-            border = self._panel_border_x(frame, pane)
+            border = panel_border_x(frame, pane)
             if border is not None:  # find the pane again without the side panel's text interleaved in its rows
                 boxes = [b for b in boxes if b.x1 < border]
                 pane = find_code_pane(boxes, w, h, cell)
                 right = int(border)
         if len(pane.rows) >= 2:
-            pane = self._one_surface(frame, boxes, pane)
+            pane = one_surface(frame, boxes, pane)
         if pane.gutter_x is not None and len(pane.rows) >= 2:
-            pane = self._without_rows_across_gutter(boxes, pane, h)
+            pane = without_rows_across_gutter(boxes, pane, h)
         clipped_top = 0  # rows above this y are not the editor's (a line half scrolled under its header)
         if len(pane.rows) >= 3:
-            pane, clipped_top = self._without_clipped_top_row(boxes, pane, h)
+            pane, clipped_top = without_clipped_top_row(boxes, pane, h)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
             if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code
-                rows = self._on_editor_surface(frame, editor_text_rows(boxes, w, h), editor_anchor(boxes, h))
+                rows = on_editor_surface(frame, editor_text_rows(boxes, w, h), editor_anchor(boxes, h))
                 rows = [kept for kept in ([b for b in r if not icon_junk(b.text) and not NOTEBOOK_PROMPT_RE.match(b.text)]
                                           for r in rows) if kept]
                 cw = float(np.median([b.w / max(1, len(b.text)) for r in rows for b in r])) if rows else 0.0
@@ -521,7 +371,7 @@ class OcrEngine(RecognitionEngine):
                 read[row] = ln
         lines = [ln for ln in read.values()
                  if not (len(ln.text) - len(ln.text.lstrip()) >= STRAY_TEXT_COLS and ln.confidence < STRAY_TEXT_SCORE)]
-        mixed = self._is_mixed(boxes, pane.rows, w)
+        mixed = is_mixed(boxes, pane.rows, w)
         if mixed and pane.gutter_x is None and pane.score < 0.7:  # a docs page's table of contents, not code
             return Recognition(segment_type="learning", confidence=0.6, learning_topic=learning_topic(boxes, h))
         rec = self._finish(lines, layout, fname, pane.score, mixed)
@@ -529,14 +379,6 @@ class OcrEngine(RecognitionEngine):
             rec.learning_topic = learning_topic([b for b in boxes if b.x1 > layout.pane[2] or b.x2 < x1], h)
         del gray
         return rec
-
-    @staticmethod
-    def _is_mixed(boxes: list[Box], rows: list[list[Box]], frame_w: int) -> bool:
-        """Code beside a big block of other text (docs or slides next to the editor)."""
-        code_ids = {id(b) for r in rows for b in r}
-        others = [b for b in boxes if id(b) not in code_ids and len(b.text) > 12]
-        prose = [b for b in others if b.text.count(" ") >= 3]
-        return len(prose) >= 6 and len(rows) >= 2
 
     def _finish(self, lines: list[TextLine], layout: CodeLayout, fname: str | None, score: float,
                 mixed: bool = False) -> Recognition:
