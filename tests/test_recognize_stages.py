@@ -296,3 +296,31 @@ def test_a_minimaps_miniature_beside_a_blank_line_is_not_read() -> None:
     assert not far_and_tiny(strip, 30.0, (far, far + 40), layout)
     strip[10:12, 10:60] = 200  # "-----" at column 0: never judged here
     assert not far_and_tiny(strip, 30.0, (10, 60), layout)
+
+
+def test_typing_in_one_notebook_cell_is_derived_on_that_cells_grid() -> None:
+    from pausecode.frames.states import State
+    from pausecode.recognize.base import CodeLayout, Recognition, TextLine
+    from pausecode.segments.interpolate import KeyRead, derive
+
+    def screen(n_chars: int) -> np.ndarray:
+        luma = np.full((300, 400), 30, np.uint8)
+        luma[24:36, 12:42] = 220  # cell 1, row 1: "abc", unchanged
+        for i in range(n_chars):  # cell 2 (y0 = 200), row 0: being typed
+            luma[204:216, 22 + 10 * i: 29 + 10 * i] = 220
+        return luma
+
+    def part(y0: float, x0: float, text: str, row: int) -> Recognition:
+        layout = CodeLayout(x0=x0, y0=y0, pitch=20.0, char_width=10.0, pane=(8, int(y0), 400, int(y0) + 40))
+        return Recognition(segment_type="code", confidence=0.9, code_content=text, layout=layout,
+                           lines=[TextLine(text, y0 + 20 * row, 0.9, row)])
+
+    def key(n: int, typed: str) -> KeyRead:
+        parts = [part(0.0, 10.0, "abc", 1), part(200.0, 20.0, typed, 0)]
+        rec = Recognition(segment_type="code", confidence=0.9, code_content="abc\n\n" + typed, regions=2, parts=parts)
+        return KeyRead(State(0, 0.0, key=True, luma=screen(n)), rec)
+
+    a, b = key(2, "pr"), key(6, "print(")
+    lum = screen(4)
+    st = State(1, 1.0, band=(184, 232), band_runs=[(184, lum[184:232])])
+    assert derive(st, a, b).code_content == "abc\n\nprin"

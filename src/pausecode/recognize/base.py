@@ -69,6 +69,9 @@ class Recognition:
     lines: list[TextLine] = field(default_factory=list)
     layout: CodeLayout | None = None
     regions: int = 1  # code regions read on their own grids (notebook cells); >1 has no single layout
+    # the reading of each of those regions, top to bottom, each with its own layout and lines (empty: one region);
+    # the code text is theirs joined by a blank line
+    parts: list[Recognition] = field(default_factory=list)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -56,7 +56,7 @@ from .regions import (
     without_clipped_top_row,
     without_rows_across_gutter,
 )
-from .text import NOTEBOOK_PROMPT_RE, icon_junk, render_lines
+from .text import NOTEBOOK_PROMPT_RE, icon_junk, join_parts, render_lines
 
 log = logging.getLogger(__name__)
 
@@ -253,18 +253,18 @@ class OcrEngine(RecognitionEngine):
         """Several numbered code regions (notebook cells): each read on its own grid, joined by a blank line.
         No layout is returned, so the next frame is read whole too (rows of one cell move when another
         grows)."""
-        texts, confs, fname = [], [], None
+        parts: list[Recognition] = []
         for top, bot in spans:
             sub = [b for b in boxes if top <= b.cy <= bot]
             rec = self._read_region(frame, sub, limit=(int(max(0, top)), int(bot)), gutter_x=gx)
             if rec.segment_type != "learning" and (rec.code_content or "").strip():
-                texts.append(rec.code_content or "")
-                confs.append(rec.confidence)
-                fname = fname or rec.file_name
-        if not texts:
+                parts.append(rec)
+        if not parts:
             return Recognition(segment_type="code", confidence=0.6, code_content="")
-        return Recognition(segment_type="code", confidence=float(min(confs)), code_content="\n\n".join(texts),
-                           file_name=fname, regions=len(texts))
+        return Recognition(segment_type="code", confidence=float(min(p.confidence for p in parts)),
+                           code_content=join_parts([p.code_content or "" for p in parts]),
+                           file_name=next((p.file_name for p in parts if p.file_name), None), regions=len(parts),
+                           parts=parts)
 
     def _read_region(self, frame: np.ndarray, boxes: list[Box], limit: tuple[int, int] | None = None,
                      gutter_x: float | None = None) -> Recognition:
@@ -504,6 +504,21 @@ class OcrEngine(RecognitionEngine):
             n += 1
         return n
 
+    def _grown(self, gray: np.ndarray, layout: CodeLayout, n_rows: int) -> tuple[CodeLayout, int]:
+        """A region that ends at a border grows when a line is added at its end (a notebook cell's frame moves
+        down a line): numbered rows on its surface below the old border are its lines now."""
+        h = gray.shape[0]
+        x1, y1, x2, _ = layout.pane
+        surface = box_surface(self._frame, x1, y1, x2, layout.row_top(n_rows)) if self._frame is not None else None
+        grown = n_rows
+        while layout.row_top(grown + 1) <= h and self._numbered(gray, layout, grown) and (
+                surface is None or self._continues_pane(gray, layout, grown, surface)):
+            grown += 1
+        if grown == n_rows:
+            return layout, n_rows
+        bottom = layout.row_top(grown)
+        return replace(layout, bottom=bottom, pane=(x1, y1, x2, max(layout.pane[3], bottom))), grown
+
     def _continues_pane(self, gray: np.ndarray, layout: CodeLayout, row: int, surface: tuple[int, int, int]) -> bool:
         """Is a row below the detected code still a line of the pane? It is painted on the code's surface or
         a tint of it (the current line), not another colour, and nothing is written across the gap between
@@ -613,6 +628,8 @@ class OcrEngine(RecognitionEngine):
         n_rows = int(((layout.bottom or h) - layout.y0 + 2) // layout.pitch)
         if n_rows <= 0:
             return None
+        if layout.bottom is not None and layout.gutter_x is not None:
+            layout, n_rows = self._grown(gray, layout, n_rows)
         old_text = {ln.row: ln for ln in prev.lines if ln.row is not None}
         changed: list[int] = []
         for r in range(n_rows):

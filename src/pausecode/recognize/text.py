@@ -27,6 +27,11 @@ def icon_junk(text: str) -> bool:
     return sum(1 for c in text if c.isascii() and c.isalnum()) < JUNK_MAX_ASCII_ALNUM
 
 
+def join_parts(texts: list[str]) -> str:
+    """The code of several regions (notebook cells) as one text: a blank line between two regions."""
+    return "\n\n".join(texts)
+
+
 def render_lines(lines: list[TextLine]) -> str:
     """Lines on their grid rows → text, blank rows kept between lines, none before the first."""
     if not lines:

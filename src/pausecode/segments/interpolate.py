@@ -16,7 +16,7 @@ import numpy as np
 
 from ..frames.states import State
 from ..recognize.base import CodeLayout, Recognition, TextLine
-from ..recognize.text import render_lines
+from ..recognize.text import join_parts, render_lines
 
 PIX = 40
 SAME_PIXELS = 4
@@ -118,6 +118,31 @@ def _looks_like(st: State, later: KeyRead, earlier: KeyRead) -> bool:
 
 def derive(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | None:
     """Recognition for a transient state `st` lying between key reads `a` and `b`."""
+    if a is not None and a.rec.parts and a.rec.segment_type != "learning" and st.band_runs is not None:
+        return _derive_parts(st, a, b)
+    return _derive(st, a, b)
+
+
+def _derive_parts(st: State, a: KeyRead, b: KeyRead | None) -> Recognition:
+    """A reading of several regions (notebook cells), each on its own grid: each region's rows are derived on its
+    own layout, against the same region of the later read when that read found as many regions."""
+    later = b.rec.parts if b is not None and len(b.rec.parts) == len(a.rec.parts) else [None] * len(a.rec.parts)
+    parts: list[Recognition] = []
+    for pa, pb in zip(a.rec.parts, later):
+        kb = KeyRead(b.state, pb) if b is not None and pb is not None else None
+        rec = _derive(st, KeyRead(a.state, pa), kb, within_region=True)
+        if rec is not None and rec.segment_type != "learning" and (rec.code_content or "").strip():
+            parts.append(rec)
+    if not parts:
+        return replace(a.rec, confidence=min(a.rec.confidence, GUESSED_STATE_CONFIDENCE))
+    return Recognition(segment_type=a.rec.segment_type, confidence=min(p.confidence for p in parts),
+                       code_content=join_parts([p.code_content or "" for p in parts]), file_name=a.rec.file_name,
+                       regions=len(parts), parts=parts)
+
+
+def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool = False) -> Recognition | None:
+    """`derive` on one layout; `within_region`: only the rows of `a`'s region (and one new row below it) are
+    its own, the rest of the screen belongs to other regions."""
     if a is None or a.rec.layout is None or a.rec.segment_type == "learning" or st.band is None:
         return _nearest(st, a, b)
     if st.band_runs is None or a.state.luma is None:
@@ -136,6 +161,8 @@ def derive(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | Non
     y1, y2 = st.band
     first = max(0, int((y1 - layout.y0) // layout.pitch))
     last = int((y2 - layout.y0) // layout.pitch) + 1
+    if within_region:
+        last = min(last, int((layout.pane[3] - layout.y0) // layout.pitch) + 1)
     lines = dict(ta)
     for r in range(first, last + 1):
         t = _run_strip(st.band_runs, layout, r)
