@@ -324,3 +324,38 @@ def test_typing_in_one_notebook_cell_is_derived_on_that_cells_grid() -> None:
     lum = screen(4)
     st = State(1, 1.0, band=(184, 232), band_runs=[(184, lum[184:232])])
     assert derive(st, a, b).code_content == "abc\n\nprin"
+
+
+def test_a_row_no_neighbour_explains_is_read_not_cut_to_a_prefix() -> None:
+    from pausecode.frames.states import State
+    from pausecode.recognize.base import CodeLayout, Recognition, TextLine
+    from pausecode.segments.interpolate import KeyRead, derive
+
+    def screen(cells: str) -> np.ndarray:
+        luma = np.full((200, 400), 30, np.uint8)
+        for i, c in enumerate(cells):
+            if c != " ":
+                luma[24:36, 12 + 10 * i: 19 + 10 * i] = 220 if c == "x" else 140
+        return luma
+
+    def key(cells: str, text: str) -> KeyRead:
+        layout = CodeLayout(x0=10.0, y0=0.0, pitch=20.0, char_width=10.0, pane=(8, 0, 400, 200))
+        rec = Recognition(segment_type="code", confidence=0.9, code_content=text, layout=layout,
+                          lines=[TextLine(text, 20, 0.9, 1)])
+        return KeyRead(State(0, 0.0, key=True, luma=screen(cells)), rec)
+
+    a, b = key("xxxx", "f(a)"), key("xxxxxxxx", "f(a, bc)")
+    lum = screen("xxxxxxo")  # "f(a, b)": the editor closed the bracket, the later read has "c)" there
+    st = State(1, 1.0, band=(4, 56), band_runs=[(4, lum[4:56])])
+    calls = []
+
+    def read_line(luma, top, layout, row):  # noqa: ANN001, ANN202
+        calls.append((top, row))
+        return TextLine("f(a, b)", layout.row_top(row), 0.95, row)
+
+    assert derive(st, a, b, read_line).code_content == "f(a, b)" and calls == [(4, 1)]
+    assert derive(st, a, b).code_content == "f(a, b"  # without a reader: the prefix both reads explain
+    typed = screen("xxxxxx")  # typing at the line's end: a prefix of the later read, nothing to read
+    calls.clear()
+    st = State(1, 1.0, band=(4, 56), band_runs=[(4, typed[4:56])])
+    assert derive(st, a, b, read_line).code_content == "f(a, b" and calls == []

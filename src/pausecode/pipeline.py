@@ -98,9 +98,18 @@ class _Run:
             self.prev.state.luma = None
         self.prev = cur
 
+    def _read_line(self, luma, top, layout, row):  # noqa: ANN001, ANN202 (segments.interpolate.LineReader)
+        """A short state's row its neighbours' readings do not explain, read on its own; a failure loses nothing
+        (the row is then derived as a prefix)."""
+        try:
+            return self.engine.read_line(luma, top, layout, row)
+        except Exception as e:  # an engine bug must not lose the video
+            log.warning("row read of a short state failed: %s", e)
+            return None
+
     def _resolve_pending(self, nxt: KeyRead | None) -> None:
         for t in self.pending:
-            rec = derive(t, self.prev, nxt)
+            rec = derive(t, self.prev, nxt, self._read_line)
             if rec is not None:
                 self.readings.append(TimedReading(t.start, t.end, rec))
         self.pending.clear()

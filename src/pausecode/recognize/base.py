@@ -106,6 +106,11 @@ class RecognitionEngine(ABC):
     def recognize(self, frame: np.ndarray, context: FrameContext) -> Recognition:
         """Read one BGR frame. Raise `FrameRecognitionError` for a frame that cannot be read."""
 
+    def read_line(self, luma: np.ndarray, top: int, layout: CodeLayout, row: int) -> TextLine | None:
+        """Read grid row `row` of `layout` from luma rows that start at frame y `top` (a short state's changed
+        rows). None when this engine cannot read single rows, or the row holds no text."""
+        return None
+
     def read_rows(self, rows: list[np.ndarray]) -> list[tuple[str, float]]:
         """Recognise single text-line images (no detection). Engines without it return [] (no fast path)."""
         return []

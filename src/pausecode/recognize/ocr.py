@@ -142,6 +142,18 @@ class OcrEngine(RecognitionEngine):
     def read_rows(self, rows: list[np.ndarray]) -> list[tuple[str, float]]:
         return self._read_row_images(rows)
 
+    def read_line(self, luma: np.ndarray, top: int, layout: CodeLayout, row: int) -> TextLine | None:
+        """One grid row of a short state, read like a row of a key frame (cursor kept out, spaces from the grid),
+        from its luma alone."""
+        gray = np.zeros((top + luma.shape[0], luma.shape[1]), np.uint8)
+        gray[top:] = luma
+        saved = self._frame, self._pane_bg
+        self._frame, self._pane_bg = None, None
+        try:
+            return self._read_grid_rows(gray, layout, [row]).get(row)
+        finally:
+            self._frame, self._pane_bg = saved
+
     def __init__(self, settings) -> None:  # noqa: ANN001
         super().__init__(settings)
         self._x0_memory: dict[int, float] = {}  # gutter/pane left → smallest column-0 x seen

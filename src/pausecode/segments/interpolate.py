@@ -9,6 +9,7 @@ characters. Rows that moved by whole lines (Enter, deleted lines) are found by m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import cv2
@@ -20,6 +21,9 @@ from ..recognize.text import join_parts, render_lines
 
 PIX = 40
 SAME_PIXELS = 4
+CURSOR_COLUMNS = 3  # the widest bar cursor, px
+GLYPH_COLUMNS_SHARE = 0.4  # a glyph inks at least this share of its cell's columns (")" ~0.4, "m" ~0.8)
+EDGE_PX = 2  # rows at a cell's top and bottom where a highlight box's lines run: not the glyph
 
 
 @dataclass
@@ -44,26 +48,63 @@ SAME_GRID_SHARE = 0.3
 GRID_WIDTH_TOLERANCE = 0.005
 
 
+def _run_holding(runs: list[tuple[int, np.ndarray]], layout: CodeLayout,
+                 row: int) -> tuple[int, np.ndarray] | None:
+    """The changed run (top y, luma rows) of a transient state that holds all of row `row`."""
+    for top, luma in runs:
+        if _strip(luma, top, layout, row) is not None:
+            return top, luma
+    return None
+
+
 def _run_strip(runs: list[tuple[int, np.ndarray]], layout: CodeLayout, row: int) -> np.ndarray | None:
     """Row `row` of a transient state, from the changed run holding all of it."""
-    for top, luma in runs:
-        strip = _strip(luma, top, layout, row)
-        if strip is not None:
-            return strip
-    return None
+    run = _run_holding(runs, layout, row)
+    return _strip(run[1], run[0], layout, row) if run is not None else None
+
+
+def _in_pane(layout: CodeLayout, row: int) -> bool:
+    """Is grid row `row` one of the pane's lines, or the new line right below its last (the status bar's
+    cursor readout changes with every keystroke too, far below)?"""
+    top = layout.row_top(row)
+    end = layout.bottom if layout.bottom is not None else layout.pane[3] + layout.pitch
+    return layout.pane[1] - 1 <= top and top + layout.pitch <= end + 2
+
+
+def _ink_after(t: np.ndarray, px: int, char_w: float) -> bool:
+    """Does row strip `t` hold text from pixel column `px` on: more inked columns than the text cursor's (a bar
+    of 1-3 px stands right after the last typed character of every typing state)?"""
+    rest = t[:, int(px):]
+    inked = int(((cv2.absdiff(rest, float(np.median(t))) > PIX).sum(axis=0) > 1).sum()) if rest.size else 0
+    return inked >= max(CURSOR_COLUMNS + 1, GLYPH_COLUMNS_SHARE * char_w)
 
 
 def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
     return a is not None and b is not None and a.shape == b.shape and int((cv2.absdiff(a, b) > PIX).sum()) <= SAME_PIXELS
 
 
-def _prefix_px(t: np.ndarray, ref: np.ndarray | None) -> int:
-    """How many pixel columns from the left of `t` equal `ref` (ignoring 1-pixel noise)."""
+def _prefix_px(t: np.ndarray, ref: np.ndarray | None, layout: CodeLayout | None = None) -> int:
+    """How many pixel columns from the left of `t` equal `ref` (ignoring 1-pixel noise). With the grid known, a
+    cell that differs only at its edges is passed over: the box an editor draws around a bracket matching the
+    one at the cursor comes and goes while the glyph inside stays the same."""
     if ref is None or ref.shape != t.shape:
         return 0
-    cols = (cv2.absdiff(t, ref) > PIX).sum(axis=0) > 1
+    diff = cv2.absdiff(t, ref) > PIX
+    cols = diff.sum(axis=0) > 1
     idx = np.flatnonzero(cols)
-    return int(idx[0]) if len(idx) else t.shape[1]
+    x0 = layout.x0 - layout.pane[0] if layout is not None else None
+    while len(idx):
+        first = int(idx[0])
+        if layout is None or x0 is None or first < x0:
+            return first
+        cw = layout.char_width
+        cell = int((first - x0) // cw)
+        a, b = int(round(x0 + cell * cw)), int(round(x0 + (cell + 1) * cw))
+        inner = diff[EDGE_PX:-EDGE_PX or None, a + int(0.25 * cw): b - int(0.25 * cw)]
+        if inner.size == 0 or inner.sum() > 1:
+            return first  # the glyph itself differs
+        idx = idx[idx >= b + 1]  # a bracket box's edge: the glyph inside is the same (its right edge may be at b)
+    return t.shape[1]
 
 
 def _texts(rec: Recognition) -> dict[int, str]:
@@ -116,21 +157,26 @@ def _looks_like(st: State, later: KeyRead, earlier: KeyRead) -> bool:
     return to_later is not None and to_earlier is not None and to_later < LATER_SCREEN_SHARE * to_earlier
 
 
-def derive(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | None:
+# Reads one grid row of a short state from its luma (`RecognitionEngine.read_line`): for rows its neighbours'
+# readings do not explain.
+LineReader = Callable[[np.ndarray, int, CodeLayout, int], TextLine | None]
+
+
+def derive(st: State, a: KeyRead | None, b: KeyRead | None, read_line: LineReader | None = None) -> Recognition | None:
     """Recognition for a transient state `st` lying between key reads `a` and `b`."""
     if a is not None and a.rec.parts and a.rec.segment_type != "learning" and st.band_runs is not None:
-        return _derive_parts(st, a, b)
-    return _derive(st, a, b)
+        return _derive_parts(st, a, b, read_line)
+    return _derive(st, a, b, read_line=read_line)
 
 
-def _derive_parts(st: State, a: KeyRead, b: KeyRead | None) -> Recognition:
+def _derive_parts(st: State, a: KeyRead, b: KeyRead | None, read_line: LineReader | None) -> Recognition:
     """A reading of several regions (notebook cells), each on its own grid: each region's rows are derived on its
     own layout, against the same region of the later read when that read found as many regions."""
     later = b.rec.parts if b is not None and len(b.rec.parts) == len(a.rec.parts) else [None] * len(a.rec.parts)
     parts: list[Recognition] = []
     for pa, pb in zip(a.rec.parts, later):
         kb = KeyRead(b.state, pb) if b is not None and pb is not None else None
-        rec = _derive(st, KeyRead(a.state, pa), kb, within_region=True)
+        rec = _derive(st, KeyRead(a.state, pa), kb, within_region=True, read_line=read_line)
         if rec is not None and rec.segment_type != "learning" and (rec.code_content or "").strip():
             parts.append(rec)
     if not parts:
@@ -140,7 +186,8 @@ def _derive_parts(st: State, a: KeyRead, b: KeyRead | None) -> Recognition:
                        regions=len(parts), parts=parts)
 
 
-def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool = False) -> Recognition | None:
+def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool = False,
+            read_line: LineReader | None = None) -> Recognition | None:
     """`derive` on one layout; `within_region`: only the rows of `a`'s region (and one new row below it) are
     its own, the rest of the screen belongs to other regions."""
     if a is None or a.rec.layout is None or a.rec.segment_type == "learning" or st.band is None:
@@ -184,8 +231,15 @@ def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool
                 shifted = tb.get(r + d)
                 break
         else:
-            pa, pb = _prefix_px(t, sa), _prefix_px(t, sb)
+            pa, pb = _prefix_px(t, sa, layout), _prefix_px(t, sb, layout)
             src, px = (tb.get(r), pb) if pb > pa else (ta.get(r), pa)
+            if read_line is not None and _in_pane(layout, r) and _ink_after(t, px, layout.char_width):
+                # not a prefix of either read (a bracket or quote the editor closed, a mid-line insert): read it
+                run = _run_holding(st.band_runs, layout, r)
+                line = read_line(run[1], run[0], layout, r) if run is not None else None
+                if line is not None:
+                    _set(lines, r, line.text)
+                    continue
             n = int(round((layout.pane[0] + px - layout.x0) / layout.char_width))
             _set(lines, r, (src or "")[: max(0, n)].rstrip() if n > 0 else "")
             continue
