@@ -490,3 +490,69 @@ REPL_TOKENS = [
     "sum(float(v) for k, v in toks if k == \"NUM\")",
     "\"\".join(v for _, v in toks)[::-1]",
 ]
+
+# ---------------------------------------------------------------- held_nano_dark_720p (nano)
+WORDSTATS = '''\
+"""Word statistics for a text file: counts, lengths and the top words."""
+import re
+import sys
+from collections import Counter
+
+WORD = re.compile(r"[a-z']+")
+STOPWORDS = {"the", "a", "an", "and", "of", "to", "in", "is", "it"}
+SAMPLE = """The quick brown fox jumps over the lazy dog.
+The dog sleeps, and the fox runs to the river and back."""
+
+
+def words(text):
+    return [w.strip("'") for w in WORD.findall(text.lower())]
+
+
+def summary(text, top=5):
+    ws = words(text)
+    counts = Counter(w for w in ws if w not in STOPWORDS)
+    return {
+        "lines": len(text.splitlines()),
+        "words": len(ws),
+        "unique": len(set(ws)),
+        "longest": max(ws, key=len, default=""),
+        "avg_len": sum(map(len, ws)) / max(len(ws), 1),
+        "top": counts.most_common(top),
+    }
+
+
+def report(stats, width=30):
+    print("-" * width)
+    for key in ("lines", "words", "unique", "longest"):
+        print(f"{key:<10}{stats[key]:>{width - 10}}")
+    print(f"{'avg_len':<10}{stats['avg_len']:>{width - 10}.2f}")
+    print("-" * width)
+    for rank, (word, n) in enumerate(stats["top"], start=1):
+        print(f"{rank}. {word:<12}{n:>3} {'#' * n}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], encoding="utf-8") as f:
+            text = f.read()
+    else:
+        text = SAMPLE
+    report(summary(text))'''
+
+# a text file that is already in the project folder when the case starts
+WORDSTATS_NOTES = """\
+Notes from the reading group, week six.
+We read two chapters about rivers and the towns that grew beside them.
+A river gives a town water, fish and a road to the sea.
+Towns on the river traded salt, grain and wool with towns downstream.
+When the river flooded, the town moved to higher ground and built a bridge.
+Next week: the bridge builders, and why stone bridges lasted longer than wooden ones.
+"""
+
+# shell commands typed after the file is saved (each followed by Enter)
+WORDSTATS_SHELL = [
+    "python3 wordstats.py",
+    "python3 wordstats.py notes.txt",
+    "wc -lw notes.txt wordstats.py",
+    "grep -n 'def ' wordstats.py",
+]
