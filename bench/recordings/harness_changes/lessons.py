@@ -289,3 +289,36 @@ I_DOCS = docs("counter", "collections - Container datatypes: Counter objects", [
 
 I_PRESENTER = presenter("outro", "Sam Okafor", "Data journalist",
                         topic="Try it on your own notes", skin="#8d5524", hair="#1b1b1b", shirt="#d1495b")
+
+# ---------------------------------------------------------------- held_emacs_light_720p
+J_TITLE = slide("title", "A Grade Book in Emacs", [
+    "Parse `name: 91, 88, 95` lines with `str.partition`",
+    "Average with the `statistics` module",
+    "Map a score to a letter with `bisect`",
+    "Rank with `sorted(..., key=lambda s: s.average)`",
+], kicker="Unit 5", subtitle="Editing Python in a terminal", page="1 / 3", style="warm")
+
+J_BISECT = slide("bisect", "Letter Grades With bisect", [
+    "`CUTOFFS = [50, 60, 70, 80, 90]` must stay sorted",
+    "`bisect(CUTOFFS, 72)` is 3: three cut-offs are <= 72",
+    "`LETTERS[3]` is `\"C\"`; below 50 gives index 0, `\"F\"`",
+    "A `@property` reads like an attribute: `s.average`",
+], kicker="Concept", page="2 / 3", style="light")
+
+J_DOCS = docs("bisect", "bisect - Array bisection algorithm", [
+    {"h": None, "paras": [
+        "This module provides support for maintaining a list in sorted order without having to sort "
+        "the list after each insertion. For long lists of items with expensive comparison operations, "
+        "this can be an improvement over linear searches or frequent resorting.",
+    ]},
+    {"h": "bisect.bisect_right(a, x, lo=0, hi=len(a), *, key=None)", "paras": [
+        "Similar to `bisect_left()`, but returns an insertion point which comes after (to the right of) "
+        "any existing entries of `x` in `a`. The returned insertion point `ip` partitions the array `a` "
+        "into two slices such that `all(elem <= x for elem in a[lo : ip])` is true for the left slice.",
+        "`bisect.bisect()` is an alias of `bisect_right()`.",
+    ]},
+], crumbs=["Python", "3.12", "The Python Standard Library", "Data Types", "bisect"],
+   toc=LIBRARY_TOC, toc_active=1)
+
+J_PRESENTER = presenter("host", "Ines Moreau", "Teacher, evening classes",
+                        topic="Homework: add a --top option", skin="#e0ac69", hair="#6b3e26", shirt="#2e86ab")

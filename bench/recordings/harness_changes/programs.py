@@ -556,3 +556,74 @@ WORDSTATS_SHELL = [
     "wc -lw notes.txt wordstats.py",
     "grep -n 'def ' wordstats.py",
 ]
+
+# ---------------------------------------------------------------- held_emacs_light_720p (emacs -nw + REPL)
+GRADES = '''\
+"""Grade book: read "name: score, score, ..." lines and rank the class."""
+from bisect import bisect
+from statistics import mean, median
+
+CUTOFFS = [50, 60, 70, 80, 90]
+LETTERS = "FEDCBA"
+RECORDS = """
+ada: 91, 88, 95
+brian: 72, 65, 80
+chen: 55, 41, 48
+dora: 84, 90, 79
+emil: 67, 70, 74
+"""
+
+
+def grade(score):
+    return LETTERS[bisect(CUTOFFS, score)]
+
+
+def parse(text):
+    book = {}
+    for line in text.strip().splitlines():
+        name, _, rest = line.partition(":")
+        book[name.strip().title()] = [int(s) for s in rest.split(",")]
+    return book
+
+
+class Student:
+    def __init__(self, name, scores):
+        self.name = name
+        self.scores = scores
+
+    @property
+    def average(self):
+        return mean(self.scores)
+
+
+def table(students):
+    ranked = sorted(students, key=lambda s: s.average, reverse=True)
+    for place, s in enumerate(ranked, start=1):
+        marks = " ".join(f"{x:3d}" for x in s.scores)
+        print(f"{place:>2}. {s.name:<7}{marks}  {s.average:5.1f}  {grade(s.average)}")
+    averages = [s.average for s in students]
+    print(f"class median {median(averages):.1f}, spread {max(averages) - min(averages):.1f}")
+
+
+if __name__ == "__main__":
+    students = [Student(n, sc) for n, sc in parse(RECORDS).items()]
+    table(students)
+    failing = [s.name for s in students if grade(s.average) == "F"]
+    print("needs help:", ", ".join(failing) or "nobody")'''
+
+# shell commands typed after the file is saved (each followed by Enter)
+GRADES_SHELL = [
+    "python3 grades.py",
+    "python3 grades.py | tail -n 2",
+    "grep -n 'def ' grades.py",
+]
+
+REPL_GRADES = [
+    "from grades import grade, parse, RECORDS",
+    "book = parse(RECORDS)",
+    "{name: grade(sum(s) / len(s)) for name, s in book.items()}",
+    "[grade(x) for x in (49, 50, 89.9, 90)]",
+    "for name in sorted(book, key=len):",
+    "    print(name.upper(), max(book[name]))",
+    "",
+]
