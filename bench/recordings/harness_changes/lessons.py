@@ -256,3 +256,69 @@ H_DOCS = docs("enumerate", "Built-in Functions: enumerate()", [
 
 H_PRESENTER = presenter("outro", "Aiko Tanaka", "Compiler engineer",
                         topic="Next time: a parser for these tokens", skin="#f1c27d", hair="#1c1c1c", shirt="#6a4c93")
+
+# ---------------------------------------------------------------- held_nano_dark_720p
+I_TITLE = slide("title", "Counting Words in Python", [
+    "Find words with a regular expression: `re.findall`",
+    "Count them with `collections.Counter`",
+    "Return a summary as a plain `dict`",
+    "Line up a report with f-string widths: `{key:<10}`",
+], kicker="Lesson 12", subtitle="A text-statistics script in the nano editor", page="1 / 3", style="light")
+
+I_COUNTER = slide("counter", "Counter Does the Counting", [
+    "`Counter(iterable)` maps each item to how often it occurs",
+    "A generator filters as it feeds: `w for w in ws if w not in STOPWORDS`",
+    "`counts.most_common(5)` gives the five largest `(word, n)` pairs",
+    "`max(ws, key=len, default=\"\")` copes with an empty text",
+], kicker="Concept", page="2 / 3")
+
+I_DOCS = docs("counter", "collections - Container datatypes: Counter objects", [
+    {"h": None, "paras": [
+        "A `Counter` is a `dict` subclass for counting hashable objects. It is a collection where "
+        "elements are stored as dictionary keys and their counts are stored as dictionary values. "
+        "Counts are allowed to be any integer value including zero or negative counts.",
+    ]},
+    {"h": "most_common([n])", "paras": [
+        "Return a list of the `n` most common elements and their counts from the most common to the "
+        "least. If `n` is omitted or `None`, `most_common()` returns all elements in the counter. "
+        "Elements with equal counts are ordered in the order first encountered.",
+        "Counters support rich comparison operators and the arithmetic `c + d` and `c - d`.",
+    ]},
+], crumbs=["Python", "3.12", "The Python Standard Library", "Data Types", "collections"],
+   toc=LIBRARY_TOC, toc_active=1)
+
+I_PRESENTER = presenter("outro", "Sam Okafor", "Data journalist",
+                        topic="Try it on your own notes", skin="#8d5524", hair="#1b1b1b", shirt="#d1495b")
+
+# ---------------------------------------------------------------- held_emacs_light_720p
+J_TITLE = slide("title", "A Grade Book in Emacs", [
+    "Parse `name: 91, 88, 95` lines with `str.partition`",
+    "Average with the `statistics` module",
+    "Map a score to a letter with `bisect`",
+    "Rank with `sorted(..., key=lambda s: s.average)`",
+], kicker="Unit 5", subtitle="Editing Python in a terminal", page="1 / 3", style="warm")
+
+J_BISECT = slide("bisect", "Letter Grades With bisect", [
+    "`CUTOFFS = [50, 60, 70, 80, 90]` must stay sorted",
+    "`bisect(CUTOFFS, 72)` is 3: three cut-offs are <= 72",
+    "`LETTERS[3]` is `\"C\"`; below 50 gives index 0, `\"F\"`",
+    "A `@property` reads like an attribute: `s.average`",
+], kicker="Concept", page="2 / 3", style="light")
+
+J_DOCS = docs("bisect", "bisect - Array bisection algorithm", [
+    {"h": None, "paras": [
+        "This module provides support for maintaining a list in sorted order without having to sort "
+        "the list after each insertion. For long lists of items with expensive comparison operations, "
+        "this can be an improvement over linear searches or frequent resorting.",
+    ]},
+    {"h": "bisect.bisect_right(a, x, lo=0, hi=len(a), *, key=None)", "paras": [
+        "Similar to `bisect_left()`, but returns an insertion point which comes after (to the right of) "
+        "any existing entries of `x` in `a`. The returned insertion point `ip` partitions the array `a` "
+        "into two slices such that `all(elem <= x for elem in a[lo : ip])` is true for the left slice.",
+        "`bisect.bisect()` is an alias of `bisect_right()`.",
+    ]},
+], crumbs=["Python", "3.12", "The Python Standard Library", "Data Types", "bisect"],
+   toc=LIBRARY_TOC, toc_active=1)
+
+J_PRESENTER = presenter("host", "Ines Moreau", "Teacher, evening classes",
+                        topic="Homework: add a --top option", skin="#e0ac69", hair="#6b3e26", shirt="#2e86ab")

@@ -10,7 +10,8 @@
 # Installs, unless SKIP_INSTALL=1 (needs root for apt-get):
 #   apt-get : xvfb xdotool x11-utils x11-xserver-utils openbox ffmpeg chromium xterm tmux vim thonny
 #             fonts-dejavu-core fonts-liberation fonts-open-sans fonts-jetbrains-mono fonts-firacode
-#             fonts-hack fonts-inconsolata fonts-noto-mono (npm too, if missing)
+#             fonts-hack fonts-inconsolata fonts-noto-mono nano fonts-go emacs-nox fonts-mononoki
+#             (npm too, if missing)
 #   pip     : playwright (driven with Debian's chromium; `playwright install` is never run),
 #             rapidfuzz av numpy pillow jupyterlab ipykernel
 #   npm     : monaco-editor@0.52.2 into <work>/node
@@ -41,7 +42,7 @@ if [ "${SKIP_INSTALL:-0}" != 1 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     xvfb xdotool x11-utils x11-xserver-utils openbox ffmpeg chromium xterm tmux vim thonny \
     fonts-dejavu-core fonts-liberation fonts-open-sans fonts-jetbrains-mono fonts-firacode \
-    fonts-hack fonts-inconsolata fonts-noto-mono
+    fonts-hack fonts-inconsolata fonts-noto-mono nano fonts-go emacs-nox fonts-mononoki
   command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm
   "$PY" -m pip install -q playwright rapidfuzz av numpy pillow jupyterlab ipykernel
 fi

@@ -490,3 +490,140 @@ REPL_TOKENS = [
     "sum(float(v) for k, v in toks if k == \"NUM\")",
     "\"\".join(v for _, v in toks)[::-1]",
 ]
+
+# ---------------------------------------------------------------- held_nano_dark_720p (nano)
+WORDSTATS = '''\
+"""Word statistics for a text file: counts, lengths and the top words."""
+import re
+import sys
+from collections import Counter
+
+WORD = re.compile(r"[a-z']+")
+STOPWORDS = {"the", "a", "an", "and", "of", "to", "in", "is", "it"}
+SAMPLE = """The quick brown fox jumps over the lazy dog.
+The dog sleeps, and the fox runs to the river and back."""
+
+
+def words(text):
+    return [w.strip("'") for w in WORD.findall(text.lower())]
+
+
+def summary(text, top=5):
+    ws = words(text)
+    counts = Counter(w for w in ws if w not in STOPWORDS)
+    return {
+        "lines": len(text.splitlines()),
+        "words": len(ws),
+        "unique": len(set(ws)),
+        "longest": max(ws, key=len, default=""),
+        "avg_len": sum(map(len, ws)) / max(len(ws), 1),
+        "top": counts.most_common(top),
+    }
+
+
+def report(stats, width=30):
+    print("-" * width)
+    for key in ("lines", "words", "unique", "longest"):
+        print(f"{key:<10}{stats[key]:>{width - 10}}")
+    print(f"{'avg_len':<10}{stats['avg_len']:>{width - 10}.2f}")
+    print("-" * width)
+    for rank, (word, n) in enumerate(stats["top"], start=1):
+        print(f"{rank}. {word:<12}{n:>3} {'#' * n}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], encoding="utf-8") as f:
+            text = f.read()
+    else:
+        text = SAMPLE
+    report(summary(text))'''
+
+# a text file that is already in the project folder when the case starts
+WORDSTATS_NOTES = """\
+Notes from the reading group, week six.
+We read two chapters about rivers and the towns that grew beside them.
+A river gives a town water, fish and a road to the sea.
+Towns on the river traded salt, grain and wool with towns downstream.
+When the river flooded, the town moved to higher ground and built a bridge.
+Next week: the bridge builders, and why stone bridges lasted longer than wooden ones.
+"""
+
+# shell commands typed after the file is saved (each followed by Enter)
+WORDSTATS_SHELL = [
+    "python3 wordstats.py",
+    "python3 wordstats.py notes.txt",
+    "wc -lw notes.txt wordstats.py",
+    "grep -n 'def ' wordstats.py",
+]
+
+# ---------------------------------------------------------------- held_emacs_light_720p (emacs -nw + REPL)
+GRADES = '''\
+"""Grade book: read "name: score, score, ..." lines and rank the class."""
+from bisect import bisect
+from statistics import mean, median
+
+CUTOFFS = [50, 60, 70, 80, 90]
+LETTERS = "FEDCBA"
+RECORDS = """
+ada: 91, 88, 95
+brian: 72, 65, 80
+chen: 55, 41, 48
+dora: 84, 90, 79
+emil: 67, 70, 74
+"""
+
+
+def grade(score):
+    return LETTERS[bisect(CUTOFFS, score)]
+
+
+def parse(text):
+    book = {}
+    for line in text.strip().splitlines():
+        name, _, rest = line.partition(":")
+        book[name.strip().title()] = [int(s) for s in rest.split(",")]
+    return book
+
+
+class Student:
+    def __init__(self, name, scores):
+        self.name = name
+        self.scores = scores
+
+    @property
+    def average(self):
+        return mean(self.scores)
+
+
+def table(students):
+    ranked = sorted(students, key=lambda s: s.average, reverse=True)
+    for place, s in enumerate(ranked, start=1):
+        marks = " ".join(f"{x:3d}" for x in s.scores)
+        print(f"{place:>2}. {s.name:<7}{marks}  {s.average:5.1f}  {grade(s.average)}")
+    averages = [s.average for s in students]
+    print(f"class median {median(averages):.1f}, spread {max(averages) - min(averages):.1f}")
+
+
+if __name__ == "__main__":
+    students = [Student(n, sc) for n, sc in parse(RECORDS).items()]
+    table(students)
+    failing = [s.name for s in students if grade(s.average) == "F"]
+    print("needs help:", ", ".join(failing) or "nobody")'''
+
+# shell commands typed after the file is saved (each followed by Enter)
+GRADES_SHELL = [
+    "python3 grades.py",
+    "python3 grades.py | tail -n 2",
+    "grep -n 'def ' grades.py",
+]
+
+REPL_GRADES = [
+    "from grades import grade, parse, RECORDS",
+    "book = parse(RECORDS)",
+    "{name: grade(sum(s) / len(s)) for name, s in book.items()}",
+    "[grade(x) for x in (49, 50, 89.9, 90)]",
+    "for name in sorted(book, key=len):",
+    "    print(name.upper(), max(book[name]))",
+    "",
+]

@@ -23,6 +23,8 @@ CASE_MODULES = {
     "dev_jupyterlab_dark_720p": "jupyter_case",
     "held_thonny_light_720p": "thonny_light_case",
     "held_terminal_dark_1080p": "terminal_dark_case",
+    "held_nano_dark_720p": "nano_dark_case",
+    "held_emacs_light_720p": "emacs_light_case",
 }
 
 
