@@ -69,16 +69,11 @@ def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = 
             bars += [(a1, a2), (b1, b2)]
     if x0 is not None:
         # on a cell boundary (glyphs, "|" and "l" too, are centred in their cells): the cursor between two
-        # characters. Its height is measured against the text's (first to last inked row): in an editor with
-        # wide line spacing the cursor spans the text, not the whole row.
-        inked_rows = np.flatnonzero(ink.any(axis=1))
-        text_h = int(inked_rows[-1] - inked_rows[0] + 1) if len(inked_rows) else strip.shape[0]
-        cover_text = ink.sum(axis=0) / max(1, text_h)
-        cols = np.flatnonzero(cover_text >= 0.8)
-        for r in (runs(cols) if len(cols) else []):
-            a, b = int(r[0]), int(r[-1]) + 1
+        # characters. Measured against the row's height, not the text's: the stem of a "d" or "b" spans the
+        # text and stands near its cell's edge (measured against the text, "def" read as "cef" in vim).
+        for a, b in sides:
             phase = (((a + b) / 2 - x0) / char_w) % 1.0
-            if len(r) <= 3 and min(phase, 1.0 - phase) <= 0.2:
+            if min(phase, 1.0 - phase) <= 0.2:
                 bars.append((a, b))
     end = end_of_line_bar(ink)
     if end is not None:
