@@ -11,6 +11,8 @@ import logging
 import time
 from collections.abc import Callable
 
+import numpy as np
+
 from .engine_guard import GuardedEngine
 from .errors import (
     BudgetExceededError,
@@ -24,7 +26,7 @@ from .errors import (
 from .frames.reader import DecodeReport, iter_frames
 from .frames.states import State, StateScanner
 from .models import ProcessingStats, Segment, VideoInfo
-from .recognize.base import FrameContext, Recognition, RecognitionEngine
+from .recognize.base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
 from .segments.build import TimedReading, build_segments
 from .segments.interpolate import KeyRead, derive
 from .settings import Settings
@@ -98,7 +100,7 @@ class _Run:
             self.prev.state.luma = None
         self.prev = cur
 
-    def _read_line(self, luma, top, layout, row):  # noqa: ANN001, ANN202 (segments.interpolate.LineReader)
+    def _read_line(self, luma: np.ndarray, top: int, layout: CodeLayout, row: int) -> TextLine | None:
         """A short state's row its neighbours' readings do not explain, read on its own; a failure loses nothing
         (the row is then derived as a prefix)."""
         try:

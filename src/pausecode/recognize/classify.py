@@ -182,10 +182,16 @@ GUTTER_ALIGN_TOL = 0.3
 def digit_pitch(digits: list[Box]) -> float:
     """Line pitch from the numbers themselves: y step per number between consecutive ones (box heights are
     padded and overstate it; a single number has only its height)."""
-    ordered = sorted(digits, key=lambda b: b.cy)
-    steps = [(b.cy - a.cy) / (int(b.text) - int(a.text)) for a, b in zip(ordered, ordered[1:])
-             if int(b.text.strip()) > int(a.text.strip())]
+    steps = number_steps(digits)
     return float(np.median(steps)) if steps else max(b.h for b in digits)
+
+
+def number_steps(digits: list[Box]) -> list[float]:
+    """y step per number between consecutive line numbers read, top to bottom (a lower number after a higher one
+    is a new region or a misread, not a step)."""
+    ordered = sorted(digits, key=lambda b: b.cy)
+    return [(b.cy - a.cy) / (int(b.text) - int(a.text)) for a, b in zip(ordered, ordered[1:])
+            if int(b.text.strip()) > int(a.text.strip())]
 
 
 # Largest relative difference between two pitches taken to agree: the line numbers' steps among themselves, or
@@ -200,9 +206,7 @@ def _numbers_pitch(digits: list[Box], rows_pitch: float | None) -> float | None:
     if len({b.text.strip() for b in digits}) < 2:
         return rows_pitch
     numbers = digit_pitch(digits)
-    ordered = sorted(digits, key=lambda b: b.cy)
-    steps = [(b.cy - a.cy) / (int(b.text) - int(a.text)) for a, b in zip(ordered, ordered[1:])
-             if int(b.text.strip()) > int(a.text.strip())]
+    steps = number_steps(digits)
     consistent = len(steps) >= 2 and max(steps) <= NUMBERS_PITCH_AGREEMENT * min(steps) + min(steps)
     if consistent or rows_pitch is None or abs(numbers - rows_pitch) <= NUMBERS_PITCH_AGREEMENT * rows_pitch:
         return numbers  # numbers that agree among themselves beat rows spaced by blank lines

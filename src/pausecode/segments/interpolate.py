@@ -17,6 +17,7 @@ import numpy as np
 
 from ..frames.states import State
 from ..recognize.base import CodeLayout, Recognition, TextLine
+from ..recognize.grid import INK_LEVEL
 from ..recognize.text import join_parts, render_lines
 
 PIX = 40
@@ -75,7 +76,7 @@ def _ink_after(t: np.ndarray, px: int, char_w: float) -> bool:
     """Does row strip `t` hold text from pixel column `px` on: more inked columns than the text cursor's (a bar
     of 1-3 px stands right after the last typed character of every typing state)?"""
     rest = t[:, int(px):]
-    inked = int(((cv2.absdiff(rest, float(np.median(t))) > PIX).sum(axis=0) > 1).sum()) if rest.size else 0
+    inked = int(((cv2.absdiff(rest, float(np.median(t))) > INK_LEVEL).sum(axis=0) > 1).sum()) if rest.size else 0
     return inked >= max(CURSOR_COLUMNS + 1, GLYPH_COLUMNS_SHARE * char_w)
 
 
@@ -95,7 +96,7 @@ def _prefix_px(t: np.ndarray, ref: np.ndarray | None, layout: CodeLayout | None 
     x0 = layout.x0 - layout.pane[0] if layout is not None else None
     while len(idx):
         first = int(idx[0])
-        if layout is None or x0 is None or first < x0:
+        if layout is None or x0 is None or first < x0:  # no grid, or left of column 0
             return first
         cw = layout.char_width
         cell = int((first - x0) // cw)
