@@ -93,6 +93,35 @@ def test_check_policy() -> None:
     assert checked_confidence(p, 0.6, agreed=True) == 0.95
 
 
+def test_one_unsure_character_caps_a_reading() -> None:
+    from pausecode.recognize.base import TextLine
+    from pausecode.recognize.check import capped_by_lines
+
+    p = CheckPolicy(unsure_line_score=0.9, unsure_line_confidence=0.8, unsure_char_prob=0.5, unsure_char_confidence=0.6)
+    sure = [TextLine("import csv", 0, 0.99, 0, weakest=0.93), TextLine("x = 1", 20, 0.98, 1, weakest=0.9)]
+    assert capped_by_lines(p, 0.97, sure) == 0.97
+    # a long line's mean stays high while one glyph is a guess ("impor I csv"): the minimum catches it
+    guess = [sure[0], TextLine("impor I csv", 20, 0.96, 1, weakest=0.33)]
+    assert capped_by_lines(p, 0.97, guess) == 0.6
+    assert capped_by_lines(p, 0.97, [TextLine("x", 0, 0.85, 0, weakest=0.7)]) == 0.8
+
+
+def test_a_failed_check_condemns_the_readings_it_checked() -> None:
+    from pausecode.recognize.base import Recognition
+    from pausecode.segments.build import TimedReading, distrust_failed_checks
+
+    def code(conf: float, since: float | None = None) -> Recognition:
+        return Recognition(segment_type="code", confidence=conf, code_content="x", failed_check_since=since)
+
+    readings = [TimedReading(0.0, 1.0, code(0.97)),  # the whole-frame reading the later ones stood on
+                TimedReading(1.0, 2.0, code(0.96)), TimedReading(2.0, 3.0, Recognition("learning", 0.9)),
+                TimedReading(3.0, 4.0, code(0.95)), TimedReading(4.0, 5.0, code(0.7, since=1.0))]
+    out = distrust_failed_checks(readings)
+    assert [r.rec.confidence for r in out] == [0.97, 0.7, 0.9, 0.7, 0.7]
+    assert readings[1].rec.confidence == 0.96  # the input is left as it was
+    assert distrust_failed_checks(readings[:4]) == readings[:4]
+
+
 def test_surface_runs_keep_a_highlighted_line_but_not_a_bar_against_the_text() -> None:
     from pausecode.recognize.layout import surface_runs
 

@@ -135,7 +135,7 @@ def test_row_reader_spacing_from_ink(engine, synth_dark):
     for r in range(4):
         top = lay.row_top(r)
         rows.append(gray[top: round(top + lay.pitch), int(lay.x0) - 3: int(lay.x0) + 40 * int(lay.char_width)])
-    texts = [t for t, _ in engine.read_rows(rows)]
+    texts = [r.text for r in engine.read_rows(rows)]
     assert texts[0] == "numbers = [3, 8, 1, 9, 4]"
     assert texts[2].strip() == "if n > 5:"
     assert engine.read_rows([]) == []

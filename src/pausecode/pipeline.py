@@ -27,7 +27,7 @@ from .frames.reader import DecodeReport, iter_frames
 from .frames.states import State, StateScanner
 from .models import ProcessingStats, Segment, VideoInfo
 from .recognize.base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
-from .segments.build import TimedReading, build_segments
+from .segments.build import TimedReading, build_segments, distrust_failed_checks
 from .segments.interpolate import KeyRead, derive
 from .settings import Settings
 
@@ -173,7 +173,7 @@ class _Run:
         full = self.engine.full_reads
         self.stats.full_reads = full if full is not None else self.stats.frames_recognized
         self.readings.sort(key=lambda r: r.start)
-        segments = build_segments(self.readings, s.min_code_length)
+        segments = build_segments(distrust_failed_checks(self.readings), s.min_code_length)
         if self.progress:
             self.progress("segments", 1, 1)
         return segments, self.stats

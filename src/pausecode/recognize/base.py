@@ -51,6 +51,19 @@ class TextLine:
     top: float  # frame y of the line's row top
     confidence: float = 1.0
     row: int | None = None  # index on the layout's grid
+    weakest: float = 1.0  # the recogniser's lowest probability for any one character of the line (1.0: unknown)
+
+
+@dataclass(frozen=True)
+class RowRead:
+    """What the recogniser made of one single-line image.
+
+    `score` is the mean of the per-character probabilities, `weakest` their minimum: one unsure glyph is
+    what makes a code line wrong, and the mean over a long line hides it."""
+
+    text: str
+    score: float
+    weakest: float
 
 
 @dataclass
@@ -72,6 +85,9 @@ class Recognition:
     # the reading of each of those regions, top to bottom, each with its own layout and lines (empty: one region);
     # the code text is theirs joined by a blank line
     parts: list[Recognition] = field(default_factory=list)
+    # set when this reading is a check that failed: a fresh whole-frame reading disagreed with the incremental
+    # one, so the readings since the last whole-frame reading (this video time) stood on what it contradicted
+    failed_check_since: float | None = None
 
 
 @dataclass

@@ -26,6 +26,7 @@ class Box:
     y2: float
     text: str = ""
     score: float = 1.0
+    weakest: float = 1.0  # lowest per-character probability of the reading (1.0: not read or unknown)
 
     @property
     def cy(self) -> float:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, TextLine
+from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, RowRead, TextLine
 from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
     editor_anchor,
@@ -136,10 +136,10 @@ class OcrEngine(RecognitionEngine):
         """Detect and read every text box in a BGR frame (frame coordinates)."""
 
     @abstractmethod
-    def _read_row_images(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
+    def _read_row_images(self, images: list[np.ndarray]) -> list[RowRead]:
         """Read single-line BGR/gray images (recognition only)."""
 
-    def read_rows(self, rows: list[np.ndarray]) -> list[tuple[str, float]]:
+    def read_rows(self, rows: list[np.ndarray]) -> list[RowRead]:
         return self._read_row_images(rows)
 
     def read_line(self, luma: np.ndarray, top: int, layout: CodeLayout, row: int) -> TextLine | None:
@@ -183,15 +183,18 @@ class OcrEngine(RecognitionEngine):
                 if not needs_confirmation(self._check, context.t, self._last_full_t):
                     return inc
                 fresh = self._full(frame)  # the check: read the whole frame again, from scratch
-                self._last_full_t = context.t
+                since, self._last_full_t = self._last_full_t, context.t
                 agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
                 if not agreed and not measured_grid(fresh) and measured_grid(inc):
                     # the fresh reading found no grid to read on (too few lines, a fallback): weaker evidence
                     # than the incremental one, which keeps its text but not a high confidence
                     inc.confidence = checked_confidence(self._check, inc.confidence, agreed=False)
+                    inc.failed_check_since = since
                     return inc
                 fresh.confidence = capped_by_lines(self._check, checked_confidence(self._check, fresh.confidence, agreed),
-                                                   [ln.confidence for ln in fresh.lines])
+                                                   fresh.lines)
+                if not agreed:
+                    fresh.failed_check_since = since
                 return fresh
         thumb = _thumbnail(frame)
         anchor = self._learning_anchor
@@ -199,7 +202,7 @@ class OcrEngine(RecognitionEngine):
                 and context.t - anchor[0] < LEARNING_RECHECK_S and same_screen(anchor[1], thumb)):
             # the same slide or presenter shot as the last one read (a bullet added, the presenter moved):
             # still learning, same topic; a whole-frame read costs ~1 s
-            return Recognition(**{**prev.__dict__})
+            return replace(prev, failed_check_since=None)
         rec = self._full(frame)
         self._last_full_t = context.t
         self._learning_anchor = (context.t, thumb) if rec.segment_type == "learning" else None
@@ -353,7 +356,8 @@ class OcrEngine(RecognitionEngine):
             cy = float(np.median([b.cy for b in r]))
             row = int(round((cy - y0 - pitch / 2) / pitch))
             det_lines[row] = TextLine(text=join_row(r, x0, cw), top=layout.row_top(row),
-                                      confidence=float(np.mean([b.score for b in r])), row=row)
+                                      confidence=float(np.mean([b.score for b in r])), row=row,
+                                      weakest=min(b.weakest for b in r))
         layout.bottom = border_below(gray, (x1, int(y0), right, h), pitch,
                                      code_bottom=int(layout.row_top(max(det_lines) + 1)))
         if layout.bottom is not None:  # a panel (terminal, problems) below the editor: its text is not code
@@ -399,7 +403,7 @@ class OcrEngine(RecognitionEngine):
         return Recognition(
             segment_type="mixed" if mixed else "code",
             confidence=capped_by_lines(self._check, float(np.clip(0.5 + 0.5 * score, 0, 1)),
-                                       [ln.confidence for ln in lines]) if lines else 0.6,
+                                       lines) if lines else 0.6,
             code_content=text,
             file_name=fname,
             lines=lines,
@@ -613,8 +617,8 @@ class OcrEngine(RecognitionEngine):
             return out
         results = self._read_row_images(crops)
         self.rows_read += len(crops)
-        for (r, ax, cols, row_strip, bg), (text, score) in zip(where, results):
-            text = strip_cursor(text.strip())
+        for (r, ax, cols, row_strip, bg), got in zip(where, results):
+            text = strip_cursor(got.text.strip())
             if not text or (len(text) == 1 and text.isalpha() and layout.gutter_x is not None):
                 continue  # a lone letter on an editor line is an icon (code-action bulb, breakpoint), not code
             cw = layout.char_width
@@ -628,7 +632,8 @@ class OcrEngine(RecognitionEngine):
             # only the grid row itself: the next line's letter tops sit right below its boundary
             under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
             fixed = respace(text, cells, under) if layout.fit_lines >= MIN_GRID_LINES else None  # rough grid: no
-            out[r] = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), score, r)
+            out[r] = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), got.score, r,
+                              got.weakest)
         return out
 
     def _incremental(self, frame: np.ndarray, prev_frame: np.ndarray, prev: Recognition) -> Recognition | None:
@@ -651,7 +656,7 @@ class OcrEngine(RecognitionEngine):
             if row_changed(a, b, layout.char_width):
                 changed.append(r)
         if not changed:
-            return Recognition(**{**prev.__dict__})
+            return replace(prev, failed_check_since=None)
         if len(old_text) + len([r for r in changed if r not in old_text]) >= max(2 * layout.fit_lines,
                                                                                layout.fit_lines + 4):
             return None  # twice the lines the grid was measured on: measure it again on all of them
@@ -694,7 +699,7 @@ class OcrEngine(RecognitionEngine):
             return None  # a different file or view: read the whole frame
         for r, src in moved.items():
             if src in old_text:
-                new_lines[r] = TextLine(old_text[src].text, layout.row_top(r), old_text[src].confidence, r)
+                new_lines[r] = replace(old_text[src], top=layout.row_top(r), row=r)
             else:
                 new_lines.pop(r, None)
         read = self._read_grid_rows(gray, layout, to_read)

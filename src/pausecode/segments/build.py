@@ -7,7 +7,7 @@ both neighbours inside a run of the same code is outvoted (line-level vote) so o
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import Levenshtein
 
@@ -23,6 +23,24 @@ class TimedReading:
     start: float
     end: float
     rec: Recognition
+
+
+def distrust_failed_checks(readings: list[TimedReading]) -> list[TimedReading]:
+    """A failed check condemns what it checked: when a fresh whole-frame reading contradicted the incremental
+    one, every reading since the last whole-frame reading stood on the same layout and text, so none of them is
+    surer than the check's own result. Readings sorted by start; a new list, the inputs untouched."""
+    out = list(readings)
+    for i, r in enumerate(readings):
+        since = r.rec.failed_check_since
+        if since is None:
+            continue
+        for j in range(i - 1, -1, -1):
+            e = out[j]
+            if e.start < since:
+                break
+            if e.rec.segment_type != "learning" and e.rec.confidence > r.rec.confidence:
+                out[j] = TimedReading(e.start, e.end, replace(e.rec, confidence=r.rec.confidence))
+    return out
 
 
 def _kind(rec: Recognition) -> str:

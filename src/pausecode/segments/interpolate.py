@@ -121,7 +121,8 @@ def _nearest(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | N
     rec = _nearest_read(st, a, b)
     if rec is None or rec.segment_type == "learning":
         return rec
-    return replace(rec, confidence=min(rec.confidence, GUESSED_STATE_CONFIDENCE))
+    return replace(rec, confidence=min(rec.confidence, GUESSED_STATE_CONFIDENCE),
+                   failed_check_since=None)
 
 
 def _nearest_read(st: State, a: KeyRead | None, b: KeyRead | None) -> Recognition | None:
@@ -181,7 +182,7 @@ def _derive_parts(st: State, a: KeyRead, b: KeyRead | None, read_line: LineReade
         if rec is not None and rec.segment_type != "learning" and (rec.code_content or "").strip():
             parts.append(rec)
     if not parts:
-        return replace(a.rec, confidence=min(a.rec.confidence, GUESSED_STATE_CONFIDENCE))
+        return replace(a.rec, confidence=min(a.rec.confidence, GUESSED_STATE_CONFIDENCE), failed_check_since=None)
     return Recognition(segment_type=a.rec.segment_type, confidence=min(p.confidence for p in parts),
                        code_content=join_parts([p.code_content or "" for p in parts]), file_name=a.rec.file_name,
                        regions=len(parts), parts=parts)
@@ -194,7 +195,7 @@ def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool
     if a is None or a.rec.layout is None or a.rec.segment_type == "learning" or st.band is None:
         return _nearest(st, a, b)
     if st.band_runs is None or a.state.luma is None:
-        return replace(a.rec, confidence=min(a.rec.confidence, GUESSED_STATE_CONFIDENCE))
+        return replace(a.rec, confidence=min(a.rec.confidence, GUESSED_STATE_CONFIDENCE), failed_check_since=None)
     layout = a.rec.layout
     b_ok = (
         b is not None

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from ....errors import EngineUnavailableError
-from ...base import register_engine
+from ...base import RowRead, register_engine
 from ...grid import Box, boxes_from_quads
 from ...ocr import OcrEngine
 
@@ -92,10 +92,10 @@ class RapidOcrEngine(OcrEngine):
             if x2 - x1 >= 2 and y2 - y1 >= 2:
                 crops.append(frame[y1:y2, x1:x2])
                 keep.append(b)
-        for b, (text, score) in zip(keep, self._read_row_images(crops)):
-            b.text, b.score = text, score
+        for b, got in zip(keep, self._read_row_images(crops)):
+            b.text, b.score, b.weakest = got.text, got.score, got.weakest
 
-    def _read_row_images(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
+    def _read_row_images(self, images: list[np.ndarray]) -> list[RowRead]:
         """Recognition only, one image at a time.
 
         The recogniser pads every image of a batch to the widest one; a long tail of padding after a short
@@ -104,13 +104,22 @@ class RapidOcrEngine(OcrEngine):
         if not images:
             return []
         from rapidocr.ch_ppocr_rec import TextRecInput
+        from rapidocr.ch_ppocr_rec.typings import WordInfo
 
         rec = self._recognizer()
         results = []
         for im in images:
             img = cv2.cvtColor(im, cv2.COLOR_GRAY2BGR) if im.ndim == 2 else im
             with self._lock:
-                out = rec(TextRecInput(img=[img]))
+                out = rec(TextRecInput(img=[img], return_word_box=True))
             txts, scores = list(out.txts or []), list(out.scores or [])
-            results.append((str(txts[0]), float(scores[0])) if txts and scores else ("", 0.0))
+            if not (txts and scores):
+                results.append(RowRead("", 0.0, 0.0))
+                continue
+            words = out.word_results[0] if out.word_results else None
+            text = str(txts[0])
+            confs = list(words.confs) if isinstance(words, WordInfo) else []
+            if len(confs) == len(text):  # one probability per decoded character; spaces come from the grid
+                confs = [c for c, ch in zip(confs, text) if not ch.isspace()]
+            results.append(RowRead(text, float(scores[0]), float(min(confs, default=scores[0]))))
         return results

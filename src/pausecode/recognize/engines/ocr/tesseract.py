@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from ....errors import EngineUnavailableError, FrameRecognitionError
-from ...base import FrameContext, Recognition, register_engine
+from ...base import FrameContext, Recognition, RowRead, register_engine
 from ...grid import Box, ink_columns
 from ...ocr import OcrEngine
 
@@ -482,7 +482,7 @@ class TesseractEngine(OcrEngine):
         conf = _mean_conf(words)
         return words, gray, conf
 
-    def _read_row_images(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
+    def _read_row_images(self, images: list[np.ndarray]) -> list[RowRead]:
         if not images:
             return []
         reads: list[tuple[list[_Word], np.ndarray, float] | None] = []
@@ -512,10 +512,10 @@ class TesseractEngine(OcrEngine):
             cw = float(np.median([w.h for w in all_words])) * 0.55
         if cw is None:
             cw = float(np.median([im.shape[0] for im in images])) * 0.5
-        out: list[tuple[str, float]] = []
+        out: list[RowRead] = []
         for r in reads:
             if r is None:
-                out.append(("", 0.0))
+                out.append(RowRead("", 0.0, 0.0))
                 continue
             words, gray, scale = r
             words = sorted(words, key=lambda w: w.x1)
@@ -524,7 +524,8 @@ class TesseractEngine(OcrEngine):
             if text is None:
                 text = _spell(words, cw)[0] if words else ""
             conf = _mean_conf(words) if words else (0.5 if text else 0.0)  # dots only
-            out.append((normalize_code_text(text), conf))
+            weakest = min((w.conf for w in words), default=conf)  # Tesseract gives a confidence per word
+            out.append(RowRead(normalize_code_text(text), conf, weakest))
         return out
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...base import FrameContext, Recognition, RecognitionEngine, TextLine, engine_class, register_engine
+from ...base import FrameContext, Recognition, RecognitionEngine, RowRead, TextLine, engine_class, register_engine
 from .common import MAX_LONG_SIDE, SYSTEM_PROMPT, USER_PROMPT, env_key, sent_size
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ class HybridEngine(RecognitionEngine):
     def stats(self) -> dict[str, int]:
         return getattr(self.vlm, "stats", {})
 
-    def read_rows(self, rows: list[np.ndarray]) -> list[tuple[str, float]]:
+    def read_rows(self, rows: list[np.ndarray]) -> list[RowRead]:
         return self.ocr.read_rows(rows)
 
     def recognize(self, frame: np.ndarray, context: FrameContext) -> Recognition:
