@@ -178,3 +178,31 @@ def test_the_cursor_after_the_last_typed_character_is_found_without_the_grid():
     ink = np.abs(img.astype(np.int16) - 30) > 40
     assert end_of_line_bar(ink) is None
     assert cw > 0
+
+
+def test_a_row_with_a_guessed_character_is_read_again_in_gray() -> None:
+    from pausecode.recognize.base import RowRead
+    from pausecode.recognize.ocr import OcrEngine
+
+    class Stub(OcrEngine):
+        name = "stub"
+
+        def __init__(self) -> None:
+            super().__init__(None)
+            self.calls: list[list[int]] = []
+
+        def _detect_and_read(self, frame: np.ndarray) -> list:
+            return []
+
+        def _read_row_images(self, images: list[np.ndarray]) -> list[RowRead]:
+            self.calls.append([im.ndim for im in images])
+            if all(im.ndim == 3 for im in images):  # the colour reading: row 1 holds a guessed glyph
+                return [RowRead("x = 1", 0.98, 0.97), RowRead("impor I csv", 0.95, 0.33), RowRead("y", 0.9, 0.4)]
+            return [RowRead("import csv", 0.97, 0.93), RowRead("v", 0.8, 0.2)]  # the gray re-reading
+
+    eng = Stub()
+    crops = [np.zeros((20, 60, 3), np.uint8) for _ in range(3)]
+    got = eng._reread_unsure(crops, eng._read_row_images(crops))
+    assert eng.calls == [[3, 3, 3], [2, 2]]  # only the two unsure rows were read again, in gray
+    assert [g.text for g in got] == ["x = 1", "import csv", "y"]  # kept when surer, else the first reading
+    assert eng.rows_read == 2

@@ -615,7 +615,7 @@ class OcrEngine(RecognitionEngine):
         out: dict[int, TextLine] = {}
         if not crops:
             return out
-        results = self._read_row_images(crops)
+        results = self._reread_unsure(crops, self._read_row_images(crops))
         self.rows_read += len(crops)
         for (r, ax, cols, row_strip, bg), got in zip(where, results):
             text = strip_cursor(got.text.strip())
@@ -634,6 +634,23 @@ class OcrEngine(RecognitionEngine):
             fixed = respace(text, cells, under) if layout.fit_lines >= MIN_GRID_LINES else None  # rough grid: no
             out[r] = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), got.score, r,
                               got.weakest)
+        return out
+
+    def _reread_unsure(self, crops: list[np.ndarray], results: list[RowRead]) -> list[RowRead]:
+        """A row holding a character the recogniser could only guess is read again rather than guessed: once
+        more in gray (the syntax colours stay as contrast, not as hues the model was not trained on), and the
+        reading whose least sure character is surer is kept. On 41 such code rows of the tuning cases' settled
+        frames, 11 were exact as read and 18 after this; the other re-readings tried (inverted, upscaled,
+        padded, contrast-stretched) gained less."""
+        unsure = [i for i, got in enumerate(results) if got.weakest < self._check.unsure_char_prob and crops[i].ndim == 3]
+        if not unsure:
+            return results
+        again = self._read_row_images([cv2.cvtColor(crops[i], cv2.COLOR_BGR2GRAY) for i in unsure])
+        self.rows_read += len(unsure)
+        out = list(results)
+        for i, got in zip(unsure, again):
+            if got.weakest > out[i].weakest:
+                out[i] = got
         return out
 
     def _incremental(self, frame: np.ndarray, prev_frame: np.ndarray, prev: Recognition) -> Recognition | None:
