@@ -22,6 +22,7 @@ from conftest_server import free_port, save_fake_result, settings_for, wait_for
 
 from pausecode.cli import main
 from pausecode.errors import ExitCode
+from pausecode.jobs.worker import READY_MESSAGE
 from pausecode.models import Segment
 
 VID = "vid_newcomer1"
@@ -330,10 +331,10 @@ def test_worker_stops_on_ctrl_c_without_a_traceback(pc_env):
     started = time.monotonic()
     lines: list[bytes] = []
 
-    def consuming() -> bool:  # the worker logs this line once its signal handlers are in place
+    def consuming() -> bool:  # the worker logs this line once its signal handlers are in place and it consumes
         assert proc.poll() is None and time.monotonic() - started < 120
         lines.append(proc.stderr.readline())
-        return b"pausecode worker:" in lines[-1]
+        return READY_MESSAGE.encode() in lines[-1]
 
     rc, err = _interrupt_when(proc, consuming)
     err = b"".join(lines).decode() + err

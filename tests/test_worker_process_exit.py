@@ -96,3 +96,17 @@ def test_child_ends_without_interpreter_teardown_after_flushing(monkeypatch: pyt
     with pytest.raises(Exited):
         worker_process._child_main(Settings(), 1, 10)
     assert events == ["stopped", "logging.shutdown", "flush stdout", "flush stderr", "_exit 0"]
+
+
+def test_a_worker_stopped_while_starting_takes_nothing_from_the_queue(tmp_path, monkeypatch) -> None:
+    import threading
+
+    from pausecode.jobs import worker as worker_module
+    from pausecode.settings import Settings
+
+    started: list[bool] = []
+    stop = threading.Event()
+    stop.set()  # Ctrl-C arrived during start-up
+    monkeypatch.setattr(worker_module.InProcessConsumer, "start", lambda self: started.append(True))
+    worker_module.run_worker(Settings(data_dir=tmp_path, engine="null"), stop_event=stop)
+    assert started == []

@@ -63,12 +63,10 @@ class InProcessConsumer:
 def run_worker(settings: Settings, workers: int = 1, *, config: JobConfig | None = None,
                stop_event: threading.Event | None = None) -> None:
     """Run a job consumer until SIGINT/SIGTERM (or `stop_event`, for tests). Blocks."""
-    queue = JobQueue(settings, config)
-    where = "redis" if settings.redis_url else f"sqlite {settings.data_dir / 'queue.db'}"
-    log.info("pausecode worker: %d thread(s), queue on %s", workers, where)
-    consumer = InProcessConsumer(queue, workers)
     stop = stop_event or threading.Event()
     if threading.current_thread() is threading.main_thread():
+        # first, so a Ctrl-C at any moment of the start-up stops the worker through one path (seen under load:
+        # a SIGINT right after the first log line, before the handlers, left the worker running)
         import signal
 
         def _handle(signum: int, _frame: object) -> None:
@@ -77,6 +75,13 @@ def run_worker(settings: Settings, workers: int = 1, *, config: JobConfig | None
 
         signal.signal(signal.SIGINT, _handle)
         signal.signal(signal.SIGTERM, _handle)
+    queue = JobQueue(settings, config)
+    where = "redis" if settings.redis_url else f"sqlite {settings.data_dir / 'queue.db'}"
+    log.info("pausecode worker: %d thread(s), queue on %s", workers, where)
+    consumer = InProcessConsumer(queue, workers)
+    if stop.is_set():  # stopped while starting: nothing was taken from the queue yet
+        log.info("pausecode worker stopped")
+        return
     consumer.start()
     log.info(READY_MESSAGE)
     try:
