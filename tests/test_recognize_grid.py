@@ -115,6 +115,16 @@ def test_current_line_box_is_not_a_panel_border():
     assert border_below(img, (0, 0, img.shape[1], img.shape[0]), PITCH) is None
 
 
+def test_current_line_painted_in_full_is_not_a_panel_border():
+    img = render_rows(["x = 1", "y = 2", "z = 3", "", "", ""]).copy()
+    img[3 * PITCH:4 * PITCH, :] = 90  # vim's cursorline: the row under the last line filled, the surface below
+    assert border_below(img, (0, 0, img.shape[1], img.shape[0]), PITCH) is None
+    # a band of another height, or off the grid, is still a panel's header
+    img = render_rows(["x = 1", "y = 2", "z = 3", "", "", ""]).copy()
+    img[3 * PITCH + PITCH // 2:5 * PITCH, :] = 90
+    assert border_below(img, (0, 0, img.shape[1], img.shape[0]), PITCH) == 3 * PITCH + PITCH // 2
+
+
 def test_short_cursor_between_cells_is_found_but_a_bar_glyph_is_not():
     cw = cell_width(FONT, SIZE)
     img = np.full((PITCH, 30 + 12 * cw), 30, dtype=np.uint8)
@@ -206,3 +216,92 @@ def test_a_row_with_a_guessed_character_is_read_again_in_gray() -> None:
     assert eng.calls == [[3, 3, 3], [2, 2]]  # only the two unsure rows were read again, in gray
     assert [g.text for g in got] == ["x = 1", "import csv", "y"]  # kept when surer, else the first reading
     assert eng.rows_read == 2
+
+
+def test_a_line_number_inside_the_pane_is_not_read_as_code() -> None:
+    """A number split off a detector box ("2 memo = ...") can put the pane's left edge inside the number;
+    beside a gutter, ink left of column 0 is that number and stays out of the row the recogniser reads."""
+    from pausecode.recognize.base import CodeLayout, RowRead
+    from pausecode.recognize.ocr import OcrEngine
+
+    class Stub(OcrEngine):
+        name = "stub"
+
+        def __init__(self) -> None:
+            super().__init__(None)
+            self.crops: list[np.ndarray] = []
+
+        def _detect_and_read(self, frame: np.ndarray) -> list:
+            return []
+
+        def _read_row_images(self, images: list[np.ndarray]) -> list[RowRead]:
+            self.crops += images
+            return [RowRead("memo = {}", 0.99, 0.99) for _ in images]
+
+    cw, gutter_x, x0 = 11.0, 53.0, 68.0
+    gray = np.zeros((24, 400), np.uint8)  # ink map: background 0
+    gray[5:18, 36:53] = 200  # the line's number, right-aligned at the gutter edge
+    for k in range(9):  # the code, one glyph per cell from column 0
+        x = int(x0 + k * cw)
+        gray[6:18, x + 2:x + 8] = 200
+    layout = CodeLayout(x0=x0, y0=0.0, pitch=24.0, char_width=cw, pane=(44, 0, 400, 24), gutter_x=gutter_x,
+                        fit_lines=3)
+    eng = Stub()
+    lines = eng._read_grid_rows(gray, layout, [0])
+    assert lines[0].text == "memo = {}"  # no indent from the number's ink
+    inked_columns = (eng.crops[0] > 40).any(axis=0).nonzero()[0]
+    assert inked_columns[0] >= 4  # the crop starts with the margin left of column 0, not the number's ink
+
+
+def test_code_left_of_a_guessed_column_0_is_not_a_shell_across_the_gutter() -> None:
+    """Column 0 measured on indented lines only (a view zoomed into a block) sits a few cells too far right;
+    the one line written further left is this file's code, not a shell writing across the numbers' gap."""
+    from pausecode.recognize.base import CodeLayout
+    from pausecode.recognize.ocr import OcrEngine
+
+    cw, gutter_x = 12.0, 116.0
+    layout = CodeLayout(x0=gutter_x + 6 * cw, y0=0.0, pitch=28.0, char_width=cw, pane=(118, 0, 600, 28),
+                        gutter_x=gutter_x, fit_lines=16)
+    gray = np.zeros((28, 600), np.uint8)
+    x = int(gutter_x + 2 * cw)  # "if" at the real column 0, two cells right of the numbers
+    gray[6:22, x + 2:x + 9] = 200
+    gray[6:22, x + 14:x + 21] = 200
+    assert not OcrEngine._gap_inked(gray, layout, 0)
+    gray[6:22, int(gutter_x) + 3:int(gutter_x) + 9] = 200  # text running on from the numbers' side
+    assert OcrEngine._gap_inked(gray, layout, 0)
+
+
+def test_a_current_line_painted_above_the_first_line_read_is_still_a_file_line() -> None:
+    """Monaco's high-contrast themes fill the current line with a tint of the code's surface, in the code area
+    only; when it is the top line and the detector missed its number, it is still counted among the numbered
+    lines above. A bar painted in the same tint across the gutter (tmux's status line) is not."""
+    from pausecode.recognize.base import CodeLayout
+    from pausecode.recognize.ocr import OcrEngine, to_ink
+
+    class Stub(OcrEngine):
+        name = "stub"
+
+        def _detect_and_read(self, frame: np.ndarray) -> list:
+            return []
+
+        def _read_row_images(self, images: list[np.ndarray]) -> list:
+            return []
+
+    pitch, cw, gutter_x = 22, 10.0, 60.0
+    frame = np.full((8 * pitch, 400, 3), (53, 42, 39), np.uint8)
+    frame[:pitch, 62:] = (71, 56, 54)  # the current line, tinted in the code area, at the top
+    for r in range(8):  # a number's last digit in every row, right-aligned at the gutter edge
+        frame[r * pitch + 5:r * pitch + 17, 52:58] = (200, 200, 200)
+        frame[r * pitch + 5:r * pitch + 17, 80:200:12] = (230, 230, 230)  # some code
+    eng = Stub(None)
+    eng._frame = frame
+    layout = CodeLayout(x0=80.0, y0=4.0 * pitch, pitch=float(pitch), char_width=cw, pane=(62, 4 * pitch, 400, 8 * pitch),
+                        gutter_x=gutter_x, fit_lines=4)
+    assert eng._numbered_rows_above(to_ink(frame), layout, 0, room=4) == 4
+    bar = frame.copy()
+    bar[:pitch] = (71, 56, 54)  # the same tint across the gutter too: a status bar (tmux), not a file line
+    eng._frame = bar
+    assert eng._numbered_rows_above(to_ink(bar), layout, 0, room=4) == 3
+    frame[:pitch] = (150, 150, 150)  # a bar painted in another colour: not a file line
+    eng._frame = frame
+    assert eng._numbered_rows_above(to_ink(frame), layout, 0, room=4) == 3

@@ -57,6 +57,18 @@ def test_inked_sees_strokes_not_noise() -> None:
     assert same_surface((60, 65, 71), (62, 62, 62), 12) and not same_surface((19, 19, 19), (62, 62, 62), 12)
 
 
+def test_a_lone_number_under_the_line_it_follows_is_a_gutter() -> None:
+    # the detector missed a thin "1"; its line is typed, and "2" sits under it on the blank cursor line
+    two = _numbers([2], y0=122.0)
+    line_one = Box(48.0, 89.0, 300.0, 113.0, "# Recursion with a memo")
+    gutter = find_gutter(two + [line_one], 800)
+    assert gutter is not None and gutter[1] == two
+    # the same number with the text two lines up, or left of it, is no gutter
+    assert find_gutter(two + [Box(48.0, 60.0, 300.0, 84.0, "# a comment")], 800) is None
+    assert find_gutter(two + [Box(0.0, 89.0, 20.0, 113.0, "File")], 800) is None
+    assert find_gutter(two, 800) is None
+
+
 def test_gutter_regions_split_where_numbering_restarts() -> None:
     digits = _numbers([3, 4, 5, 6, 8, 9, 10, 11]) + _numbers([2, 3, 4, 5], y0=300)
     regions = gutter_regions(digits)
@@ -388,3 +400,14 @@ def test_a_row_no_neighbour_explains_is_read_not_cut_to_a_prefix() -> None:
     calls.clear()
     st = State(1, 1.0, band=(4, 56), band_runs=[(4, typed[4:56])])
     assert derive(st, a, b, read_line).code_content == "f(a, b" and calls == []
+
+
+def test_a_row_surface_is_its_most_common_colour_not_pulled_by_dense_text() -> None:
+    from pausecode.recognize.layout import box_surface, row_surface
+
+    row = np.full((20, 200, 3), (53, 42, 39), np.uint8)  # a dark code surface
+    row[1:19, 10:190:4] = (120, 200, 230)  # a long dense line of text: glyph strokes and their
+    row[1:19, 11:190:4] = (90, 140, 160)  # anti-aliased edges in several shades, together more than
+    row[1:19, 12:190:4] = (70, 90, 100)  # half the row's pixels
+    assert same_surface(row_surface(row, 0, 0, 200, 20), (53, 42, 39), 4)
+    assert not same_surface(box_surface(row, 0, 0, 200, 20), (53, 42, 39), 12)  # the median is pulled away

@@ -224,6 +224,9 @@ def gutter_span(digits: list[Box]) -> tuple[float, float]:
     return top, max(b.y2 for b in digits) + GUTTER_BOTTOM_SLACK * dh
 
 
+# number box heights: how far the line just above a number may sit from one box height up (a detector box is
+# a line's height give or take its padding; the line two above is twice as far)
+NEXT_LINE_SLACK = 0.35
 CELL_GAP_LINES = 2.0  # lines: the least space between two notebook cells' numbers (borders, prompt, output)
 
 
@@ -291,10 +294,18 @@ def _valid_gutter(best: list[Box], boxes: list[Box]) -> bool:
         return increasing >= 0.7 * (len(nums) - 1)
     if nums != list(range(nums[0], nums[0] + len(nums))) or nums[0] > 9 or nums[0] < 1:
         return False
+    def right_of(b: Box, d: Box) -> bool:
+        return 0 < b.x1 - d.x2 < 8 * d.h
+
     beside = [b for b in boxes if b not in best and any(
-        abs(b.cy - d.cy) < 0.5 * d.h and 0 < b.x1 - d.x2 < 8 * d.h for d in best)]
+        abs(b.cy - d.cy) < 0.5 * d.h and right_of(b, d) for d in best)]
+    # the line above the first number, when that number is not 1: a thin "1" the detector missed, its line
+    # typed and the number read under it on a line still blank (the cursor's)
+    first = best[0]
+    above = [b for b in boxes if b not in best and nums[0] > 1 and right_of(b, first)
+             and 1.0 - NEXT_LINE_SLACK < (first.cy - b.cy) / first.h < 1.0 + NEXT_LINE_SLACK]
     # one number alone needs its line beside it; two consecutive ones need one (the other line may be blank)
-    return len(beside) >= 1
+    return len(beside) + len(above) >= 1
 
 
 def split_columns(boxes: list[Box], min_gap: float, frame_h: int) -> list[list[Box]]:

@@ -117,6 +117,28 @@ def box_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float) -
     return (int(m[0]), int(m[1]), int(m[2]))
 
 
+def row_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float) -> tuple[int, int, int]:
+    """The colour a line of text is painted on: its most common colour. A long line covers half its row with
+    glyphs and their anti-aliased edges, which pulls a median towards the text's colour; the surface stays
+    the single most frequent colour (binned by `SURFACE_BIN` levels against encoder noise)."""
+    h, w = frame.shape[:2]
+    a, b = max(0, int(x1)), min(w, int(np.ceil(x2)))
+    c, d = max(0, int(y1)), min(h, int(np.ceil(y2)))
+    region = frame[c:d, a:b]
+    if region.size == 0:
+        return (0, 0, 0)
+    if region.ndim == 2:
+        region = region[:, :, None].repeat(3, axis=2)
+    levels = 256 // SURFACE_BIN
+    px = region.reshape(-1, 3).astype(np.int32) // SURFACE_BIN
+    code = int(np.bincount((px[:, 0] * levels + px[:, 1]) * levels + px[:, 2]).argmax())
+    b, g, r = code // (levels * levels), (code // levels) % levels, code % levels
+    return tuple(int(v) * SURFACE_BIN + SURFACE_BIN // 2 for v in (b, g, r))  # type: ignore[return-value]
+
+
+SURFACE_BIN = 4  # colour levels per bin when finding a row's most common colour (H.264 moves flat colours 2-4)
+
+
 def surface_runs(colours: list[tuple[int, int, int]], centres: list[float], line_h: float,
                  tolerance: int, policy: BackgroundPolicy = BackgroundPolicy()) -> list[list[int]]:
     """Indices of rows painted on the same surface, in order.
@@ -163,6 +185,12 @@ def surface_runs(colours: list[tuple[int, int, int]], centres: list[float], line
 ADJACENT_LINES = 1.5  # line heights: rows closer than this are neighbouring lines of one text block
 
 
+# grid rows: how far a filled band's height and top may be off one whole row of the code grid and still be a
+# highlighted line on it (encoders blur a band's edges by a pixel or two; a panel's header strip is rarely
+# both one row tall and on the grid)
+GRID_ROW_SLACK = 0.12
+
+
 def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float,
                  code_bottom: int | None = None) -> int | None:
     """y of where the code's surface ends below its first row: a horizontal border across the whole pane (the
@@ -180,9 +208,14 @@ def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float
     ys = np.flatnonzero(ruled)
     if not len(ys):
         return None
-    lines = [int(run[0]) for run in runs(ys)]
-    for y in lines:
+    bands = runs(ys)
+    lines = [int(run[0]) for run in bands]
+    for y, run in zip(lines, bands):
         paired = any(abs(abs(y - other) - pitch) <= 3 for other in lines if other != y)
-        if not paired:
+        # a filled band exactly one grid row tall, on the grid: the current line painted in full (vim's
+        # cursorline, a one-line selection), with the code's surface going on below it
+        one_row = abs(len(run) - pitch) <= GRID_ROW_SLACK * pitch and \
+            min(y % pitch, pitch - y % pitch) <= GRID_ROW_SLACK * pitch and int(run[-1]) + 1 < len(ruled)
+        if not paired and not one_row:
             return int(y1 + pitch) + y
     return None

@@ -44,7 +44,7 @@ from .grid import (
     text_span,
     underscore_cells,
 )
-from .layout import border_below, box_surface, same_surface
+from .layout import border_below, box_surface, row_surface, same_surface
 from .marks import STRAY_TEXT_COLS, STRAY_TEXT_SCORE, cursor_bars, cursor_test, far_and_tiny, strip_cursor
 from .regions import (
     BACKGROUND,
@@ -67,6 +67,13 @@ LEARNING_RECHECK_S = 6.0  # a learning screen that keeps changing a little is re
 CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from those of whole panes
 GRID_SNAP = 0.3  # cells: a distance within this of a whole number of cells is on the grid
 MIN_GRID_LINES = 3  # a grid measured on fewer text lines is a guess (one line cannot show the pitch)
+# cells: ink further left of column 0 than this, beside a line-number gutter, is the line's number (editors
+# leave a cell or more between number and code; a number the split put inside the pane still ends left of it)
+NUMBER_GAP_CELLS = 0.5
+# cells: the least gap between the numbers and column 0 that can hold code written left of a guessed column 0
+# (vim leaves one cell, one space; Monaco and JupyterLab two or more)
+CODE_IN_GAP_CELLS = 1.5
+GUTTER_STRIP_CELLS = 4  # cells left of the gutter's edge sampled for its background (a line number is 1-4 wide)
 PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
 
@@ -512,9 +519,14 @@ class OcrEngine(RecognitionEngine):
             strip = self._row_strip(gray, layout, r)
             if strip.size == 0 or abs(float(np.median(strip)) - bg) > PANE_BG_TOLERANCE:
                 break
-            if surface is not None and not same_surface(self._row_surface(layout, r), surface,
+            if surface is not None and not same_surface(own := self._row_surface(layout, r), surface,
                                                         BACKGROUND.similar_surface):
-                break  # a status or tab bar painted across the gutter: its text is not numbered lines
+                # a tint of the code's surface that stops at the numbers is the current line painted in full
+                # (Monaco's high-contrast themes); a status or tab bar is painted across the gutter too
+                current_line = same_surface(own, surface, BACKGROUND.highlight_tint) and same_surface(
+                    self._gutter_surface(layout, r), self._gutter_surface(layout, 0), BACKGROUND.similar_surface)
+                if not current_line:
+                    break
             if not self._numbered(gray, layout, r) or self._gap_inked(gray, layout, r):
                 break
             n += 1
@@ -549,7 +561,16 @@ class OcrEngine(RecognitionEngine):
             return None
         top = layout.row_top(row)
         x1, _, x2, _ = layout.pane
-        return box_surface(self._frame, x1, max(0, top), x2, top + layout.pitch)
+        return row_surface(self._frame, x1, max(0, top), x2, top + layout.pitch)
+
+    def _gutter_surface(self, layout: CodeLayout, row: int) -> tuple[int, int, int] | None:
+        """The background colour of a grid row under its line number (left of the gutter's edge)."""
+        if self._frame is None or layout.gutter_x is None:
+            return None
+        top = layout.row_top(row)
+        x2 = layout.gutter_x
+        return row_surface(self._frame, max(0.0, x2 - GUTTER_STRIP_CELLS * layout.char_width), max(0, top), x2,
+                           top + layout.pitch)
 
     @staticmethod
     def _gap_inked(gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
@@ -561,7 +582,15 @@ class OcrEngine(RecognitionEngine):
             return False
         top = layout.row_top(row)
         band = gray[max(0, top + 2): int(round(top + layout.pitch)) - 2, a:b]
-        return band.size > 0 and int((band > INK_LEVEL).sum()) > 3
+        if band.size == 0 or int((band > INK_LEVEL).sum()) <= 3:
+            return False
+        if b - a < CODE_IN_GAP_CELLS * layout.char_width:
+            return True
+        # in a gap wide enough to hold a glyph, ink that starts clear of the numbers is this line's code, left
+        # of a column 0 measured on indented lines only (a view scrolled or zoomed into a block), or a
+        # current-line box's edge; a shell or a status bar writes on from the numbers' side
+        first = int(np.flatnonzero((band > INK_LEVEL).any(axis=0))[0])
+        return first < NUMBER_GAP_CELLS * layout.char_width
 
     def _numbered(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
         """With a line-number gutter, only rows with a number are file lines (below the file's end editors
@@ -594,6 +623,8 @@ class OcrEngine(RecognitionEngine):
             bars = cursor_bars(strip, bg, layout.char_width, layout.x0 - layout.pane[0])
             for x1, x2 in bars:
                 cols_all[x1:x2] = False
+            if layout.gutter_x is not None:
+                cols_all[:max(0, int(layout.x0 - layout.pane[0] - NUMBER_GAP_CELLS * layout.char_width))] = False
             span = text_span(cols_all, layout.char_width, cursor_like=cursor_test(strip, bg))
             if span is None:
                 continue
