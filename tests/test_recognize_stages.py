@@ -411,3 +411,13 @@ def test_a_row_surface_is_its_most_common_colour_not_pulled_by_dense_text() -> N
     row[1:19, 12:190:4] = (70, 90, 100)  # half the row's pixels
     assert same_surface(row_surface(row, 0, 0, 200, 20), (53, 42, 39), 4)
     assert not same_surface(box_surface(row, 0, 0, 200, 20), (53, 42, 39), 12)  # the median is pulled away
+
+
+def test_numbers_stacked_into_one_tall_box_are_cut_into_one_box_per_line() -> None:
+    from pausecode.recognize.classify import cut_stacked_rows
+
+    stack = Box(34.0, 158.0, 54.0, 229.0)  # "3", "4", "5" one above the other, detected as one box
+    line = Box(62.0, 138.0, 281.0, 162.0, "memo = {0: 0, 1: 1}")
+    cut = cut_stacked_rows([stack, line], 24.0)
+    assert len(cut) == 4 and cut[-1] is line  # a one-line box stays as it is
+    assert [round(b.cy) for b in cut[:3]] == [170, 194, 217] and all(b.x1 == 34.0 and b.x2 == 54.0 for b in cut[:3])

@@ -21,6 +21,7 @@ CLIPS = [
     ("monaco_hc_1080p_scrolled", "dev_monaco_hc_1080p_scroll", 55.0, 8.0),
     ("terminal_light_vim", "dev_terminal_light_720p", 95.0, 8.0),
     ("jupyterlab_two_cells", "dev_jupyterlab_dark_720p", 110.0, 8.0),
+    ("thonny_one_line_file", "dev_thonny_alt_720p", 21.0, 9.0),
 ]
 
 
@@ -43,8 +44,11 @@ def cut(case_dir: Path, name: str, start: float, length: float) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(HERE.parents[2] / "shared" / "bench" / "cases"))
+    ap.add_argument("--only", nargs="*", help="clip names to cut (default: all)")
     a = ap.parse_args()
     for name, case, start, length in CLIPS:
+        if a.only and name not in a.only:
+            continue
         cut(Path(a.shared) / case, name, start, length)
         print(name, (HERE / name / "video.mp4").stat().st_size, "bytes")
 

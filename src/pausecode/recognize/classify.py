@@ -249,6 +249,21 @@ def gutter_regions(digits: list[Box]) -> list[list[Box]]:
     return regions
 
 
+def cut_stacked_rows(boxes: list[Box], line_h: float) -> list[Box]:
+    """Narrow boxes as tall as several lines (one-digit line numbers stacked tightly, which the detector
+    takes for one box) cut into one box per line, so each is read as the single line the recogniser expects
+    (read whole, "3" over "4" over "5" comes back as "24")."""
+    out: list[Box] = []
+    for b in boxes:
+        rows = int(round(b.h / max(line_h, 1.0)))
+        if rows < 2 or b.w > b.h:
+            out.append(b)
+            continue
+        step = b.h / rows
+        out += [Box(b.x1, b.y1 + i * step, b.x2, b.y1 + (i + 1) * step) for i in range(rows)]
+    return out
+
+
 def unstack_numbers(b: Box, line_h: float) -> list[Box]:
     """Tightly stacked one-digit line numbers (a notebook cell's "2" over "3") that the detector took for one
     tall box reading "23": as many rows as the box is lines tall, one digit each. Anything else is kept."""

@@ -17,6 +17,7 @@ import numpy as np
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, RowRead, TextLine
 from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
+    cut_stacked_rows,
     editor_anchor,
     editor_on_screen,
     editor_text_rows,
@@ -235,6 +236,11 @@ class OcrEngine(RecognitionEngine):
             return self._detect_and_read(frame)
         h, w = frame.shape[:2]
         narrow = [b for b in boxes if b.w <= 4 * max(b.h, 1) and b.x2 < 0.6 * w]
+        if narrow:
+            cut = cut_stacked_rows(narrow, float(np.median([b.h for b in boxes])))
+            if len(cut) > len(narrow):
+                boxes = [b for b in boxes if b not in narrow] + cut
+                narrow = cut
         self._read_boxes(frame, narrow)
         gutter = find_gutter(narrow, w)
         if gutter is None:
