@@ -29,3 +29,17 @@ def test_greedy_ctc_weakest_is_over_visible_characters_only() -> None:
     probs[1, ALPHABET.index(" ")] = 0.3  # an unsure space does not make the row unsure
     assert greedy_ctc(probs, ALPHABET).weakest == 0.9
     assert greedy_ctc(np.zeros((0, len(ALPHABET))), ALPHABET).text == ""
+
+
+def test_greedy_ctc_reads_as_rapidocr_decodes() -> None:
+    from rapidocr.ch_ppocr_rec.utils import CTCLabelDecode
+
+    rng = np.random.default_rng(7)
+    theirs = CTCLabelDecode(character=ALPHABET[1:-1])  # RapidOCR adds the blank and the space itself
+    assert theirs.character == ALPHABET
+    for _ in range(50):
+        logits = rng.normal(size=(40, len(ALPHABET))) * 3
+        probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        (text, score), = theirs(probs[np.newaxis])[0]
+        got = greedy_ctc(probs, ALPHABET)
+        assert (got.text, got.score) == (text, score)

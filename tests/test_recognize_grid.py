@@ -119,10 +119,19 @@ def test_current_line_painted_in_full_is_not_a_panel_border():
     img = render_rows(["x = 1", "y = 2", "z = 3", "", "", ""]).copy()
     img[3 * PITCH:4 * PITCH, :] = 90  # vim's cursorline: the row under the last line filled, the surface below
     assert border_below(img, (0, 0, img.shape[1], img.shape[0]), PITCH) is None
+    # measured from the grid's own row 0, which a whole-pixel pane top does not hold
+    assert border_below(img[3:], (0, 0, img.shape[1], img.shape[0] - 3), PITCH, grid_y0=-3.0) is None
     # a band of another height, or off the grid, is still a panel's header
     img = render_rows(["x = 1", "y = 2", "z = 3", "", "", ""]).copy()
     img[3 * PITCH + PITCH // 2:5 * PITCH, :] = 90
     assert border_below(img, (0, 0, img.shape[1], img.shape[0]), PITCH) == 3 * PITCH + PITCH // 2
+    img = render_rows(["x = 1", "y = 2", "z = 3", "", "", ""]).copy()
+    img[3 * PITCH + PITCH // 2:4 * PITCH + PITCH // 2, :] = 90
+    assert border_below(img, (0, 0, img.shape[1], img.shape[0]), PITCH) == 3 * PITCH + PITCH // 2
+    # one row tall and on the grid, but with a single row under it (vim's status line over its command line)
+    img = render_rows(["x = 1", "y = 2", "z = 3", "", ""]).copy()
+    img[3 * PITCH:4 * PITCH, :] = 90
+    assert border_below(img, (0, 0, img.shape[1], img.shape[0]), PITCH) == 3 * PITCH
 
 
 def test_short_cursor_between_cells_is_found_but_a_bar_glyph_is_not():
@@ -251,6 +260,13 @@ def test_a_line_number_inside_the_pane_is_not_read_as_code() -> None:
     assert lines[0].text == "memo = {}"  # no indent from the number's ink
     inked_columns = (eng.crops[0] > 40).any(axis=0).nonzero()[0]
     assert inked_columns[0] >= 4  # the crop starts with the margin left of column 0, not the number's ink
+    # code written left of a column 0 guessed cells too far right starts clear of the numbers: it is kept
+    late = CodeLayout(x0=x0 + 4 * cw, y0=0.0, pitch=24.0, char_width=cw, pane=(56, 0, 400, 24), gutter_x=gutter_x,
+                      fit_lines=3)
+    lines = eng._read_grid_rows(gray, late, [0])
+    inked = (eng.crops[-1] > 40).any(axis=0).nonzero()[0]
+    first_glyph = inked[inked < inked[0] + int(cw) - 2]
+    assert 0 in lines and len(first_glyph) == 6  # its first glyph reaches the recogniser whole
 
 
 def test_code_left_of_a_guessed_column_0_is_not_a_shell_across_the_gutter() -> None:

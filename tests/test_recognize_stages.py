@@ -421,3 +421,39 @@ def test_numbers_stacked_into_one_tall_box_are_cut_into_one_box_per_line() -> No
     cut = cut_stacked_rows([stack, line], 24.0)
     assert len(cut) == 4 and cut[-1] is line  # a one-line box stays as it is
     assert [round(b.cy) for b in cut[:3]] == [170, 194, 217] and all(b.x1 == 34.0 and b.x2 == 54.0 for b in cut[:3])
+
+
+def test_a_tall_box_whose_pieces_are_not_consecutive_numbers_is_read_whole() -> None:
+    from pausecode.recognize.base import RowRead
+    from pausecode.recognize.classify import consecutive_numbers
+    from pausecode.recognize.ocr import OcrEngine
+
+    assert consecutive_numbers(["3", "4", "5"]) and not consecutive_numbers(["3", "x", "5"])
+    assert not consecutive_numbers(["4", "3"])
+
+    class Stub(OcrEngine):
+        name = "stub"
+
+        def __init__(self, pieces: list[str]) -> None:
+            super().__init__(None)
+            self.pieces, self.read = pieces, []
+
+        def _detect_and_read(self, frame: np.ndarray) -> list:
+            return []
+
+        def _read_row_images(self, images: list[np.ndarray]) -> list[RowRead]:
+            return []
+
+        def _detect(self, frame: np.ndarray) -> list[Box]:
+            return [Box(34.0, 158.0, 54.0, 229.0), Box(62.0, 138.0, 281.0, 162.0), Box(62.0, 162.0, 200.0, 186.0)]
+
+        def _read_boxes(self, frame: np.ndarray, boxes: list[Box]) -> None:
+            for b in boxes:
+                self.read.append(b)
+                b.text = self.pieces.pop(0) if b.h < 30 and b.w < 30 and self.pieces else ("tall" if b.h > 30 else "x = 1")
+
+    frame = np.zeros((300, 800, 3), np.uint8)
+    got = Stub(["3", "4", "5"])._boxes_for_pane(frame)
+    assert sorted(b.text for b in got if b.w < 30) == ["3", "4", "5"]
+    got = Stub(["3", "#", "5"])._boxes_for_pane(frame)  # an icon column, not numbers: the box read whole
+    assert [b.text for b in got if b.w < 30] == ["tall"]

@@ -224,9 +224,10 @@ def gutter_span(digits: list[Box]) -> tuple[float, float]:
     return top, max(b.y2 for b in digits) + GUTTER_BOTTOM_SLACK * dh
 
 
-# number box heights: how far the line just above a number may sit from one box height up (a detector box is
-# a line's height give or take its padding; the line two above is twice as far)
-NEXT_LINE_SLACK = 0.35
+# number box heights between a number's centre and the centre of the line just above it: one line pitch, which
+# is 0.7-1.0 box heights as detectors pad a line's box (less than half a box would overlap the number's own
+# row; the line two above sits at 1.4 box heights and more)
+NEXT_LINE_MIN, NEXT_LINE_MAX = 0.5, 1.35
 CELL_GAP_LINES = 2.0  # lines: the least space between two notebook cells' numbers (borders, prompt, output)
 
 
@@ -262,6 +263,12 @@ def cut_stacked_rows(boxes: list[Box], line_h: float) -> list[Box]:
         step = b.h / rows
         out += [Box(b.x1, b.y1 + i * step, b.x2, b.y1 + (i + 1) * step) for i in range(rows)]
     return out
+
+
+def consecutive_numbers(texts: list[str]) -> bool:
+    """Do these texts read as line numbers one after the other ("3", "4", "5")?"""
+    nums = [t.strip() for t in texts]
+    return all(n.isdigit() for n in nums) and all(int(b) == int(a) + 1 for a, b in zip(nums, nums[1:]))
 
 
 def unstack_numbers(b: Box, line_h: float) -> list[Box]:
@@ -302,7 +309,8 @@ def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | Non
 
 
 def _valid_gutter(best: list[Box], boxes: list[Box]) -> bool:
-    """Numbers that increase downwards; a short file's 1-2 numbers need code right beside them."""
+    """Numbers that increase downwards; a short file's 1-2 numbers need code right beside them, or (when they
+    do not start at 1) on the line just above the first: that line's number was missed."""
     nums = [int(b.text.strip()) for b in best]
     if len(best) >= 3:
         increasing = sum(1 for a, b in zip(nums, nums[1:]) if b > a)
@@ -318,7 +326,7 @@ def _valid_gutter(best: list[Box], boxes: list[Box]) -> bool:
     # typed and the number read under it on a line still blank (the cursor's)
     first = best[0]
     above = [b for b in boxes if b not in best and nums[0] > 1 and right_of(b, first)
-             and 1.0 - NEXT_LINE_SLACK < (first.cy - b.cy) / first.h < 1.0 + NEXT_LINE_SLACK]
+             and NEXT_LINE_MIN < (first.cy - b.cy) / first.h < NEXT_LINE_MAX]
     # one number alone needs its line beside it; two consecutive ones need one (the other line may be blank)
     return len(beside) + len(above) >= 1
 

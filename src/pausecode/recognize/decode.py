@@ -13,7 +13,9 @@ import numpy as np
 
 from .base import RowRead
 
-BLANK = 0  # the CTC blank's class index (the model's metadata list has it first)
+# the CTC blank's class index: RapidOCR puts "blank" before the model's own character list (and a space after it)
+BLANK = 0
+ROUND_DIGITS = 5  # RapidOCR rounds each probability and their mean to 5 decimals; so does this, to match it
 
 
 def greedy_ctc(probs: np.ndarray, alphabet: list[str]) -> RowRead:
@@ -25,8 +27,9 @@ def greedy_ctc(probs: np.ndarray, alphabet: list[str]) -> RowRead:
     keep[1:] = idx[1:] != idx[:-1]
     keep &= idx != BLANK
     chars = [alphabet[i] for i in idx[keep]]
-    confs = [float(c) for c in best[keep]]
+    confs = [round(float(c), ROUND_DIGITS) for c in best[keep]]
     if not chars:
         return RowRead("", 0.0, 0.0)
+    mean = round(float(np.mean(confs)), ROUND_DIGITS)
     visible = [c for c, ch in zip(confs, chars) if not ch.isspace()]
-    return RowRead("".join(chars), float(np.mean(confs)), float(min(visible, default=np.mean(confs))))
+    return RowRead("".join(chars), mean, float(min(visible, default=mean)))

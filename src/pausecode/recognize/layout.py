@@ -132,8 +132,8 @@ def row_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float) -
     levels = 256 // SURFACE_BIN
     px = region.reshape(-1, 3).astype(np.int32) // SURFACE_BIN
     code = int(np.bincount((px[:, 0] * levels + px[:, 1]) * levels + px[:, 2]).argmax())
-    b, g, r = code // (levels * levels), (code // levels) % levels, code % levels
-    return tuple(int(v) * SURFACE_BIN + SURFACE_BIN // 2 for v in (b, g, r))  # type: ignore[return-value]
+    channels = (code // (levels * levels), (code // levels) % levels, code % levels)
+    return tuple(int(v) * SURFACE_BIN + SURFACE_BIN // 2 for v in channels)  # type: ignore[return-value]
 
 
 SURFACE_BIN = 4  # colour levels per bin when finding a row's most common colour (H.264 moves flat colours 2-4)
@@ -189,15 +189,18 @@ ADJACENT_LINES = 1.5  # line heights: rows closer than this are neighbouring lin
 # highlighted line on it (encoders blur a band's edges by a pixel or two; a panel's header strip is rarely
 # both one row tall and on the grid)
 GRID_ROW_SLACK = 0.12
+SURFACE_BELOW_ROWS = 2  # grid rows of the code's surface under a one-row band for it to be the current line
 
 
 def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float,
-                 code_bottom: int | None = None) -> int | None:
+                 code_bottom: int | None = None, grid_y0: float | None = None) -> int | None:
     """y of where the code's surface ends below its first row: a horizontal border across the whole pane (the
     top edge of a panel under the editor), or a band painted in another colour (vim's filler rows past the
     file's end, a panel without a border line), or None. The surface is measured on the rows where code was
     detected (down to `code_bottom`), not on everything below, which a large panel would dominate. A
-    current-line box draws two such lines one row apart: those are not a border."""
+    current-line box draws two such lines one row apart: those are not a border, nor is a band filled one
+    grid row tall on the grid (`grid_y0`: the y of the grid's row 0) with the code's surface going on for two
+    rows below it."""
     x1, y1, x2, y2 = pane
     region = gray[int(y1 + pitch): y2, x1:x2]
     if region.size == 0:
@@ -210,12 +213,17 @@ def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float
         return None
     bands = runs(ys)
     lines = [int(run[0]) for run in bands]
+    origin = float(grid_y0) if grid_y0 is not None else float(y1)
     for y, run in zip(lines, bands):
         paired = any(abs(abs(y - other) - pitch) <= 3 for other in lines if other != y)
         # a filled band exactly one grid row tall, on the grid: the current line painted in full (vim's
-        # cursorline, a one-line selection), with the code's surface going on below it
-        one_row = abs(len(run) - pitch) <= GRID_ROW_SLACK * pitch and \
-            min(y % pitch, pitch - y % pitch) <= GRID_ROW_SLACK * pitch and int(run[-1]) + 1 < len(ruled)
+        # cursorline, a one-line selection), with the code's surface going on below it (a status line has
+        # the frame's or a panel's end, or vim's command line, right under it)
+        centre = int(y1 + pitch) + (run[0] + run[-1] + 1) / 2 - origin
+        phase = centre % pitch - pitch / 2
+        below = ruled[int(run[-1]) + 1: int(run[-1]) + 1 + int(round(SURFACE_BELOW_ROWS * pitch))]
+        one_row = abs(len(run) - pitch) <= GRID_ROW_SLACK * pitch and abs(phase) <= GRID_ROW_SLACK * pitch \
+            and len(below) == int(round(SURFACE_BELOW_ROWS * pitch)) and not below.any()
         if not paired and not one_row:
             return int(y1 + pitch) + y
     return None

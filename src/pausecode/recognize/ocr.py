@@ -17,6 +17,7 @@ import numpy as np
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, RowRead, TextLine
 from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
+    consecutive_numbers,
     cut_stacked_rows,
     editor_anchor,
     editor_on_screen,
@@ -45,7 +46,7 @@ from .grid import (
     text_span,
     underscore_cells,
 )
-from .layout import border_below, box_surface, row_surface, same_surface
+from .layout import border_below, row_surface, same_surface
 from .marks import STRAY_TEXT_COLS, STRAY_TEXT_SCORE, cursor_bars, cursor_test, far_and_tiny, strip_cursor
 from .regions import (
     BACKGROUND,
@@ -74,6 +75,9 @@ NUMBER_GAP_CELLS = 0.5
 # cells: the least gap between the numbers and column 0 that can hold code written left of a guessed column 0
 # (vim leaves one cell, one space; Monaco and JupyterLab two or more)
 CODE_IN_GAP_CELLS = 1.5
+# cells: ink starting at least this far right of the numbers' edge is clear of them (code, not a number or a
+# bar written on from the numbers' side)
+CLEAR_OF_NUMBERS_CELLS = 0.5
 GUTTER_STRIP_CELLS = 4  # cells left of the gutter's edge sampled for its background (a line number is 1-4 wide)
 PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
@@ -236,12 +240,17 @@ class OcrEngine(RecognitionEngine):
             return self._detect_and_read(frame)
         h, w = frame.shape[:2]
         narrow = [b for b in boxes if b.w <= 4 * max(b.h, 1) and b.x2 < 0.6 * w]
-        if narrow:
-            cut = cut_stacked_rows(narrow, float(np.median([b.h for b in boxes])))
-            if len(cut) > len(narrow):
-                boxes = [b for b in boxes if b not in narrow] + cut
-                narrow = cut
+        line_h = float(np.median([b.h for b in boxes])) if boxes else 0.0
+        stacks = {id(b): cut for b in narrow if len(cut := cut_stacked_rows([b], line_h)) > 1}
+        narrow = [p for b in narrow for p in stacks.get(id(b), [b])]
         self._read_boxes(frame, narrow)
+        for b in [b for b in boxes if id(b) in stacks]:
+            pieces = stacks[id(b)]
+            if consecutive_numbers([p.text for p in pieces]):
+                boxes = [x for x in boxes if x is not b] + pieces
+            else:  # not stacked line numbers (an icon column, a miscount): the box read whole after all
+                narrow = [x for x in narrow if all(x is not p for p in pieces)] + [b]
+                self._read_boxes(frame, [b])
         gutter = find_gutter(narrow, w)
         if gutter is None:
             rest = [b for b in boxes if b not in narrow]
@@ -372,7 +381,7 @@ class OcrEngine(RecognitionEngine):
                                       confidence=float(np.mean([b.score for b in r])), row=row,
                                       weakest=min(b.weakest for b in r))
         layout.bottom = border_below(gray, (x1, int(y0), right, h), pitch,
-                                     code_bottom=int(layout.row_top(max(det_lines) + 1)))
+                                     code_bottom=int(layout.row_top(max(det_lines) + 1)), grid_y0=y0)
         if layout.bottom is not None:  # a panel (terminal, problems) below the editor: its text is not code
             bottom_limit = layout.bottom
             det_lines = {r: ln for r, ln in det_lines.items() if layout.row_top(r) + pitch <= layout.bottom + 2}
@@ -382,7 +391,7 @@ class OcrEngine(RecognitionEngine):
         layout.pane = (x1, int(y0), right, int(min(bottom_limit, layout.row_top(last + 1))))
         self._pane_bg = self._background(gray, layout)
         if layout.gutter_x is not None:  # dim line numbers below the last detected one still mark lines
-            surface = box_surface(frame, x1, y0, w, layout.row_top(last + 1))  # the code's, text a minority
+            surface = row_surface(frame, x1, y0, w, layout.row_top(last + 1))  # the code's
             while layout.row_top(last + 2) <= bottom_limit + 1 and self._numbered(gray, layout, last + 1) \
                     and self._continues_pane(gray, layout, last + 1, surface):
                 last += 1
@@ -516,7 +525,7 @@ class OcrEngine(RecognitionEngine):
     def _numbered_rows_above(self, gray: np.ndarray, layout: CodeLayout, top_limit: int, room: int) -> int:
         """How many rows above row 0 are file lines: each has a number right-aligned at the gutter's edge,
         nothing in the gap between the numbers and column 0 (a tab strip, breadcrumbs or a menu runs text
-        across it), and the pane's own background."""
+        across it), and the pane's own background, or a tint of it in the code area only (the current line)."""
         bg = float(np.median(self._row_strip(gray, layout, 0)))
         surface = self._row_surface(layout, 0)
         n = 0
@@ -543,7 +552,7 @@ class OcrEngine(RecognitionEngine):
         down a line): numbered rows on its surface below the old border are its lines now."""
         h = gray.shape[0]
         x1, y1, x2, _ = layout.pane
-        surface = box_surface(self._frame, x1, y1, x2, layout.row_top(n_rows)) if self._frame is not None else None
+        surface = row_surface(self._frame, x1, y1, x2, layout.row_top(n_rows)) if self._frame is not None else None
         grown = n_rows
         while layout.row_top(grown + 1) <= h and self._numbered(gray, layout, grown) and (
                 surface is None or self._continues_pane(gray, layout, grown, surface)):
@@ -596,7 +605,18 @@ class OcrEngine(RecognitionEngine):
         # of a column 0 measured on indented lines only (a view scrolled or zoomed into a block), or a
         # current-line box's edge; a shell or a status bar writes on from the numbers' side
         first = int(np.flatnonzero((band > INK_LEVEL).any(axis=0))[0])
-        return first < NUMBER_GAP_CELLS * layout.char_width
+        return first < CLEAR_OF_NUMBERS_CELLS * layout.char_width
+
+    @staticmethod
+    def _clear_number_ink(cols: np.ndarray, layout: CodeLayout) -> None:
+        """Clear a line number's ink from a row's ink columns (pane coordinates): ink left of column 0 that
+        starts at the pane's left edge, on the numbers' side (a number the split put inside the pane). Code
+        written left of a guessed column 0 starts clear of the numbers and stays."""
+        limit = max(0, int(layout.x0 - layout.pane[0] - NUMBER_GAP_CELLS * layout.char_width))
+        idx = np.flatnonzero(cols[:limit])
+        for run in runs(idx) if len(idx) else []:
+            if run[0] < CLEAR_OF_NUMBERS_CELLS * layout.char_width:
+                cols[run[0]:run[-1] + 1] = False
 
     def _numbered(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
         """With a line-number gutter, only rows with a number are file lines (below the file's end editors
@@ -630,7 +650,7 @@ class OcrEngine(RecognitionEngine):
             for x1, x2 in bars:
                 cols_all[x1:x2] = False
             if layout.gutter_x is not None:
-                cols_all[:max(0, int(layout.x0 - layout.pane[0] - NUMBER_GAP_CELLS * layout.char_width))] = False
+                self._clear_number_ink(cols_all, layout)
             span = text_span(cols_all, layout.char_width, cursor_like=cursor_test(strip, bg))
             if span is None:
                 continue
