@@ -1,7 +1,8 @@
 """Benchmark: accuracy (shared scorer), speed, memory, query latency and storage, on real and generated videos.
 
-usage: python bench/run_bench.py [--cases real|synth|all] [--extra DIR ...] [--no-plain] [--out bench/out]
-Writes bench/out/<case>.json predictions, bench/out/<case>.log run info, and bench/RESULTS.md.
+usage: python bench/run_bench.py [--cases real|synth|all] [--extra DIR ...] [--no-plain] [--out bench/out] [--rebuild]
+Writes bench/out/<case>.json predictions, bench/out/<case>.log run info, and bench/RESULTS.md. `--rebuild` runs
+nothing and rebuilds RESULTS.md from the per-case files in --out (cases run by several processes).
 Each case runs in its own process, so peak memory is per case.
 
 Real cases are split by editor family into a tuning part and a held-out part (`HELD_OUT_FAMILIES`): a change
@@ -50,6 +51,21 @@ def score_file(truth: Path, preds: Path) -> dict:
     proc = subprocess.run([sys.executable, str(SHARED / "score.py"), str(truth), str(preds)],
                           capture_output=True, text=True, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])["metrics"][0]
+
+
+def case_from_files(name: str, truth: Path, out: Path) -> dict:
+    """A case's result rebuilt from the files its run left in `out` (predictions, run logs, store), as
+    `run_case` + `run_plain` returned it: cases run by several processes side by side end in one table."""
+    info = json.loads((out / f"{name}.log").read_text().strip().splitlines()[-1])
+    data = out / "data" / name
+    info.update(metrics=score_file(truth, out / f"{name}.json"), storage_bytes=_storage(data),
+                query=_query_latency(data, info["video_id"]), bands=confidence_bands(truth, out / f"{name}.json"))
+    plain_log = out / f"{name}.plain.log"
+    if plain_log.exists():
+        plain = json.loads(plain_log.read_text().strip().splitlines()[-1])
+        plain["metrics"] = score_file(truth, out / f"{name}.plain.json")
+        info["plain"] = plain
+    return info
 
 
 def run_plain(name: str, video: Path, truth: Path, out: Path, engine: str) -> dict:
@@ -256,6 +272,8 @@ def main() -> int:
     ap.add_argument("--engine", default="rapidocr")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out"))
     ap.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
+    ap.add_argument("--rebuild", action="store_true",
+                    help="run nothing: rebuild the results from the per-case files already in --out")
     a = ap.parse_args()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -271,6 +289,10 @@ def main() -> int:
         todo += [("synth", n, v, t) for n, v, t in synth_cases(a.synth, out)]
     rows = []
     for split, name, video, truth in todo:
+        if a.rebuild:
+            if (out / f"{name}.log").exists():
+                rows.append(case_from_files(name, truth, out) | {"case": name, "split": split})
+            continue
         print(f"== {name} ({split})", flush=True)
         r = run_case(name, video, truth, out, a.engine)
         r.update(case=name, split=split)
