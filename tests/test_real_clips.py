@@ -29,7 +29,7 @@ FLOORS = {
     "monaco_hc_1080p_scrolled": (0.95, 0.3),
     "terminal_light_vim": (0.95, 0.4),
     "jupyterlab_two_cells": (0.90, 0.2),
-    "thonny_one_line_file": (0.88, 0.3),
+    "thonny_one_line_file": (0.91, 0.5),
 }
 
 

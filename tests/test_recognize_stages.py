@@ -416,11 +416,19 @@ def test_a_row_surface_is_its_most_common_colour_not_pulled_by_dense_text() -> N
 def test_numbers_stacked_into_one_tall_box_are_cut_into_one_box_per_line() -> None:
     from pausecode.recognize.classify import cut_stacked_rows
 
-    stack = Box(34.0, 158.0, 54.0, 229.0)  # "3", "4", "5" one above the other, detected as one box
+    gray = np.full((300, 400), 30, np.uint8)
+    for top in (164, 186, 208):  # three digits, 14 px tall, on a 22 px pitch
+        gray[top:top + 14, 40:50] = 160
+    stack = Box(34.0, 158.0, 54.0, 229.0)  # "3", "4", "5" one above the other, detected as one padded box
     line = Box(62.0, 138.0, 281.0, 162.0, "memo = {0: 0, 1: 1}")
-    cut = cut_stacked_rows([stack, line], 24.0)
+    cut = cut_stacked_rows([stack, line], 24.0, gray)
     assert len(cut) == 4 and cut[-1] is line  # a one-line box stays as it is
-    assert [round(b.cy) for b in cut[:3]] == [170, 194, 217] and all(b.x1 == 34.0 and b.x2 == 54.0 for b in cut[:3])
+    assert [b.y1 for b in cut[:3]] == [160.0, 182.0, 204.0] and cut[2].y2 == 226.0  # cut between the glyphs
+    assert [(b.y1 + b.y2) / 2 for b in cut[:3]] == [171.0, 193.0, 215.0]  # each centred on its digit
+    assert all(b.x1 == 34.0 and b.x2 == 54.0 for b in cut[:3])
+    centres = [(b.y1 + b.y2) / 2 for b in cut[:3]]
+    assert abs((centres[2] - centres[1]) - 22) <= 2  # not the padded box's 23.7 px shares
+    assert cut_stacked_rows([stack], 24.0, np.full((300, 400), 30, np.uint8)) == [stack]  # no glyphs: kept
 
 
 def test_a_tall_box_whose_pieces_are_not_consecutive_numbers_is_read_whole() -> None:
@@ -453,7 +461,20 @@ def test_a_tall_box_whose_pieces_are_not_consecutive_numbers_is_read_whole() -> 
                 b.text = self.pieces.pop(0) if b.h < 30 and b.w < 30 and self.pieces else ("tall" if b.h > 30 else "x = 1")
 
     frame = np.zeros((300, 800, 3), np.uint8)
+    for top in (164, 186, 208):  # three digits stacked in the tall box
+        frame[top:top + 14, 40:50] = 160
     got = Stub(["3", "4", "5"])._boxes_for_pane(frame)
     assert sorted(b.text for b in got if b.w < 30) == ["3", "4", "5"]
     got = Stub(["3", "#", "5"])._boxes_for_pane(frame)  # an icon column, not numbers: the box read whole
     assert [b.text for b in got if b.w < 30] == ["tall"]
+
+
+def test_the_edge_of_the_number_above_does_not_make_a_line_of_its_own() -> None:
+    from pausecode.recognize.classify import cut_stacked_rows
+
+    gray = np.full((300, 400), 30, np.uint8)
+    gray[156:158, 40:50] = 160  # the bottom of the "2" above, inside the stack's padded box
+    for top in (164, 186, 208):
+        gray[top:top + 14, 40:50] = 160
+    cut = cut_stacked_rows([Box(34.0, 156.0, 54.0, 228.0)], 24.0, gray)
+    assert len(cut) == 3

@@ -241,7 +241,8 @@ class OcrEngine(RecognitionEngine):
         h, w = frame.shape[:2]
         narrow = [b for b in boxes if b.w <= 4 * max(b.h, 1) and b.x2 < 0.6 * w]
         line_h = float(np.median([b.h for b in boxes])) if boxes else 0.0
-        stacks = {id(b): cut for b in narrow if len(cut := cut_stacked_rows([b], line_h)) > 1}
+        gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
+        stacks = {id(b): cut for b in narrow if len(cut := cut_stacked_rows([b], line_h, gray)) > 1}
         narrow = [p for b in narrow for p in stacks.get(id(b), [b])]
         self._read_boxes(frame, narrow)
         for b in [b for b in boxes if id(b) in stacks]:
