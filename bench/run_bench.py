@@ -53,16 +53,21 @@ def score_file(truth: Path, preds: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])["metrics"][0]
 
 
+def _last_json_line(log: Path) -> dict:
+    """The run info a predict/plain log ends its stdout with (stderr, e.g. warnings, is saved after it)."""
+    return json.loads(next(line for line in reversed(log.read_text().splitlines()) if line.startswith("{")))
+
+
 def case_from_files(name: str, truth: Path, out: Path) -> dict:
     """A case's result rebuilt from the files its run left in `out` (predictions, run logs, store), as
     `run_case` + `run_plain` returned it: cases run by several processes side by side end in one table."""
-    info = json.loads((out / f"{name}.log").read_text().strip().splitlines()[-1])
+    info = _last_json_line(out / f"{name}.log")
     data = out / "data" / name
     info.update(metrics=score_file(truth, out / f"{name}.json"), storage_bytes=_storage(data),
                 query=_query_latency(data, info["video_id"]), bands=confidence_bands(truth, out / f"{name}.json"))
     plain_log = out / f"{name}.plain.log"
     if plain_log.exists():
-        plain = json.loads(plain_log.read_text().strip().splitlines()[-1])
+        plain = _last_json_line(plain_log)
         plain["metrics"] = score_file(truth, out / f"{name}.plain.json")
         info["plain"] = plain
     return info
