@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from .grid import INK_LEVEL, Box, char_width, cluster_rows, line_pitch, monospace_score
+from .layout import clipped_region
 
 FILE_RE = re.compile(
     r"([A-Za-z0-9_][\w.-]*\.(?:py|pyw|ipynb|js|jsx|ts|tsx|mjs|java|kt|c|h|cc|cpp|hpp|cs|go|rs|rb|php|swift|"
@@ -250,19 +252,21 @@ def gutter_regions(digits: list[Box]) -> list[list[Box]]:
     return regions
 
 
-def cut_stacked_rows(boxes: list[Box], line_h: float, gray: np.ndarray) -> list[Box]:
+def cut_stacked_rows(boxes: list[Box], line_h: float, frame: np.ndarray) -> list[Box]:
     """Narrow boxes as tall as several lines (one-digit line numbers stacked tightly, which the detector
     takes for one box) cut into one box per line, so each is read as the single line the recogniser expects
     (read whole, "3" over "4" over "5" comes back as "24"). The cuts fall in the blank rows between the
-    glyphs (`gray`: the frame in gray levels): equal shares of the padded box would put every number a few
-    pixels off, and the line pitch measured on them with it."""
+    glyphs (in gray levels of the BGR or gray `frame`): equal shares of the padded box would put every number
+    a few pixels off, and the line pitch measured on them with it."""
     out: list[Box] = []
     for b in boxes:
         if int(round(b.h / max(line_h, 1.0))) < 2 or b.w > b.h:
             out.append(b)
             continue
-        y1, y2 = max(0, int(b.y1)), min(gray.shape[0], int(np.ceil(b.y2)))
-        crop = gray[y1:y2, max(0, int(b.x1)):min(gray.shape[1], int(np.ceil(b.x2)))]
+        y1 = max(0, int(b.y1))
+        crop = clipped_region(frame, b.x1, b.y1, b.x2, b.y2)
+        if crop.ndim == 3 and crop.size:
+            crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
         inked = np.flatnonzero((np.abs(crop.astype(np.int16) - float(np.median(crop))) > INK_LEVEL).any(axis=1)) \
             if crop.size else np.zeros(0, dtype=int)
         glyphs: list[list[int]] = []

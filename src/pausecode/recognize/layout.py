@@ -102,12 +102,15 @@ def inked(region: np.ndarray, colour: tuple[int, int, int], policy: BackgroundPo
     return int((diff.max(axis=2) > policy.ink_contrast).sum()) >= 4
 
 
+def clipped_region(image: np.ndarray, x1: float, y1: float, x2: float, y2: float) -> np.ndarray:
+    """The pixels of a box given in float frame coordinates, clipped to the image (possibly empty)."""
+    h, w = image.shape[:2]
+    return image[max(0, int(y1)):min(h, int(np.ceil(y2))), max(0, int(x1)):min(w, int(np.ceil(x2)))]
+
+
 def box_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float) -> tuple[int, int, int]:
     """The colour a text box is painted on: the median of its pixels (glyph strokes cover a minority)."""
-    h, w = frame.shape[:2]
-    a, b = max(0, int(x1)), min(w, int(np.ceil(x2)))
-    c, d = max(0, int(y1)), min(h, int(np.ceil(y2)))
-    region = frame[c:d, a:b]
+    region = clipped_region(frame, x1, y1, x2, y2)
     if region.size == 0:
         return (0, 0, 0)
     if region.ndim == 2:
@@ -121,10 +124,7 @@ def row_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float) -
     """The colour a line of text is painted on: its most common colour. A long line covers half its row with
     glyphs and their anti-aliased edges, which pulls a median towards the text's colour; the surface stays
     the single most frequent colour (binned by `SURFACE_BIN` levels against encoder noise)."""
-    h, w = frame.shape[:2]
-    a, b = max(0, int(x1)), min(w, int(np.ceil(x2)))
-    c, d = max(0, int(y1)), min(h, int(np.ceil(y2)))
-    region = frame[c:d, a:b]
+    region = clipped_region(frame, x1, y1, x2, y2)
     if region.size == 0:
         return (0, 0, 0)
     if region.ndim == 2:

@@ -241,8 +241,7 @@ class OcrEngine(RecognitionEngine):
         h, w = frame.shape[:2]
         narrow = [b for b in boxes if b.w <= 4 * max(b.h, 1) and b.x2 < 0.6 * w]
         line_h = float(np.median([b.h for b in boxes])) if boxes else 0.0
-        gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
-        stacks = {id(b): cut for b in narrow if len(cut := cut_stacked_rows([b], line_h, gray)) > 1}
+        stacks = {id(b): cut for b in narrow if len(cut := cut_stacked_rows([b], line_h, frame)) > 1}
         narrow = [p for b in narrow for p in stacks.get(id(b), [b])]
         self._read_boxes(frame, narrow)
         for b in [b for b in boxes if id(b) in stacks]:
@@ -597,15 +596,15 @@ class OcrEngine(RecognitionEngine):
         if b - a < 2:
             return False
         top = layout.row_top(row)
-        band = gray[max(0, top + 2): int(round(top + layout.pitch)) - 2, a:b]
-        if band.size == 0 or int((band > INK_LEVEL).sum()) <= 3:
+        ink = gray[max(0, top + 2): int(round(top + layout.pitch)) - 2, a:b] > INK_LEVEL
+        if ink.size == 0 or int(ink.sum()) <= 3:
             return False
         if b - a < CODE_IN_GAP_CELLS * layout.char_width:
             return True
         # in a gap wide enough to hold a glyph, ink that starts clear of the numbers is this line's code, left
         # of a column 0 measured on indented lines only (a view scrolled or zoomed into a block), or a
         # current-line box's edge; a shell or a status bar writes on from the numbers' side
-        first = int(np.flatnonzero((band > INK_LEVEL).any(axis=0))[0])
+        first = int(np.flatnonzero(ink.any(axis=0))[0])
         return first < CLEAR_OF_NUMBERS_CELLS * layout.char_width
 
     @staticmethod
