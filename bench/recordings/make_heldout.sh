@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Remake the held-out real-editor recordings: held_thonny_light_720p, held_terminal_dark_1080p,
-# held_nano_dark_720p and held_emacs_light_720p (see README.md).
+# held_nano_dark_720p, held_emacs_light_720p and held_micro_light_720p (see README.md).
 #
 #   bench/recordings/make_heldout.sh [OUTDIR [CASE ...]]   (default OUTDIR: ../heldout-cases from the repo root;
 #                                                          default CASEs: all of the above, one after the other)
@@ -20,7 +20,7 @@ SRC="${HARNESS:-$ROOT/../shared/record}"
 OUT="$(realpath -m "${1:-$ROOT/../heldout-cases}")"
 [ $# -gt 0 ] && shift
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || CASES=(held_thonny_light_720p held_terminal_dark_1080p held_nano_dark_720p held_emacs_light_720p)
+[ ${#CASES[@]} -gt 0 ] || CASES=(held_thonny_light_720p held_terminal_dark_1080p held_nano_dark_720p held_emacs_light_720p held_micro_light_720p)
 case "$OUT/" in "$ROOT"/*) echo "refusing to write videos inside the repo: $OUT" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 

@@ -322,3 +322,36 @@ J_DOCS = docs("bisect", "bisect - Array bisection algorithm", [
 
 J_PRESENTER = presenter("host", "Ines Moreau", "Teacher, evening classes",
                         topic="Homework: add a --top option", skin="#e0ac69", hair="#6b3e26", shirt="#2e86ab")
+
+# ---------------------------------------------------------------- held_micro_light_720p
+K_TITLE = slide("title", "Finding Islands With Flood Fill", [
+    "Read a text map into a grid of characters",
+    "Walk to the four neighbours of a cell with a generator",
+    "Visit each island once: a `deque` and a `seen` set",
+    "Report sizes and centres with f-string specs: `{r:4.1f}`",
+], kicker="Week 9", subtitle="Grid puzzles in the micro editor", page="1 / 3")
+
+K_BFS = slide("bfs", "Breadth-First Search in Five Lines", [
+    "Start with one land cell: `deque([(r, c)])`",
+    "`popleft()` takes the oldest cell, `append()` queues new ones",
+    "Mark a cell in `seen` when it is queued, not when it is visited",
+    "When the queue is empty, `cells` holds the whole island",
+], kicker="Concept", page="2 / 3", style="light")
+
+K_DOCS = docs("deque", "collections - Container datatypes: deque objects", [
+    {"h": None, "paras": [
+        "Deques are a generalization of stacks and queues (the name is pronounced \"deck\" and is short "
+        "for \"double-ended queue\"). Deques support thread-safe, memory efficient appends and pops from "
+        "either side of the deque with approximately the same O(1) performance in either direction.",
+    ]},
+    {"h": "class collections.deque([iterable[, maxlen]])", "paras": [
+        "Returns a new deque object initialized left-to-right (using `append()`) with data from "
+        "`iterable`. If `iterable` is not specified, the new deque is empty.",
+        "`popleft()`: remove and return an element from the left side of the deque. If no elements "
+        "are present, raises an `IndexError`.",
+    ]},
+], crumbs=["Python", "3.12", "The Python Standard Library", "Data Types", "collections"],
+   toc=LIBRARY_TOC, toc_active=1)
+
+K_PRESENTER = presenter("outro", "Lena Virtanen", "Puzzle designer",
+                        topic="Try diagonal neighbours next", skin="#f3d2b3", hair="#c9a227", shirt="#3f7d20")

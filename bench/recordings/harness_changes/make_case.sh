@@ -11,7 +11,7 @@
 #   apt-get : xvfb xdotool x11-utils x11-xserver-utils openbox ffmpeg chromium xterm tmux vim thonny
 #             fonts-dejavu-core fonts-liberation fonts-open-sans fonts-jetbrains-mono fonts-firacode
 #             fonts-hack fonts-inconsolata fonts-noto-mono nano fonts-go emacs-nox fonts-mononoki
-#             (npm too, if missing)
+#             micro fonts-anonymous-pro (npm too, if missing)
 #   pip     : playwright (driven with Debian's chromium; `playwright install` is never run),
 #             rapidfuzz av numpy pillow jupyterlab ipykernel
 #   npm     : monaco-editor@0.52.2 into <work>/node
@@ -42,7 +42,8 @@ if [ "${SKIP_INSTALL:-0}" != 1 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     xvfb xdotool x11-utils x11-xserver-utils openbox ffmpeg chromium xterm tmux vim thonny \
     fonts-dejavu-core fonts-liberation fonts-open-sans fonts-jetbrains-mono fonts-firacode \
-    fonts-hack fonts-inconsolata fonts-noto-mono nano fonts-go emacs-nox fonts-mononoki
+    fonts-hack fonts-inconsolata fonts-noto-mono nano fonts-go emacs-nox fonts-mononoki \
+    micro fonts-anonymous-pro
   command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm
   "$PY" -m pip install -q playwright rapidfuzz av numpy pillow jupyterlab ipykernel
 fi

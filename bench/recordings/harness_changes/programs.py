@@ -627,3 +627,62 @@ REPL_GRADES = [
     "    print(name.upper(), max(book[name]))",
     "",
 ]
+
+# ---------------------------------------------------------------- held_micro_light_720p (micro)
+ISLANDS = '''\
+"""Islands on a text map: flood fill, then sizes and centres."""
+from collections import deque
+
+MAP = """\\
+..##.....#..
+.###....###.
+##.....#....
+#...###...##
+"""
+
+
+class Grid:
+    def __init__(self, text, land="#"):
+        self.rows = [list(line) for line in text.splitlines()]
+        self.land = land
+
+    def neighbours(self, r, c):
+        for nr, nc in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
+            if 0 <= nr < len(self.rows) and 0 <= nc < len(self.rows[nr]):
+                yield nr, nc
+
+    def islands(self):
+        seen, found = set(), []
+        for r, row in enumerate(self.rows):
+            for c, ch in enumerate(row):
+                if ch != self.land or (r, c) in seen:
+                    continue
+                queue, cells = deque([(r, c)]), []
+                seen.add((r, c))
+                while queue:
+                    cells.append(queue.popleft())
+                    for nr, nc in self.neighbours(*cells[-1]):
+                        if (nr, nc) not in seen and self.rows[nr][nc] == self.land:
+                            seen.add((nr, nc))
+                            queue.append((nr, nc))
+                found.append(cells)
+        return found
+
+
+def report(grid, min_size=3):
+    big = [c for c in grid.islands() if len(c) >= min_size]
+    for n, cells in enumerate(sorted(big, key=len, reverse=True), start=1):
+        r, c = (sum(axis) / len(cells) for axis in zip(*cells))
+        print(f"island {n:>2}: {len(cells):3d} cells, centre ({r:4.1f}, {c:4.1f})")
+    land = sum(map(len, big))
+    print(f"{len(big)} islands, {land} cells of land, {land / len(big):.1f} on average")
+
+
+if __name__ == "__main__":
+    report(Grid(MAP))'''
+
+# shell commands typed after the file is saved (each followed by Enter)
+ISLANDS_SHELL = [
+    "python3 islands.py",
+    "grep -n 'def \\|class ' islands.py",
+]

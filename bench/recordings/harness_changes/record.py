@@ -25,6 +25,7 @@ CASE_MODULES = {
     "held_terminal_dark_1080p": "terminal_dark_case",
     "held_nano_dark_720p": "nano_dark_case",
     "held_emacs_light_720p": "emacs_light_case",
+    "held_micro_light_720p": "micro_light_case",
 }
 
 
