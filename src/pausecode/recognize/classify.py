@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .grid import INK_LEVEL, Box, char_width, cluster_rows, line_pitch, monospace_score
+from .grid import INK_LEVEL, Box, char_width, cluster_rows, fitted_pitch, line_pitch, monospace_score
 from .layout import clipped_region
 
 FILE_RE = re.compile(
@@ -53,19 +53,57 @@ COMMENT_START_RE = re.compile(r"^(?:#|//|--|/\*)\s")
 LEADING_NUMBER_RE = re.compile(r"^(\d{1,5})(\s+)(\S.*)$")
 
 
-def split_line_numbers(boxes: list[Box]) -> list[Box]:
-    """Split boxes the detector merged with their line number ("4 STOP = {" in vim) into number + text."""
+def split_line_numbers(boxes: list[Box], frame: np.ndarray | None = None) -> list[Box]:
+    """Split boxes the detector merged with their line number ("4 STOP = {" in vim) into number + text.
+
+    Shares of the box width put the cut a few pixels off (the box is padded, so its width per character is
+    a few % too large): the code's left edge, and column 0 with it, would land inside the numbers' ink.
+    With the `frame` the cut goes where the pixels show the blank gap after the number."""
     out: list[Box] = []
     for b in boxes:
         m = LEADING_NUMBER_RE.match(b.text.strip())
         if m and len(b.text.strip()) >= 4:
             cw = b.w / max(1, len(b.text.strip()))
             n_num, n_sp = len(m.group(1)), len(m.group(2))
-            out.append(Box(b.x1, b.y1, b.x1 + n_num * cw, b.y2, m.group(1), b.score))
-            out.append(Box(b.x1 + (n_num + n_sp) * cw, b.y1, b.x2, b.y2, m.group(3), b.score))
+            cut = _number_gap(frame, b, n_num, cw) if frame is not None else None
+            num_x2, code_x1 = cut if cut is not None else (b.x1 + n_num * cw, b.x1 + (n_num + n_sp) * cw)
+            out.append(Box(b.x1, b.y1, num_x2, b.y2, m.group(1), b.score))
+            out.append(Box(code_x1, b.y1, b.x2, b.y2, m.group(3), b.score))
         else:
             out.append(b)
     return out
+
+
+# of a character cell: the blank run between a line number and its code is at least a space minus the glyphs'
+# side bearings (~0.6 cell); the gaps between the digits of one number are narrower
+NUMBER_GAP_MIN_CELLS = 0.4
+# cells: the ink of an n-digit number spans from n - this (a narrow "1" with wide side bearings) to n + the
+# slack (the box's width per character, our cell estimate, is a few % large) from its first ink column
+NUMBER_INK_SHORT_CELLS = 0.8
+NUMBER_INK_SLACK_CELLS = 0.3
+
+
+def _number_gap(frame: np.ndarray, b: Box, n_num: int, cw: float) -> tuple[float, float] | None:
+    """(the number box's right edge, the code box's left edge) from the blank columns after the number's
+    ink, each padded as the detector padded the merged box on its left; None when no such gap shows."""
+    crop = clipped_region(frame, b.x1, b.y1, b.x2, b.y2)
+    if crop.size == 0:
+        return None
+    if crop.ndim == 3:
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    inked = (np.abs(crop.astype(np.int16) - float(np.median(crop))) > INK_LEVEL).any(axis=0)
+    idx = np.flatnonzero(inked)
+    if len(idx) < 2:
+        return None
+    first = int(idx[0])
+    gaps = np.diff(idx)
+    for k in np.flatnonzero(gaps - 1 >= NUMBER_GAP_MIN_CELLS * cw):
+        end, start = int(idx[k]) + 1, int(idx[k + 1])
+        if (n_num - NUMBER_INK_SHORT_CELLS) * cw <= end - first <= (n_num + NUMBER_INK_SLACK_CELLS) * cw:
+            x0 = max(0.0, float(int(b.x1)))
+            pad = float(first)
+            return x0 + end + pad, x0 + start - pad
+    return None
 
 
 # what an editor draws around its text: seen on screen, the moment is code even before there is any code
@@ -185,7 +223,10 @@ def digit_pitch(digits: list[Box]) -> float:
     """Line pitch from the numbers themselves: y step per number between consecutive ones (box heights are
     padded and overstate it; a single number has only its height)."""
     steps = number_steps(digits)
-    return float(np.median(steps)) if steps else max(b.h for b in digits)
+    if not steps:
+        return max(b.h for b in digits)
+    ordered = sorted(digits, key=lambda b: b.cy)
+    return fitted_pitch([int(b.text) for b in ordered], [b.cy for b in ordered], float(np.median(steps)))
 
 
 def number_steps(digits: list[Box]) -> list[float]:
@@ -345,8 +386,8 @@ def _valid_gutter(best: list[Box], boxes: list[Box]) -> bool:
         return increasing >= 0.7 * (len(nums) - 1)
     if nums != list(range(nums[0], nums[0] + len(nums))) or nums[0] > 9 or nums[0] < 1:
         return False
-    def right_of(b: Box, d: Box) -> bool:
-        return 0 < b.x1 - d.x2 < 8 * d.h
+    def right_of(b: Box, d: Box) -> bool:  # both boxes padded: with a one-cell gap their paddings overlap
+        return b.x1 + min(b.w, b.h) / 2 > d.x2 and b.x1 - d.x2 < 8 * d.h
 
     beside = [b for b in boxes if b not in best and any(
         abs(b.cy - d.cy) < 0.5 * d.h and right_of(b, d) for d in best)]

@@ -272,12 +272,15 @@ class OcrEngine(RecognitionEngine):
         self.full_reads += 1
         h, w = frame.shape[:2]
         boxes = self._boxes_for_pane(frame)
-        gutter = find_gutter([b for b in boxes if b.text.strip()], w)
-        if gutter is None:  # numbers read into the code's boxes ("1 def f():"): the same split the pane finder makes
-            split = split_line_numbers([b for b in boxes if b.text.strip()])
-            gutter = find_gutter(split, w)
-            if gutter is not None:
-                boxes = split
+        read = [b for b in boxes if b.text.strip()]
+        gutter = find_gutter(read, w)
+        # numbers read into the code's boxes ("1 def f():", one cell apart in vim or nano): the same split the
+        # pane finder makes; taken when it finds more line numbers than the boxes as read (a blank line's
+        # number stands alone, the others are merged with their code)
+        split = split_line_numbers(read, frame)
+        split_gutter = find_gutter(split, w) if len(split) > len(read) else None
+        if split_gutter is not None and (gutter is None or len(split_gutter[1]) > len(gutter[1])):
+            gutter, boxes = split_gutter, split
         regions = gutter_regions(gutter[1]) if gutter is not None else []
         if gutter is not None and len(regions) >= 2:
             spans = cell_spans(frame, boxes, gutter[0], regions)
@@ -491,6 +494,8 @@ class OcrEngine(RecognitionEngine):
             if strip.size == 0 or not self._row_is_pane(gray, layout, r) or not self._numbered(gray, layout, r):
                 continue
             cols = ink_columns(self._ink_strip(gray, layout, r))
+            if layout.gutter_x is not None:
+                self._clear_number_ink(cols, layout)
             span = text_span(cols, layout.char_width)
             if span is None or span[0] <= 1:  # text cut by the pane's left edge is not in the editor
                 continue
@@ -768,6 +773,8 @@ class OcrEngine(RecognitionEngine):
             return None  # most of the screen is new: another view, read the whole frame
         if layout.gutter_x is not None and any(self._gap_inked(gray, layout, r) for r in to_read):
             return None  # text runs across the gap between line numbers and code: the gutter is gone
+        if self._covered(gray, pgray, layout, to_read):
+            return None  # a bar or panel now lies where the pane's surface was: the layout no longer fits
         rewritten = [r for r in to_read if r in old_text]  # rows that had text and changed to something new
         if len(rewritten) > MAX_INCREMENTAL_SHARE * max(len(old_text), 5) and len(rewritten) > 3:
             return None  # a different file or view: read the whole frame
@@ -776,6 +783,10 @@ class OcrEngine(RecognitionEngine):
                 new_lines[r] = replace(old_text[src], top=layout.row_top(r), row=r)
             else:
                 new_lines.pop(r, None)
+        if layout.gutter_x is not None:  # nothing below the file's end is code (a status bar, key help)
+            end = self._file_end(gray, layout, n_rows)
+            to_read = [r for r in to_read if r < end]
+            new_lines = {r: ln for r, ln in new_lines.items() if r < end}
         read = self._read_grid_rows(gray, layout, to_read)
         for r in to_read:
             if r in read:
@@ -784,6 +795,28 @@ class OcrEngine(RecognitionEngine):
                 new_lines.pop(r, None)
         return self._finish(list(new_lines.values()), layout, prev.file_name, max(prev.confidence * 2 - 1, 0.5),
                             prev.segment_type == "mixed")
+
+
+    def _file_end(self, gray: np.ndarray, layout: CodeLayout, n_rows: int) -> int:
+        """The first row below the file's last line: a row with no line number and no text (a lone stroke far
+        right, the window's border or the pointer, is not text). A file's blank line still has its number, and
+        a wrapped line's continuation has text."""
+        for r in range(n_rows):
+            if not self._numbered(gray, layout, r) and \
+                    text_span(ink_columns(self._ink_strip(gray, layout, r)), layout.char_width) is None:
+                return r
+        return n_rows
+
+    def _covered(self, gray: np.ndarray, pgray: np.ndarray, layout: CodeLayout, rows: list[int]) -> bool:
+        """Did a row that was on the pane's surface turn into another surface (a title or status bar, a menu,
+        a popup, another program's screen)? A code row keeps its background whatever is typed on it."""
+        bg = self._background(pgray, layout)
+        for r in rows:
+            old, new = self._row_strip(pgray, layout, r), self._row_strip(gray, layout, r)
+            if old.size and new.size and abs(float(np.median(old)) - bg) <= PANE_BG_TOLERANCE \
+                    and abs(float(np.median(new)) - bg) > PANE_BG_TOLERANCE:
+                return True
+        return False
 
 
 def measured_grid(rec: Recognition) -> bool:
