@@ -30,6 +30,7 @@ FLOORS = {
     "terminal_light_vim": (0.95, 0.4),
     "jupyterlab_two_cells": (0.90, 0.2),
     "thonny_one_line_file": (0.91, 0.5),
+    "nano_merged_numbers": (0.97, 0.8),
 }
 
 

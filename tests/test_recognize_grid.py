@@ -321,3 +321,76 @@ def test_a_current_line_painted_above_the_first_line_read_is_still_a_file_line()
     frame[:pitch] = (150, 150, 150)  # a bar painted in another colour: not a file line
     eng._frame = frame
     assert eng._numbered_rows_above(to_ink(frame), layout, 0, room=4) == 3
+
+
+def test_a_number_merged_with_its_code_is_split_where_the_pixels_show_the_gap() -> None:
+    """nano and vim leave one cell between a line number and its code, and the detector boxes both as one
+    ("12 import re"). Shares of the padded box put the cut inside the code; the blank columns do not."""
+    from pausecode.recognize.classify import split_line_numbers
+    from pausecode.recognize.grid import Box
+
+    cw, first = 10.0, 20
+    frame = np.full((30, 200), 40, np.uint8)
+    frame[8:22, first + 1:first + 8] = 220  # "1"
+    frame[8:22, first + 11:first + 18] = 220  # "2", the number's last glyph ends at 38
+    for k in range(3, 12):  # "import re": glyphs from the fourth cell on, code starts at x = 51
+        if k != 9:
+            frame[8:22, first + k * 10 + 1:first + k * 10 + 8] = 220
+    box = Box(12.0, 2.0, first + 12 * cw + 8, 28.0, "12 import re")  # 9 px left of the first ink at 21
+    num, code = split_line_numbers([box], frame)
+    assert (num.text, code.text) == ("12", "import re")
+    assert num.x2 == 38 + 9 and code.x1 == 51 - 9  # each edge padded as the detector padded the merged box
+    shares = split_line_numbers([box])[1]  # without pixels: the box's width per character, a few % large
+    assert shares.x1 > code.x1 + 3
+    no_gap = np.full((30, 200), 40, np.uint8)  # ink everywhere: no gap to see, the shares are kept
+    no_gap[8:22, 20:150] = 220
+    assert split_line_numbers([box], no_gap)[1].x1 == shares.x1
+
+
+def test_the_pitch_is_the_slope_of_centres_that_jitter() -> None:
+    from pausecode.recognize.grid import Box, fitted_pitch, line_pitch
+
+    rng = np.random.default_rng(3)
+    lines = np.array([0, 1, 2, 4, 5, 7, 9, 10, 12, 14])
+    cys = 50 + 20.0 * lines + rng.uniform(-1.0, 1.0, len(lines))
+    rows = [[Box(30.0, cy - 12, 300.0, cy + 12, "x = 1")] for cy in cys]
+    assert abs(line_pitch(rows) - 20.0) < 0.15  # one spacing alone is ±1 px off
+    assert fitted_pitch([0, 1], [50.0, 71.0], 21.0) == 21.0  # two lines: nothing to average, kept
+    assert fitted_pitch([0, 1, 5], [50.0, 70.0, 250.0], 20.0) == 20.0  # a slope far off: a line index wrong
+
+
+def test_an_incremental_read_ends_at_the_files_last_line_and_gives_way_when_a_bar_covers_the_pane() -> None:
+    """Below a file's last numbered line an editor shows empty rows, then its own status and key help
+    (nano's "^G Help" has ink right at the gutter's edge, like a number): none of it is code. A title bar
+    painted where a shell's pane was says the layout no longer fits the screen."""
+    from pausecode.recognize.base import CodeLayout
+    from pausecode.recognize.ocr import OcrEngine
+
+    cw, pitch, gutter_x = 10.0, 20.0, 30.0
+    layout = CodeLayout(x0=40.0, y0=0.0, pitch=pitch, char_width=cw, pane=(32, 0, 600, 400), gutter_x=gutter_x,
+                        fit_lines=5)
+    gray = np.zeros((400, 600), np.uint8)
+    for r in range(5):  # five numbered lines, the fourth blank
+        gray[r * 20 + 5:r * 20 + 16, 22:29] = 200
+        if r != 3:
+            gray[r * 20 + 5:r * 20 + 16, 42:200] = 200
+    for r in (6, 7):  # empty rows with the pointer's stroke far right, then key help from the left edge
+        gray[r * 20 + 3:r * 20 + 17, 590:592] = 200
+    gray[17 * 20 + 5:17 * 20 + 16, 8:29] = 200
+    gray[17 * 20 + 5:17 * 20 + 16, 40:120] = 200
+    class Stub(OcrEngine):
+        name = "stub"
+
+        def _detect_and_read(self, frame: np.ndarray) -> list:
+            return []
+
+        def _read_row_images(self, images: list[np.ndarray]) -> list:
+            return []
+
+    eng = Stub(None)
+    assert eng._file_end(gray, layout, 20) == 5
+    assert not eng._covered(gray, gray, layout, [0, 1])  # typing keeps a row's surface
+    barred = gray.copy()
+    barred[0:20, :] = 120  # a title bar over the first row
+    assert eng._covered(barred, gray, layout, [0])
+    assert not eng._covered(barred, barred, layout, [0])  # a bar that was already there is not news

@@ -1,6 +1,7 @@
 """Cut the short real-recording clips the recognition tests score (run once; the clips are committed).
 
-usage: python tests/clips/make_clips.py [--shared ../shared/bench/cases]
+usage: python tests/clips/make_clips.py [--shared ../shared/bench/cases] [--recordings ../heldout-cases]
+(`--recordings`: the recordings `bench/recordings/make_heldout.sh` makes, for the clips cut from them)
 Each clip is a few seconds of a shared recording, re-encoded near-losslessly from its start, with the truth
 samples and events of that window shifted to the clip's own clock (the shared truth format, so
 `../shared/bench/score.py` scores them).
@@ -22,6 +23,7 @@ CLIPS = [
     ("terminal_light_vim", "dev_terminal_light_720p", 95.0, 8.0),
     ("jupyterlab_two_cells", "dev_jupyterlab_dark_720p", 110.0, 8.0),
     ("thonny_one_line_file", "dev_thonny_alt_720p", 21.0, 9.0),
+    ("nano_merged_numbers", "held_nano_dark_720p", 43.0, 8.0),
 ]
 
 
@@ -44,12 +46,14 @@ def cut(case_dir: Path, name: str, start: float, length: float) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(HERE.parents[2] / "shared" / "bench" / "cases"))
+    ap.add_argument("--recordings", default=str(HERE.parents[2] / "heldout-cases"))
     ap.add_argument("--only", nargs="*", help="clip names to cut (default: all)")
     a = ap.parse_args()
     for name, case, start, length in CLIPS:
         if a.only and name not in a.only:
             continue
-        cut(Path(a.shared) / case, name, start, length)
+        where = Path(a.shared) / case
+        cut(where if where.exists() else Path(a.recordings) / case, name, start, length)
         print(name, (HERE / name / "video.mp4").stat().st_size, "bytes")
 
 
