@@ -478,3 +478,13 @@ def test_the_edge_of_the_number_above_does_not_make_a_line_of_its_own() -> None:
         gray[top:top + 14, 40:50] = 160
     cut = cut_stacked_rows([Box(34.0, 156.0, 54.0, 228.0)], 24.0, gray)
     assert len(cut) == 3
+
+
+def test_counts_in_a_shells_output_are_not_a_line_number_gutter() -> None:
+    """`wc -lw` prints right-aligned, increasing counts ("6", "45", "51") on consecutive lines: they jump by
+    tens per line, while a file's numbers step down one line each."""
+    counts = [Box(37.0, 546.0, 47.0, 566.0, "6"), Box(27.0, 566.0, 47.0, 586.0, "45"),
+              Box(27.0, 586.0, 47.0, 606.0, "51")]
+    assert find_gutter(counts, 1280) is None
+    assert find_gutter(_numbers([44, 45, 46]), 1280) is not None
+    assert find_gutter(_numbers([10, 11, 13, 14]), 1280) is not None  # a fold hid line 12

@@ -377,12 +377,22 @@ def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | Non
     return None
 
 
+# of a number's box height: the least y step per line number of a gutter (a line is 0.75-1 box heights apart;
+# a fold hides a few lines, not most of them)
+GUTTER_MIN_STEP_HEIGHTS = 0.5
+
+
 def _valid_gutter(best: list[Box], boxes: list[Box]) -> bool:
     """Numbers that increase downwards; a short file's 1-2 numbers need code right beside them, or (when they
     do not start at 1) on the line just above the first: that line's number was missed."""
     nums = [int(b.text.strip()) for b in best]
     if len(best) >= 3:
         increasing = sum(1 for a, b in zip(nums, nums[1:]) if b > a)
+        steps = number_steps(best)
+        # a file's lines are one line apart, so its numbers step down by about a line each (more with wrapped
+        # lines); counts in a shell's output ("6 73 notes.txt", "45 159 wordstats.py") jump by tens per line
+        if steps and float(np.median(steps)) < GUTTER_MIN_STEP_HEIGHTS * float(np.median([b.h for b in best])):
+            return False
         return increasing >= 0.7 * (len(nums) - 1)
     if nums != list(range(nums[0], nums[0] + len(nums))) or nums[0] > 9 or nums[0] < 1:
         return False
