@@ -402,6 +402,39 @@ def test_a_row_no_neighbour_explains_is_read_not_cut_to_a_prefix() -> None:
     assert derive(st, a, b, read_line).code_content == "f(a, b" and calls == []
 
 
+def test_rows_far_below_a_files_last_line_are_not_read_between_reads() -> None:
+    """An incremental read ends the pane at the file's last line (nano's key help lives below it, on a
+    region that reaches the window's edge): between reads only the row right below the last line can be
+    a new line of code; a change further down is the editor's own bars, not text to read."""
+    from dataclasses import replace
+
+    from pausecode.frames.states import State
+    from pausecode.recognize.base import CodeLayout, Recognition, TextLine
+    from pausecode.segments.interpolate import KeyRead, derive
+
+    layout = CodeLayout(x0=10.0, y0=0.0, pitch=20.0, char_width=10.0, pane=(8, 0, 400, 40), bottom=200)
+    luma = np.full((200, 400), 30, np.uint8)
+    luma[4:16, 12:60] = 220  # the file's one line
+    rec = Recognition(segment_type="code", confidence=0.9, code_content="x = 1", layout=layout,
+                      lines=[TextLine("x = 1", 0, 0.9, 0)])
+    a = KeyRead(State(0, 0.0, key=True, luma=luma), rec)
+    bar = luma.copy()
+    bar[164:176, 12:300] = 140  # the key help changed six rows below the last line
+    calls = []
+
+    def read_line(lum, top, lay, row):  # noqa: ANN001, ANN202
+        calls.append(row)
+        return TextLine("^G Help ^O Write Out", lay.row_top(row), 0.95, row)
+
+    st = State(1, 1.0, band=(160, 180), band_runs=[(160, bar[160:180])])
+    assert "Help" not in (derive(st, a, None, read_line).code_content or "") and calls == []
+    typed = luma.copy()
+    typed[24:36, 12:40] = 220  # a new line typed right below the last one is still read
+    st = State(1, 1.0, band=(20, 40), band_runs=[(20, typed[20:40])])
+    derive(st, a, None, read_line)
+    assert calls == [1]
+
+
 def test_a_row_surface_is_its_most_common_colour_not_pulled_by_dense_text() -> None:
     from pausecode.recognize.layout import box_surface, row_surface
 

@@ -787,6 +787,8 @@ class OcrEngine(RecognitionEngine):
             end = self._file_end(gray, layout, n_rows)
             to_read = [r for r in to_read if r < end]
             new_lines = {r: ln for r, ln in new_lines.items() if r < end}
+            if layout.row_top(end) < layout.pane[3]:  # the pane ends there too, for the states derived from it
+                layout = replace(layout, pane=(*layout.pane[:3], max(layout.pane[1], layout.row_top(end))))
         read = self._read_grid_rows(gray, layout, to_read)
         for r in to_read:
             if r in read:

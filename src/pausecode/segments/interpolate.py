@@ -68,7 +68,9 @@ def _in_pane(layout: CodeLayout, row: int) -> bool:
     """Is grid row `row` one of the pane's lines, or the new line right below its last (the status bar's
     cursor readout changes with every keystroke too, far below)?"""
     top = layout.row_top(row)
-    end = layout.bottom if layout.bottom is not None else layout.pane[3] + layout.pitch
+    end = layout.pane[3] + layout.pitch
+    if layout.bottom is not None:  # a border below (a panel, a cell's frame, the window's edge) ends it sooner
+        end = min(end, layout.bottom)
     return layout.pane[1] - 1 <= top and top + layout.pitch <= end + 2
 
 
