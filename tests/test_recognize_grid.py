@@ -394,3 +394,24 @@ def test_an_incremental_read_ends_at_the_files_last_line_and_gives_way_when_a_ba
     barred[0:20, :] = 120  # a title bar over the first row
     assert eng._covered(barred, gray, layout, [0])
     assert not eng._covered(barred, barred, layout, [0])  # a bar that was already there is not news
+
+
+def test_number_ink_is_cleared_only_where_a_gap_follows_it() -> None:
+    """A line number the split left inside the pane is cleared before the grid fit; a box drawn round the
+    current line (Monaco's frame, broken for a pixel where a fold mark sits) runs on after a pixel's break and
+    stays, so the row is still seen to start at the pane's edge and is left out of the fit: cleared, its rest
+    would pass for text a cell left of column 0 (every indentation one column deeper)."""
+    from pausecode.recognize.base import CodeLayout
+    from pausecode.recognize.ocr import OcrEngine
+
+    layout = CodeLayout(x0=348.0, y0=0.0, pitch=20.0, char_width=9.0, pane=(330, 0, 1280, 400), gutter_x=328.0)
+    number = np.zeros(900, bool)
+    number[0:7] = True  # a digit at the pane's edge, a space, then the code
+    number[18:60] = True
+    OcrEngine._clear_number_ink(number, layout)
+    assert not number[:7].any() and number[18:60].all()
+    frame = np.zeros(900, bool)
+    frame[0:9] = True  # the frame's line, a one-pixel break, on again
+    frame[10:900] = True
+    OcrEngine._clear_number_ink(frame, layout)
+    assert frame[:9].all()

@@ -29,6 +29,7 @@ from .classify import (
     gutter_span,
     learning_topic,
     numbered_rows,
+    NUMBER_GAP_MIN_CELLS,
     split_line_numbers,
 )
 from .grid import (
@@ -620,7 +621,12 @@ class OcrEngine(RecognitionEngine):
         limit = max(0, int(layout.x0 - layout.pane[0] - NUMBER_GAP_CELLS * layout.char_width))
         idx = np.flatnonzero(cols[:limit])
         for run in runs(idx) if len(idx) else []:
-            if run[0] < CLEAR_OF_NUMBERS_CELLS * layout.char_width:
+            # a number is followed by a blank gap (a space less the glyphs' bearings); ink that goes on after a
+            # pixel or two is a box drawn round the line (Monaco's current-line frame, broken where a fold mark
+            # sits): cleared, its rest would pass for text a cell left of column 0
+            after = np.flatnonzero(cols[run[-1] + 1:])
+            gap = int(after[0]) if len(after) else len(cols)
+            if run[0] < CLEAR_OF_NUMBERS_CELLS * layout.char_width and gap >= NUMBER_GAP_MIN_CELLS * layout.char_width:
                 cols[run[0]:run[-1] + 1] = False
 
     def _numbered(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
