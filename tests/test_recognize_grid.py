@@ -9,8 +9,20 @@ from PIL import Image, ImageDraw
 from pausecode.recognize.grid import cell_pattern, fit_grid_to_text, grid_agreement, ink_columns, refine_char_width
 from pausecode.recognize.layout import border_below
 from pausecode.recognize.marks import cursor_bars
-from pausecode.recognize.ocr import row_changed, same_screen
+from pausecode.recognize.ocr import OcrEngine, row_changed, same_screen
 from pausecode.synth.fonts import cell_width, mono
+
+class NoModel(OcrEngine):
+    """An OCR engine whose models are never asked: what the pixel measurements alone decide."""
+
+    name = "stub"
+
+    def _detect_and_read(self, frame: np.ndarray) -> list:
+        return []
+
+    def _read_row_images(self, images: list[np.ndarray]) -> list:
+        return []
+
 
 PITCH = 20
 FONT, SIZE = "dejavu", 14
@@ -292,16 +304,7 @@ def test_a_current_line_painted_above_the_first_line_read_is_still_a_file_line()
     only; when it is the top line and the detector missed its number, it is still counted among the numbered
     lines above. A bar painted in the same tint across the gutter (tmux's status line) is not."""
     from pausecode.recognize.base import CodeLayout
-    from pausecode.recognize.ocr import OcrEngine, to_ink
-
-    class Stub(OcrEngine):
-        name = "stub"
-
-        def _detect_and_read(self, frame: np.ndarray) -> list:
-            return []
-
-        def _read_row_images(self, images: list[np.ndarray]) -> list:
-            return []
+    from pausecode.recognize.ocr import to_ink
 
     pitch, cw, gutter_x = 22, 10.0, 60.0
     frame = np.full((8 * pitch, 400, 3), (53, 42, 39), np.uint8)
@@ -309,7 +312,7 @@ def test_a_current_line_painted_above_the_first_line_read_is_still_a_file_line()
     for r in range(8):  # a number's last digit in every row, right-aligned at the gutter edge
         frame[r * pitch + 5:r * pitch + 17, 52:58] = (200, 200, 200)
         frame[r * pitch + 5:r * pitch + 17, 80:200:12] = (230, 230, 230)  # some code
-    eng = Stub(None)
+    eng = NoModel(None)
     eng._frame = frame
     layout = CodeLayout(x0=80.0, y0=4.0 * pitch, pitch=float(pitch), char_width=cw, pane=(62, 4 * pitch, 400, 8 * pitch),
                         gutter_x=gutter_x, fit_lines=4)
@@ -364,7 +367,6 @@ def test_an_incremental_read_ends_at_the_files_last_line_and_gives_way_when_a_ba
     (nano's "^G Help" has ink right at the gutter's edge, like a number): none of it is code. A title bar
     painted where a shell's pane was says the layout no longer fits the screen."""
     from pausecode.recognize.base import CodeLayout
-    from pausecode.recognize.ocr import OcrEngine
 
     cw, pitch, gutter_x = 10.0, 20.0, 30.0
     layout = CodeLayout(x0=40.0, y0=0.0, pitch=pitch, char_width=cw, pane=(32, 0, 600, 400), gutter_x=gutter_x,
@@ -378,16 +380,7 @@ def test_an_incremental_read_ends_at_the_files_last_line_and_gives_way_when_a_ba
         gray[r * 20 + 3:r * 20 + 17, 590:592] = 200
     gray[17 * 20 + 5:17 * 20 + 16, 8:29] = 200
     gray[17 * 20 + 5:17 * 20 + 16, 40:120] = 200
-    class Stub(OcrEngine):
-        name = "stub"
-
-        def _detect_and_read(self, frame: np.ndarray) -> list:
-            return []
-
-        def _read_row_images(self, images: list[np.ndarray]) -> list:
-            return []
-
-    eng = Stub(None)
+    eng = NoModel(None)
     assert eng._file_end(gray, layout, 20) == 5
     assert not eng._covered(gray, gray, layout, [0, 1])  # typing keeps a row's surface
     barred = gray.copy()

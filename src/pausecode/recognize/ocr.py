@@ -17,6 +17,7 @@ import numpy as np
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, RowRead, TextLine
 from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
+    NUMBER_GAP_MIN_CELLS,
     consecutive_numbers,
     cut_stacked_rows,
     editor_anchor,
@@ -29,7 +30,6 @@ from .classify import (
     gutter_span,
     learning_topic,
     numbered_rows,
-    NUMBER_GAP_MIN_CELLS,
     split_line_numbers,
 )
 from .grid import (
