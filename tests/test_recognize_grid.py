@@ -408,3 +408,19 @@ def test_number_ink_is_cleared_only_where_a_gap_follows_it() -> None:
     frame[10:900] = True
     OcrEngine._clear_number_ink(frame, layout)
     assert frame[:9].all()
+
+
+def test_code_at_column_0_just_past_a_padded_number_box_is_not_a_shell() -> None:
+    """vim leaves one space between a one-digit number and the code; the number's box is padded past its
+    digit, so a line at column 0 starts right at the box's edge. With column 0 guessed on indented lines
+    only, that line is this file's code (a blank gap parts it from the number), not a shell across the gap."""
+    from pausecode.recognize.base import CodeLayout
+    from pausecode.recognize.ocr import OcrEngine
+
+    cw = cell_width(FONT, SIZE)
+    editor = render_rows(["  5 def f():"], x0=0)
+    shell = render_rows(["dev@laptop:~$ ls"], x0=0)
+    layout = CodeLayout(x0=8 * cw, y0=0, pitch=PITCH, char_width=cw, pane=(4 * cw - 1, 0, 400, PITCH),
+                        gutter_x=4 * cw - 3)
+    assert not OcrEngine._gap_inked(editor, layout, 0)
+    assert OcrEngine._gap_inked(shell, layout, 0)

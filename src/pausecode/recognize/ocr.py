@@ -611,7 +611,15 @@ class OcrEngine(RecognitionEngine):
         # of a column 0 measured on indented lines only (a view scrolled or zoomed into a block), or a
         # current-line box's edge; a shell or a status bar writes on from the numbers' side
         first = int(np.flatnonzero(ink.any(axis=0))[0])
-        return first < CLEAR_OF_NUMBERS_CELLS * layout.char_width
+        if first >= CLEAR_OF_NUMBERS_CELLS * layout.char_width:
+            return False
+        # ink at the gutter's edge: a number's box is padded past its digits, so code at column 0 one space after
+        # narrow numbers (vim) starts there too; it is this line's code when a blank gap parts it from the
+        # number's ink, as a space does (a shell's or status bar's glyphs run on across the edge)
+        left = max(0, int(layout.gutter_x - GUTTER_STRIP_CELLS * layout.char_width))
+        number = np.flatnonzero((gray[max(0, top + 2): int(round(top + layout.pitch)) - 2, left:a + first] > INK_LEVEL)
+                                .any(axis=0))
+        return len(number) == 0 or (a + first) - (left + int(number[-1]) + 1) < NUMBER_GAP_MIN_CELLS * layout.char_width
 
     @staticmethod
     def _clear_number_ink(cols: np.ndarray, layout: CodeLayout) -> None:
