@@ -513,6 +513,19 @@ def test_the_edge_of_the_number_above_does_not_make_a_line_of_its_own() -> None:
     assert len(cut) == 3
 
 
+def test_a_cells_frame_touching_the_stacked_numbers_does_not_join_them() -> None:
+    """The active notebook cell's frame runs down right beside its numbers, inside their padded box: its
+    column is inked on every row, so the rows between the digits are not blank. It is not a digit."""
+    from pausecode.recognize.classify import cut_stacked_rows
+
+    gray = np.full((300, 400), 30, np.uint8)
+    for top in (164, 186, 208):
+        gray[top:top + 14, 40:50] = 160
+    gray[:, 52:54] = 200  # the frame's edge, two pixels wide, inside the box
+    cut = cut_stacked_rows([Box(34.0, 158.0, 54.0, 229.0)], 24.0, gray)
+    assert [(b.y1 + b.y2) / 2 for b in cut] == [171.0, 193.0, 215.0]
+
+
 def test_counts_in_a_shells_output_are_not_a_line_number_gutter() -> None:
     """`wc -lw` prints right-aligned, increasing counts ("6", "45", "51") on consecutive lines: they jump by
     tens per line, while a file's numbers step down one line each."""

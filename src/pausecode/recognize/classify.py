@@ -308,8 +308,9 @@ def cut_stacked_rows(boxes: list[Box], line_h: float, frame: np.ndarray) -> list
         crop = clipped_region(frame, b.x1, b.y1, b.x2, b.y2)
         if crop.ndim == 3 and crop.size:
             crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-        inked = np.flatnonzero((np.abs(crop.astype(np.int16) - float(np.median(crop))) > INK_LEVEL).any(axis=1)) \
-            if crop.size else np.zeros(0, dtype=int)
+        ink = np.abs(crop.astype(np.int16) - float(np.median(crop))) > INK_LEVEL if crop.size else np.zeros((0, 0), bool)
+        ink = ink[:, ink.mean(axis=0) < RULE_COLUMN_SHARE] if ink.size else ink  # a frame's edge the box touches
+        inked = np.flatnonzero(ink.any(axis=1)) if ink.size else np.zeros(0, dtype=int)
         glyphs: list[list[int]] = []
         for y in inked:
             if glyphs and y - glyphs[-1][1] <= GLYPH_GAP_PX:
@@ -329,6 +330,9 @@ def cut_stacked_rows(boxes: list[Box], line_h: float, frame: np.ndarray) -> list
     return out
 
 
+# of a stacked box's height: a column inked this far down is a border the box touches (the active notebook
+# cell's frame right of its numbers), not a digit, which is one line tall of the two or more the box spans
+RULE_COLUMN_SHARE = 0.9
 GLYPH_GAP_PX = 2  # rows: blank rows inside one digit (anti-aliasing gaps) are fewer; between two lines, more
 # of the tallest digit's height: a shorter run of ink at the box's edge is the number above or below it
 MIN_GLYPH_SHARE = 0.5
