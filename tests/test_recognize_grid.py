@@ -146,6 +146,21 @@ def test_current_line_painted_in_full_is_not_a_panel_border():
     assert border_below(img, (0, 0, img.shape[1], img.shape[0]), PITCH) == 3 * PITCH
 
 
+def test_current_line_painted_right_of_the_numbers_above_a_panel_is_not_a_border():
+    """Thonny's black current line on the editor's last visible row, its Shell pane right under it: the band
+    stops at the line numbers (the gutter under it keeps its colour), a panel's header does not; a scrollbar
+    beside the band and its text keep some of its pixel rows under the ruled share."""
+    img = np.full((8 * PITCH, 400), 30, np.uint8)
+    img[:, :40] = 50  # the gutter
+    img[3 * PITCH:4 * PITCH, 40:385] = 90  # the current line, painted right of the numbers
+    img[3 * PITCH:3 * PITCH + 3, 365:385] = 30  # its first pixel rows broken where the scrollbar's end sits
+    img[4 * PITCH + 8:, :] = 120  # the Shell pane, across the gutter too, below a gap
+    pane = (40, 0, 400, img.shape[0])
+    assert border_below(img, pane, PITCH, code_bottom=3 * PITCH, gutter=(0, 38)) == 4 * PITCH + 8
+    img[3 * PITCH:4 * PITCH, :40] = 90  # a header painted across the gutter is a border
+    assert border_below(img, pane, PITCH, code_bottom=3 * PITCH, gutter=(0, 38)) == 3 * PITCH + 3
+
+
 def test_short_cursor_between_cells_is_found_but_a_bar_glyph_is_not():
     cw = cell_width(FONT, SIZE)
     img = np.full((PITCH, 30 + 12 * cw), 30, dtype=np.uint8)
@@ -424,3 +439,21 @@ def test_code_at_column_0_just_past_a_padded_number_box_is_not_a_shell() -> None
                         gutter_x=4 * cw - 3)
     assert not OcrEngine._gap_inked(editor, layout, 0)
     assert OcrEngine._gap_inked(shell, layout, 0)
+
+
+def test_a_current_line_painted_only_right_of_the_numbers_is_still_a_pane_row() -> None:
+    """Thonny's dark themes paint the current line black on a gray pane, further from the pane's gray than a
+    tint; the colour stops at the line numbers, so the row is the editor's. A status bar painted across the
+    gutter is not."""
+    from pausecode.recognize.base import CodeLayout
+
+    frame = np.full((100, 400, 3), 40, np.uint8)  # gray pane, gutter included
+    frame[40:60, 50:400] = 0  # row 2: the current line, black from the code's edge on
+    frame[80:100, :] = 0  # row 4: a bar across the whole width
+    layout = CodeLayout(x0=60.0, y0=0.0, pitch=20.0, char_width=10.0, pane=(50, 0, 400, 100), gutter_x=48.0)
+    engine = NoModel(None)
+    gray = frame[:, :, 0].copy()
+    engine._frame, engine._pane_bg = frame, 40.0
+    assert engine._row_is_pane(gray, layout, 0)
+    assert engine._row_is_pane(gray, layout, 2)
+    assert not engine._row_is_pane(gray, layout, 4)

@@ -189,41 +189,69 @@ ADJACENT_LINES = 1.5  # line heights: rows closer than this are neighbouring lin
 # highlighted line on it (encoders blur a band's edges by a pixel or two; a panel's header strip is rarely
 # both one row tall and on the grid)
 GRID_ROW_SLACK = 0.12
+BORDER_CONTRAST = 15  # gray levels: a row this far from the code's surface is painted in another colour
+# share of a pixel row painted for it to belong to a painted band (its text and a scrollbar beside it excepted)
+PAINTED_ROW_SHARE = 0.85
 SURFACE_BELOW_ROWS = 2  # grid rows of the code's surface under a one-row band for it to be the current line
 
 
 def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float,
-                 code_bottom: int | None = None, grid_y0: float | None = None) -> int | None:
+                 code_bottom: int | None = None, grid_y0: float | None = None,
+                 gutter: tuple[int, int] | None = None) -> int | None:
     """y of where the code's surface ends below its first row: a horizontal border across the whole pane (the
     top edge of a panel under the editor), or a band painted in another colour (vim's filler rows past the
     file's end, a panel without a border line), or None. The surface is measured on the rows where code was
     detected (down to `code_bottom`), not on everything below, which a large panel would dominate. A
     current-line box draws two such lines one row apart: those are not a border, nor is a band filled one
     grid row tall on the grid (`grid_y0`: the y of the grid's row 0) with the code's surface going on for two
-    rows below it."""
+    rows below it, nor one that stops at the line numbers (`gutter`: their x range), whatever is below it:
+    a panel's edge or header is painted across the gutter too (Thonny's black current line right above its
+    Shell pane)."""
     x1, y1, x2, y2 = pane
     region = gray[int(y1 + pitch): y2, x1:x2]
     if region.size == 0:
         return None
     code = gray[y1:code_bottom, x1:x2] if code_bottom is not None and code_bottom > y1 else region
     bg = float(np.median(code))
-    ruled = (np.abs(region.astype(np.int16) - bg) > 15).mean(axis=1) >= 0.95
+    painted = (np.abs(region.astype(np.int16) - bg) > BORDER_CONTRAST).mean(axis=1)
+    ruled = painted >= 0.95
     ys = np.flatnonzero(ruled)
     if not len(ys):
         return None
     bands = runs(ys)
     lines = [int(run[0]) for run in bands]
     origin = float(grid_y0) if grid_y0 is not None else float(y1)
+    painted_rows: tuple[int, int] = (-1, -1)  # a painted current line found: its split rest is not a border
     for y, run in zip(lines, bands):
-        paired = any(abs(abs(y - other) - pitch) <= 3 for other in lines if other != y)
+        if y <= painted_rows[1]:
+            continue
+        paired = any(abs(abs(y - other) - pitch) <= 3 for other in lines
+                     if other != y and not painted_rows[0] <= other <= painted_rows[1])
         # a filled band exactly one grid row tall, on the grid: the current line painted in full (vim's
         # cursorline, a one-line selection), with the code's surface going on below it (a status line has
         # the frame's or a panel's end, or vim's command line, right under it)
         centre = int(y1 + pitch) + (run[0] + run[-1] + 1) / 2 - origin
         phase = centre % pitch - pitch / 2
         below = ruled[int(run[-1]) + 1: int(run[-1]) + 1 + int(round(SURFACE_BELOW_ROWS * pitch))]
-        one_row = abs(len(run) - pitch) <= GRID_ROW_SLACK * pitch and abs(phase) <= GRID_ROW_SLACK * pitch \
-            and len(below) == int(round(SURFACE_BELOW_ROWS * pitch)) and not below.any()
+        on_grid = abs(len(run) - pitch) <= GRID_ROW_SLACK * pitch and abs(phase) <= GRID_ROW_SLACK * pitch
+        one_row = on_grid and len(below) == int(round(SURFACE_BELOW_ROWS * pitch)) and not below.any()
+        if gutter is not None and code_bottom is not None and code_bottom > y1 and not one_row:
+            # the painted row in full: its text and the scrollbar beside it keep a few of its pixel rows under
+            # the ruled share
+            a, b = int(run[0]), int(run[-1])
+            while a > 0 and painted[a - 1] >= PAINTED_ROW_SHARE:
+                a -= 1
+            while b + 1 < len(painted) and painted[b + 1] >= PAINTED_ROW_SHARE:
+                b += 1
+            centre = int(y1 + pitch) + (a + b + 1) / 2 - origin
+            row_band = abs(b + 1 - a - pitch) <= GRID_ROW_SLACK * pitch \
+                and abs(centre % pitch - pitch / 2) <= GRID_ROW_SLACK * pitch
+            numbers = gray[y1:code_bottom, gutter[0]:gutter[1]]
+            band = gray[int(y1 + pitch) + a: int(y1 + pitch) + b + 1, gutter[0]:gutter[1]]
+            one_row = row_band and numbers.size > 0 and band.size > 0 \
+                and abs(float(np.median(band)) - float(np.median(numbers))) <= BORDER_CONTRAST
+            if one_row:
+                painted_rows = (a, b)
         if not paired and not one_row:
             return int(y1 + pitch) + y
     return None

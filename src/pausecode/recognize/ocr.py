@@ -384,8 +384,10 @@ class OcrEngine(RecognitionEngine):
             det_lines[row] = TextLine(text=join_row(r, x0, cw), top=layout.row_top(row),
                                       confidence=float(np.mean([b.score for b in r])), row=row,
                                       weakest=min(b.weakest for b in r))
+        numbers = None if pane.gutter_x is None else (
+            max(0, int(pane.gutter_x - GUTTER_STRIP_CELLS * cw)), int(pane.gutter_x))
         layout.bottom = border_below(gray, (x1, int(y0), right, h), pitch,
-                                     code_bottom=int(layout.row_top(max(det_lines) + 1)), grid_y0=y0)
+                                     code_bottom=int(layout.row_top(max(det_lines) + 1)), grid_y0=y0, gutter=numbers)
         if layout.bottom is not None:  # a panel (terminal, problems) below the editor: its text is not code
             bottom_limit = layout.bottom
             det_lines = {r: ln for r, ln in det_lines.items() if layout.row_top(r) + pitch <= layout.bottom + 2}
@@ -459,9 +461,24 @@ class OcrEngine(RecognitionEngine):
         return float(np.median(region)) if region.size else 0.0
 
     def _row_is_pane(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
+        """Is this row on the pane's background (not a status bar or a panel's header)? The current line may
+        be painted in a colour far from it (Thonny's dark themes: black on gray), but only right of the line
+        numbers: a bar that is not the editor's is painted across the gutter too."""
         strip = self._row_strip(gray, layout, row)
         pane_bg = self._pane_bg
-        return strip.size > 0 and (pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= PANE_BG_TOLERANCE)
+        if strip.size == 0:
+            return False
+        if pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= PANE_BG_TOLERANCE:
+            return True
+        return self._painted_right_of_numbers(layout, row)
+
+    def _painted_right_of_numbers(self, layout: CodeLayout, row: int) -> bool:
+        """Is the gutter under this row the same surface as under the pane's first rows (the row's own colour
+        stops at the numbers)?"""
+        here = self._gutter_surface(layout, row)
+        refs = [self._gutter_surface(layout, r) for r in (0, 1) if r != row]
+        return here is not None and any(ref is not None and same_surface(here, ref, BACKGROUND.similar_surface)
+                                        for ref in refs)
 
     def _fit_grid(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int, n_lines: int,
                   texts: dict[int, str]) -> None:
@@ -652,7 +669,6 @@ class OcrEngine(RecognitionEngine):
 
     def _read_grid_rows(self, gray: np.ndarray, layout: CodeLayout, rows: list[int]) -> dict[int, TextLine]:
         """Re-read grid rows with recognition only; indentation from where the ink starts on the grid."""
-        pane_bg = self._pane_bg
         crops, where = [], []
         for r in rows:
             if not self._numbered(gray, layout, r):
@@ -661,7 +677,7 @@ class OcrEngine(RecognitionEngine):
             if strip.size == 0:
                 continue
             bg = float(np.median(strip))
-            if pane_bg is not None and abs(bg - pane_bg) > PANE_BG_TOLERANCE:  # status bar / panel header, not code
+            if not self._row_is_pane(gray, layout, r):  # status bar / panel header, not code
                 continue
             ink_strip = self._ink_strip(gray, layout, r)
             cols_all = ink_columns(ink_strip, bg)
