@@ -457,3 +457,19 @@ def test_a_current_line_painted_only_right_of_the_numbers_is_still_a_pane_row() 
     assert engine._row_is_pane(gray, layout, 0)
     assert engine._row_is_pane(gray, layout, 2)
     assert not engine._row_is_pane(gray, layout, 4)
+
+
+def test_text_left_of_a_column_0_measured_on_indented_lines_is_found_but_a_margin_mark_is_not() -> None:
+    """A view scrolled into a function body measures column 0 on indented lines; a line then typed at the
+    real column 0 starts cells left of it, and the layout must be measured again. A fold chevron or a
+    breakpoint dot in the margin is one cell of ink, not text."""
+    from pausecode.recognize.base import CodeLayout
+
+    cw = cell_width(FONT, SIZE)
+    img = render_rows(["    x = 1", "if y:", "  ", "#   z = 2"], x0=30)
+    layout = CodeLayout(x0=30 + 4 * cw, y0=0, pitch=PITCH, char_width=cw, pane=(20, 0, img.shape[1], img.shape[0]))
+    engine = NoModel(None)
+    assert engine._text_left_of_column_0(img, layout, 0) is None  # at column 0 as measured
+    found = engine._text_left_of_column_0(img, layout, 1)
+    assert found is not None and abs(found - 30) <= 0.3 * cw  # "if" starts four cells further left
+    assert engine._text_left_of_column_0(img, layout, 3) is None  # one mark in the margin, then the code

@@ -80,6 +80,9 @@ CODE_IN_GAP_CELLS = 1.5
 # bar written on from the numbers' side)
 CLEAR_OF_NUMBERS_CELLS = 0.5
 GUTTER_STRIP_CELLS = 4  # cells left of the gutter's edge sampled for its background (a line number is 1-4 wide)
+# cells of ink left of column 0 that make a row's text start there (a fold chevron or a breakpoint mark in
+# the margin is one)
+TEXT_LEFT_CELLS = 2
 PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
 
 
@@ -494,6 +497,13 @@ class OcrEngine(RecognitionEngine):
             known_agree = known.agree_on(fit.ink_rows, layout.pane[0]) if fit is not None else 0
             if fit is None or fit.agree < known_agree or (fit.agree == known_agree and known.n_lines >= n_lines):
                 layout.char_width, layout.x0 = known.char_width, known.x0
+                left = [x for r in rows if self._row_is_pane(gray, layout, r) and self._numbered(gray, layout, r)
+                        and (x := self._text_left_of_column_0(gray, layout, r)) is not None]
+                if left:  # text left of the known column 0, measured on indented lines only: same grid,
+                    # column 0 whole cells further left
+                    cw = known.char_width
+                    layout.x0 = known.x0 - np.floor((known.x0 - min(left)) / cw + GRID_SNAP) * cw
+                    self._grids[key] = replace(known, phase=layout.x0 - known.pane_x)
                 return
         if fit is None:
             return
@@ -637,6 +647,20 @@ class OcrEngine(RecognitionEngine):
         number = np.flatnonzero((gray[max(0, top + 2): int(round(top + layout.pitch)) - 2, left:a + first] > INK_LEVEL)
                                 .any(axis=0))
         return len(number) == 0 or (a + first) - (left + int(number[-1]) + 1) < NUMBER_GAP_MIN_CELLS * layout.char_width
+
+    def _text_left_of_column_0(self, gray: np.ndarray, layout: CodeLayout, row: int) -> float | None:
+        """x where this row's text starts, when it starts left of column 0 with at least `TEXT_LEFT_CELLS`
+        cells of ink there (line numbers aside; a fold chevron or a breakpoint mark is one cell)."""
+        cols = ink_columns(self._ink_strip(gray, layout, row))
+        if layout.gutter_x is not None:
+            self._clear_number_ink(cols, layout)
+        span = text_span(cols, layout.char_width)
+        x0, cw = layout.x0 - layout.pane[0], layout.char_width
+        if span is None or span[0] <= 1 or span[0] >= x0 - NUMBER_GAP_CELLS * cw:
+            return None
+        n = int(np.ceil((x0 - span[0]) / cw))
+        cells = cell_pattern(cols, x0 - n * cw, cw, n)
+        return layout.pane[0] + float(span[0]) if sum(cells) >= TEXT_LEFT_CELLS else None
 
     @staticmethod
     def _clear_number_ink(cols: np.ndarray, layout: CodeLayout) -> None:
@@ -805,6 +829,8 @@ class OcrEngine(RecognitionEngine):
             return None  # text runs across the gap between line numbers and code: the gutter is gone
         if self._covered(gray, pgray, layout, to_read):
             return None  # a bar or panel now lies where the pane's surface was: the layout no longer fits
+        if any(self._text_left_of_column_0(gray, layout, r) is not None for r in to_read):
+            return None  # column 0 was measured on indented lines only (a scrolled view): measure it again
         rewritten = [r for r in to_read if r in old_text]  # rows that had text and changed to something new
         if len(rewritten) > MAX_INCREMENTAL_SHARE * max(len(old_text), 5) and len(rewritten) > 3:
             return None  # a different file or view: read the whole frame
