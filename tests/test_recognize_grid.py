@@ -473,3 +473,21 @@ def test_text_left_of_a_column_0_measured_on_indented_lines_is_found_but_a_margi
     found = engine._text_left_of_column_0(img, layout, 1)
     assert found is not None and abs(found - 30) <= 0.3 * cw  # "if" starts four cells further left
     assert engine._text_left_of_column_0(img, layout, 3) is None  # one mark in the margin, then the code
+
+
+def test_a_row_cut_by_a_bar_below_it_is_found() -> None:
+    """A line scrolled half under the status bar shows its upper part only: the lowest part of its grid row
+    is the bar's colour. A row on one surface all the way down, or painted whole (the current line), is not
+    cut."""
+    from pausecode.recognize.base import CodeLayout
+
+    frame = np.full((100, 400, 3), (227, 246, 253), np.uint8)  # a light pane
+    frame[20:40, 0:400] = (215, 230, 240)  # row 1: the current line, painted whole
+    frame[76:100] = (243, 243, 243)  # the status bar from y 76: row 3 (60-80) runs under it
+    layout = CodeLayout(x0=10.0, y0=0.0, pitch=20.0, char_width=9.0, pane=(0, 0, 400, 100))
+    engine = NoModel(None)
+    engine._frame = frame
+    assert not engine._cut_below(layout, 0)
+    assert not engine._cut_below(layout, 1)
+    assert engine._cut_below(layout, 3)
+    assert engine._cut_below(layout, 5)  # below the frame's edge

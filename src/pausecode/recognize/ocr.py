@@ -80,6 +80,9 @@ CODE_IN_GAP_CELLS = 1.5
 # bar written on from the numbers' side)
 CLEAR_OF_NUMBERS_CELLS = 0.5
 GUTTER_STRIP_CELLS = 4  # cells left of the gutter's edge sampled for its background (a line number is 1-4 wide)
+# of a grid row's height: its lowest part, where a bar that cuts the row shows (descenders and underscores
+# cover little of it)
+CUT_ROW_SHARE = 0.2
 # cells of ink left of column 0 that make a row's text start there (a fold chevron or a breakpoint mark in
 # the margin is one)
 TEXT_LEFT_CELLS = 2
@@ -405,6 +408,13 @@ class OcrEngine(RecognitionEngine):
                     and self._continues_pane(gray, layout, last + 1, surface):
                 last += 1
             layout.pane = (x1, int(y0), right, int(min(bottom_limit, layout.row_top(last + 1))))
+        if last > 0 and self._cut_below(layout, last):  # the last row runs under a bar: not a visible line
+            layout.bottom = layout.row_top(last)
+            last -= 1
+            det_lines = {r: ln for r, ln in det_lines.items() if r <= last}
+            layout.pane = (x1, int(y0), right, int(layout.row_top(last + 1)))
+            if not det_lines:
+                return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
         self._fit_grid(gray, layout, list(range(0, last + 1)), key, len(det_lines),
                        {row: ln.text for row, ln in det_lines.items()})
         layout.fit_lines = max(len(det_lines), self._grids[key].n_lines if key in self._grids else 0)
@@ -602,6 +612,20 @@ class OcrEngine(RecognitionEngine):
         own = self._row_surface(layout, row)
         return (own is None or same_surface(own, surface, BACKGROUND.highlight_tint)) \
             and not self._gap_inked(gray, layout, row)
+
+    def _cut_below(self, layout: CodeLayout, row: int) -> bool:
+        """Is this grid row cut by something below it (a status bar over a line scrolled half out of view,
+        the frame's edge)? Its lowest part is painted on another surface than its upper half: read, the cut
+        glyphs come back as confident junk ("netunn confia[kev]" for `return config[key]`)."""
+        if self._frame is None:
+            return False
+        top, h = layout.row_top(row), self._frame.shape[0]
+        if top + (1 - CUT_ROW_SHARE) * layout.pitch >= h:  # the frame's edge cuts the glyphs themselves
+            return True
+        x1, _, x2, _ = layout.pane
+        upper = row_surface(self._frame, x1, top, x2, top + layout.pitch / 2)
+        lower = row_surface(self._frame, x1, top + (1 - CUT_ROW_SHARE) * layout.pitch, x2, top + layout.pitch)
+        return not same_surface(upper, lower, BACKGROUND.similar_surface)
 
     def _row_surface(self, layout: CodeLayout, row: int) -> tuple[int, int, int] | None:
         """The background colour of a grid row across the pane, from the colour frame."""
