@@ -491,3 +491,6 @@ def test_a_row_cut_by_a_bar_below_it_is_found() -> None:
     assert not engine._cut_below(layout, 1)
     assert engine._cut_below(layout, 3)
     assert engine._cut_below(layout, 5)  # below the frame's edge
+    frame[20:40] = (227, 246, 253)
+    frame[40:56] = (215, 230, 240)  # row 2: a current line a few pixels shorter than the measured pitch
+    assert not engine._cut_below(layout, 2)  # the code's own surface under it, not a bar

@@ -622,10 +622,14 @@ class OcrEngine(RecognitionEngine):
         top, h = layout.row_top(row), self._frame.shape[0]
         if top + (1 - CUT_ROW_SHARE) * layout.pitch >= h:  # the frame's edge cuts the glyphs themselves
             return True
-        x1, _, x2, _ = layout.pane
+        x1, y1, x2, _ = layout.pane
         upper = row_surface(self._frame, x1, top, x2, top + layout.pitch / 2)
         lower = row_surface(self._frame, x1, top + (1 - CUT_ROW_SHARE) * layout.pitch, x2, top + layout.pitch)
-        return not same_surface(upper, lower, BACKGROUND.similar_surface)
+        # the code's own surface under a highlighted row's upper half is the highlight ending above the grid
+        # row's edge (a current line a pixel or two shorter than a measured pitch), not a bar
+        code = row_surface(self._frame, x1, y1, x2, top) if top > y1 else upper
+        return not same_surface(upper, lower, BACKGROUND.similar_surface) \
+            and not same_surface(code, lower, BACKGROUND.similar_surface)
 
     def _row_surface(self, layout: CodeLayout, row: int) -> tuple[int, int, int] | None:
         """The background colour of a grid row across the pane, from the colour frame."""
