@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 from pausecode.recognize.grid import cell_pattern, fit_grid_to_text, grid_agreement, ink_columns, refine_char_width
 from pausecode.recognize.layout import border_below
 from pausecode.recognize.marks import cursor_bars
-from pausecode.recognize.ocr import OcrEngine, row_changed, same_screen
+from pausecode.recognize.ocr import OcrEngine, clear_number_ink, gap_inked, row_changed, same_screen
 from pausecode.synth.fonts import cell_width, mono
 
 class NoModel(OcrEngine):
@@ -186,15 +186,14 @@ def test_same_screen_tells_a_slide_build_from_a_new_screen():
 
 def test_text_across_the_gutter_gap_means_the_editor_is_gone():
     from pausecode.recognize.base import CodeLayout
-    from pausecode.recognize.ocr import OcrEngine
 
     cw = cell_width(FONT, SIZE)
     editor = render_rows(["  1 import sys"], x0=0)  # vim: number, gap, code from column 4
     shell = render_rows(["dev@laptop:~$ ls"], x0=0)  # the shell that replaced it writes across the gap
     layout = CodeLayout(x0=4 * cw, y0=0, pitch=PITCH, char_width=cw, pane=(3 * cw + 2, 0, 400, PITCH),
                         gutter_x=3 * cw - 1)
-    assert not OcrEngine._gap_inked(editor, layout, 0)
-    assert OcrEngine._gap_inked(shell, layout, 0)
+    assert not gap_inked(editor, layout, 0)
+    assert gap_inked(shell, layout, 0)
 
 
 def test_docstring_quotes_count_as_ink_from_the_first_mark():
@@ -300,7 +299,6 @@ def test_code_left_of_a_guessed_column_0_is_not_a_shell_across_the_gutter() -> N
     """Column 0 measured on indented lines only (a view zoomed into a block) sits a few cells too far right;
     the one line written further left is this file's code, not a shell writing across the numbers' gap."""
     from pausecode.recognize.base import CodeLayout
-    from pausecode.recognize.ocr import OcrEngine
 
     cw, gutter_x = 12.0, 116.0
     layout = CodeLayout(x0=gutter_x + 6 * cw, y0=0.0, pitch=28.0, char_width=cw, pane=(118, 0, 600, 28),
@@ -309,9 +307,9 @@ def test_code_left_of_a_guessed_column_0_is_not_a_shell_across_the_gutter() -> N
     x = int(gutter_x + 2 * cw)  # "if" at the real column 0, two cells right of the numbers
     gray[6:22, x + 2:x + 9] = 200
     gray[6:22, x + 14:x + 21] = 200
-    assert not OcrEngine._gap_inked(gray, layout, 0)
+    assert not gap_inked(gray, layout, 0)
     gray[6:22, int(gutter_x) + 3:int(gutter_x) + 9] = 200  # text running on from the numbers' side
-    assert OcrEngine._gap_inked(gray, layout, 0)
+    assert gap_inked(gray, layout, 0)
 
 
 def test_a_current_line_painted_above_the_first_line_read_is_still_a_file_line() -> None:
@@ -410,18 +408,17 @@ def test_number_ink_is_cleared_only_where_a_gap_follows_it() -> None:
     stays, so the row is still seen to start at the pane's edge and is left out of the fit: cleared, its rest
     would pass for text a cell left of column 0 (every indentation one column deeper)."""
     from pausecode.recognize.base import CodeLayout
-    from pausecode.recognize.ocr import OcrEngine
 
     layout = CodeLayout(x0=348.0, y0=0.0, pitch=20.0, char_width=9.0, pane=(330, 0, 1280, 400), gutter_x=328.0)
     number = np.zeros(900, bool)
     number[0:7] = True  # a digit at the pane's edge, a space, then the code
     number[18:60] = True
-    OcrEngine._clear_number_ink(number, layout)
+    clear_number_ink(number, layout)
     assert not number[:7].any() and number[18:60].all()
     frame = np.zeros(900, bool)
     frame[0:9] = True  # the frame's line, a one-pixel break, on again
     frame[10:900] = True
-    OcrEngine._clear_number_ink(frame, layout)
+    clear_number_ink(frame, layout)
     assert frame[:9].all()
 
 
@@ -430,15 +427,14 @@ def test_code_at_column_0_just_past_a_padded_number_box_is_not_a_shell() -> None
     digit, so a line at column 0 starts right at the box's edge. With column 0 guessed on indented lines
     only, that line is this file's code (a blank gap parts it from the number), not a shell across the gap."""
     from pausecode.recognize.base import CodeLayout
-    from pausecode.recognize.ocr import OcrEngine
 
     cw = cell_width(FONT, SIZE)
     editor = render_rows(["  5 def f():"], x0=0)
     shell = render_rows(["dev@laptop:~$ ls"], x0=0)
     layout = CodeLayout(x0=8 * cw, y0=0, pitch=PITCH, char_width=cw, pane=(4 * cw - 1, 0, 400, PITCH),
                         gutter_x=4 * cw - 3)
-    assert not OcrEngine._gap_inked(editor, layout, 0)
-    assert OcrEngine._gap_inked(shell, layout, 0)
+    assert not gap_inked(editor, layout, 0)
+    assert gap_inked(shell, layout, 0)
 
 
 def test_a_current_line_painted_only_right_of_the_numbers_is_still_a_pane_row() -> None:
@@ -494,3 +490,23 @@ def test_a_row_cut_by_a_bar_below_it_is_found() -> None:
     frame[20:40] = (227, 246, 253)
     frame[40:56] = (215, 230, 240)  # row 2: a current line a few pixels shorter than the measured pitch
     assert not engine._cut_below(layout, 2)  # the code's own surface under it, not a bar
+
+
+def test_the_reader_uses_the_policy_it_is_given() -> None:
+    """Thresholds live in a frozen policy passed to the engine (the benchmark sweeps them through settings):
+    a changed threshold changes the reader's decisions, and an unknown name is refused, not ignored."""
+    from pausecode.errors import ConfigError
+    from pausecode.recognize.base import CodeLayout, Recognition
+    from pausecode.recognize.ocr import READ, ReadPolicy, measured_grid, read_policy
+    from pausecode.settings import Settings
+
+    layout = CodeLayout(x0=10.0, y0=0.0, pitch=20.0, char_width=9.0, pane=(0, 0, 400, 200))
+    layout.fit_lines = 3
+    rec = Recognition(segment_type="code", confidence=0.9, code_content="a\nb\nc", layout=layout)
+    assert measured_grid(rec, READ)
+    assert not measured_grid(rec, ReadPolicy(min_grid_lines=4))
+    swept = NoModel(Settings(read_policy={"min_grid_lines": 4, "grid_snap": 0.25}))
+    assert swept._policy.min_grid_lines == 4 and swept._policy.grid_snap == 0.25
+    assert NoModel(Settings())._policy == READ
+    with pytest.raises(ConfigError, match="grid_snapp"):
+        read_policy({"grid_snapp": 0.25})

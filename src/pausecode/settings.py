@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # recognition
     engine: str = "rapidocr"
     ocr_threads: int = Field(2, ge=1, le=64)
+    # overrides of the OCR reader's thresholds (`recognize.ocr.ReadPolicy` field -> value), for sweeping them in
+    # the benchmark; env: PAUSECODE_READ_POLICY='{"grid_snap": 0.25}'. Empty: the defaults.
+    read_policy: dict[str, float] = Field(default_factory=dict)
     # a frame read taking longer than this (s) is a hang: skipped and counted. Above a remote engine's worst
     # legitimate case (vlm_timeout 60 s x vlm_max_retries 5, plus backoff)
     frame_timeout: float = Field(600.0, gt=0)

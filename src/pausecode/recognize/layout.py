@@ -37,6 +37,28 @@ class BackgroundPolicy:
     # tint it lightly so text stays readable (Monaco, JupyterLab: 10-25), while a title bar or a terminal
     # multiplexer's status bar right against the text contrasts more (45 and over seen).
     highlight_tint: int = 30
+    # Pixels differing more than this (0-255, any channel) from a surface make a "stroke" on it; at least
+    # `stroke_pixels` of them is something drawn (glyphs), fewer is noise.
+    stroke_pixels: int = 4
+    # Colour levels per bin when finding a row's most common colour (H.264 moves flat colours by 2-4).
+    surface_bin: int = 4
+    # Line heights: text rows closer than this are neighbouring lines of one text block.
+    adjacent_lines: float = 1.5
+    # Gray levels: a pixel row this far from the code's surface is painted in another colour (a border, a band).
+    border_contrast: int = 15
+    # Share of a pixel row painted for it to be a ruled line across the pane (a border or a box's edge).
+    ruled_share: float = 0.95
+    # Share of a pixel row painted for it to belong to a painted band (its text and a scrollbar beside it
+    # keep a few pixels on the surface).
+    painted_row_share: float = 0.85
+    # Share of the pitch a filled band's height and centre may be off one whole grid row and still be a
+    # highlighted line on it (encoders blur a band's edges by a pixel or two; a panel's header strip is rarely
+    # both one row tall and on the grid).
+    grid_row_slack: float = 0.12
+    # Grid rows of the code's surface under a one-row band for it to be the current line.
+    surface_below_rows: float = 2
+    # Pixels: two ruled lines one pitch apart (± this) are a current-line box's top and bottom edges.
+    box_pair_slack_px: int = 3
 
 
 @dataclass(frozen=True)
@@ -99,7 +121,7 @@ def inked(region: np.ndarray, colour: tuple[int, int, int], policy: BackgroundPo
     if region.size == 0:
         return False
     diff = np.abs(region.astype(np.int16) - np.array(colour, dtype=np.int16)[None, None, :region.shape[2]])
-    return int((diff.max(axis=2) > policy.ink_contrast).sum()) >= 4
+    return int((diff.max(axis=2) > policy.ink_contrast).sum()) >= policy.stroke_pixels
 
 
 def clipped_region(image: np.ndarray, x1: float, y1: float, x2: float, y2: float) -> np.ndarray:
@@ -120,23 +142,22 @@ def box_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float) -
     return (int(m[0]), int(m[1]), int(m[2]))
 
 
-def row_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float) -> tuple[int, int, int]:
+def row_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float,
+                policy: BackgroundPolicy = BackgroundPolicy()) -> tuple[int, int, int]:
     """The colour a line of text is painted on: its most common colour. A long line covers half its row with
     glyphs and their anti-aliased edges, which pulls a median towards the text's colour; the surface stays
-    the single most frequent colour (binned by `SURFACE_BIN` levels against encoder noise)."""
+    the single most frequent colour (binned by `surface_bin` levels against encoder noise)."""
     region = clipped_region(frame, x1, y1, x2, y2)
     if region.size == 0:
         return (0, 0, 0)
     if region.ndim == 2:
         region = region[:, :, None].repeat(3, axis=2)
-    levels = 256 // SURFACE_BIN
-    px = region.reshape(-1, 3).astype(np.int32) // SURFACE_BIN
+    bin_ = policy.surface_bin
+    levels = 256 // bin_
+    px = region.reshape(-1, 3).astype(np.int32) // bin_
     code = int(np.bincount((px[:, 0] * levels + px[:, 1]) * levels + px[:, 2]).argmax())
     channels = (code // (levels * levels), (code // levels) % levels, code % levels)
-    return tuple(int(v) * SURFACE_BIN + SURFACE_BIN // 2 for v in channels)  # type: ignore[return-value]
-
-
-SURFACE_BIN = 4  # colour levels per bin when finding a row's most common colour (H.264 moves flat colours 2-4)
+    return tuple(int(v) * bin_ + bin_ // 2 for v in channels)  # type: ignore[return-value]
 
 
 def surface_runs(colours: list[tuple[int, int, int]], centres: list[float], line_h: float,
@@ -156,7 +177,7 @@ def surface_runs(colours: list[tuple[int, int, int]], centres: list[float], line
             groups.append([i])
 
     def adjacent(a: list[int], b: list[int]) -> bool:  # a directly above b
-        return centres[b[0]] - centres[a[-1]] <= ADJACENT_LINES * line_h
+        return centres[b[0]] - centres[a[-1]] <= policy.adjacent_lines * line_h
 
     def surface(g: list[int]) -> tuple[int, int, int]:
         return colours[g[len(g) // 2]]
@@ -182,22 +203,19 @@ def surface_runs(colours: list[tuple[int, int, int]], centres: list[float], line
     return groups
 
 
-ADJACENT_LINES = 1.5  # line heights: rows closer than this are neighbouring lines of one text block
 
-
-# grid rows: how far a filled band's height and top may be off one whole row of the code grid and still be a
-# highlighted line on it (encoders blur a band's edges by a pixel or two; a panel's header strip is rarely
-# both one row tall and on the grid)
-GRID_ROW_SLACK = 0.12
-BORDER_CONTRAST = 15  # gray levels: a row this far from the code's surface is painted in another colour
-# share of a pixel row painted for it to belong to a painted band (its text and a scrollbar beside it excepted)
-PAINTED_ROW_SHARE = 0.85
-SURFACE_BELOW_ROWS = 2  # grid rows of the code's surface under a one-row band for it to be the current line
+def on_grid_row(top: float, height: float, pitch: float, grid_y0: float, policy: BackgroundPolicy) -> bool:
+    """Is a band (frame y of its top, its height) one whole row of the code grid, on the grid (a highlighted
+    line), within `grid_row_slack` of the pitch?"""
+    phase = (top + height / 2 - grid_y0) % pitch - pitch / 2
+    slack = policy.grid_row_slack * pitch
+    return abs(height - pitch) <= slack and abs(phase) <= slack
 
 
 def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float,
                  code_bottom: int | None = None, grid_y0: float | None = None,
-                 gutter: tuple[int, int] | None = None) -> int | None:
+                 gutter: tuple[int, int] | None = None,
+                 policy: BackgroundPolicy = BackgroundPolicy()) -> int | None:
     """y of where the code's surface ends below its first row: a horizontal border across the whole pane (the
     top edge of a panel under the editor), or a band painted in another colour (vim's filler rows past the
     file's end, a panel without a border line), or None. The surface is measured on the rows where code was
@@ -208,50 +226,48 @@ def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float
     a panel's edge or header is painted across the gutter too (Thonny's black current line right above its
     Shell pane)."""
     x1, y1, x2, y2 = pane
-    region = gray[int(y1 + pitch): y2, x1:x2]
+    top = int(y1 + pitch)  # frame y of the region's first pixel row
+    region = gray[top: y2, x1:x2]
     if region.size == 0:
         return None
     code = gray[y1:code_bottom, x1:x2] if code_bottom is not None and code_bottom > y1 else region
     bg = float(np.median(code))
-    painted = (np.abs(region.astype(np.int16) - bg) > BORDER_CONTRAST).mean(axis=1)
-    ruled = painted >= 0.95
+    painted = (np.abs(region.astype(np.int16) - bg) > policy.border_contrast).mean(axis=1)
+    ruled = painted >= policy.ruled_share
     ys = np.flatnonzero(ruled)
     if not len(ys):
         return None
     bands = runs(ys)
     lines = [int(run[0]) for run in bands]
     origin = float(grid_y0) if grid_y0 is not None else float(y1)
+    below_px = int(round(policy.surface_below_rows * pitch))
     painted_rows: tuple[int, int] = (-1, -1)  # a painted current line found: its split rest is not a border
     for y, run in zip(lines, bands):
         if y <= painted_rows[1]:
             continue
-        paired = any(abs(abs(y - other) - pitch) <= 3 for other in lines
+        paired = any(abs(abs(y - other) - pitch) <= policy.box_pair_slack_px for other in lines
                      if other != y and not painted_rows[0] <= other <= painted_rows[1])
         # a filled band exactly one grid row tall, on the grid: the current line painted in full (vim's
         # cursorline, a one-line selection), with the code's surface going on below it (a status line has
         # the frame's or a panel's end, or vim's command line, right under it)
-        centre = int(y1 + pitch) + (run[0] + run[-1] + 1) / 2 - origin
-        phase = centre % pitch - pitch / 2
-        below = ruled[int(run[-1]) + 1: int(run[-1]) + 1 + int(round(SURFACE_BELOW_ROWS * pitch))]
-        on_grid = abs(len(run) - pitch) <= GRID_ROW_SLACK * pitch and abs(phase) <= GRID_ROW_SLACK * pitch
-        one_row = on_grid and len(below) == int(round(SURFACE_BELOW_ROWS * pitch)) and not below.any()
+        below = ruled[int(run[-1]) + 1: int(run[-1]) + 1 + below_px]
+        one_row = on_grid_row(top + run[0], len(run), pitch, origin, policy) \
+            and len(below) == below_px and not below.any()
         if gutter is not None and code_bottom is not None and code_bottom > y1 and not one_row:
             # the painted row in full: its text and the scrollbar beside it keep a few of its pixel rows under
             # the ruled share
             a, b = int(run[0]), int(run[-1])
-            while a > 0 and painted[a - 1] >= PAINTED_ROW_SHARE:
+            while a > 0 and painted[a - 1] >= policy.painted_row_share:
                 a -= 1
-            while b + 1 < len(painted) and painted[b + 1] >= PAINTED_ROW_SHARE:
+            while b + 1 < len(painted) and painted[b + 1] >= policy.painted_row_share:
                 b += 1
-            centre = int(y1 + pitch) + (a + b + 1) / 2 - origin
-            row_band = abs(b + 1 - a - pitch) <= GRID_ROW_SLACK * pitch \
-                and abs(centre % pitch - pitch / 2) <= GRID_ROW_SLACK * pitch
             numbers = gray[y1:code_bottom, gutter[0]:gutter[1]]
-            band = gray[int(y1 + pitch) + a: int(y1 + pitch) + b + 1, gutter[0]:gutter[1]]
-            one_row = row_band and numbers.size > 0 and band.size > 0 \
-                and abs(float(np.median(band)) - float(np.median(numbers))) <= BORDER_CONTRAST
+            band = gray[top + a: top + b + 1, gutter[0]:gutter[1]]
+            one_row = on_grid_row(top + a, b + 1 - a, pitch, origin, policy) and numbers.size > 0 \
+                and band.size > 0 \
+                and abs(float(np.median(band)) - float(np.median(numbers))) <= policy.border_contrast
             if one_row:
                 painted_rows = (a, b)
         if not paired and not one_row:
-            return int(y1 + pitch) + y
+            return top + y
     return None

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import cv2
 import numpy as np
 
+from ..errors import ConfigError
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, RowRead, TextLine
 from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
@@ -63,30 +64,121 @@ from .text import NOTEBOOK_PROMPT_RE, icon_junk, join_parts, render_lines
 
 log = logging.getLogger(__name__)
 
-ROW_DIFF = 40  # gray levels: a pixel changed
-ROW_CHANGED_PIXELS = 4  # more changed pixels than this → the row changed
-MAX_INCREMENTAL_SHARE = 0.6  # more changed rows than this → read the whole frame again
-LEARNING_RECHECK_S = 6.0  # a learning screen that keeps changing a little is read again this often
-CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from those of whole panes
-GRID_SNAP = 0.3  # cells: a distance within this of a whole number of cells is on the grid
-MIN_GRID_LINES = 3  # a grid measured on fewer text lines is a guess (one line cannot show the pitch)
-# cells: ink further left of column 0 than this, beside a line-number gutter, is the line's number (editors
-# leave a cell or more between number and code; a number the split put inside the pane still ends left of it)
-NUMBER_GAP_CELLS = 0.5
-# cells: the least gap between the numbers and column 0 that can hold code written left of a guessed column 0
-# (vim leaves one cell, one space; Monaco and JupyterLab two or more)
-CODE_IN_GAP_CELLS = 1.5
-# cells: ink starting at least this far right of the numbers' edge is clear of them (code, not a number or a
-# bar written on from the numbers' side)
-CLEAR_OF_NUMBERS_CELLS = 0.5
-GUTTER_STRIP_CELLS = 4  # cells left of the gutter's edge sampled for its background (a line number is 1-4 wide)
-# of a grid row's height: its lowest part, where a bar that cuts the row shows (descenders and underscores
-# cover little of it)
-CUT_ROW_SHARE = 0.2
-# cells of ink left of column 0 that make a row's text start there (a fold chevron or a breakpoint mark in
-# the margin is one)
-TEXT_LEFT_CELLS = 2
-PANE_BG_TOLERANCE = 30  # gray levels: a row whose median differs more from the pane's is another surface
+CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from those of whole panes (a key space)
+
+
+@dataclass(frozen=True)
+class ReadPolicy:
+    """The reader's thresholds, each named once with its unit and why; an engine is given one (the benchmark
+    can sweep them). Cells are character widths of the measured grid."""
+
+    # gray levels: a pixel changed between two frames (the ink contrast of a glyph's core, so encoder noise
+    # and anti-aliased fringes do not count)
+    pixel_changed: int = 40
+    # pixels: more changed pixels than this in a grid row and its text changed
+    row_changed_pixels: int = 4
+    # cells and pixels: the strip at a row's right end where the scrollbar / overview ruler marks the cursor
+    # line (not text), at least `ruler_min_px` wide
+    ruler_cells: float = 1.5
+    ruler_min_px: int = 14
+    # share of a row's height: a changed column this tall and at most `stroke_px` wide is an indent guide or
+    # the text cursor redrawn, not text
+    stroke_height_share: float = 0.75
+    stroke_px: int = 2
+    # share of the rows that had text: more of them rewritten at once is another file or view (whole read);
+    # at least `rewritten_min_rows` rewritten, and the share taken of at least `rewritten_floor_rows`
+    max_incremental_share: float = 0.6
+    rewritten_min_rows: int = 3
+    rewritten_floor_rows: int = 5
+    # share of a frame's pixels outside the pane that changed: more is a new scene, not typing
+    new_scene_outside_share: float = 0.05
+    # rows to re-read: more than this share of the pane's rows (and more than `new_rows_min`) is another view
+    new_rows_share: float = 0.4
+    new_rows_min: int = 6
+    # grid rows a scroll is searched for beyond the shift the first changed rows show
+    scroll_search_rows: int = 3
+    # seconds: a learning screen that keeps changing a little is read again this often
+    learning_recheck_s: float = 6.0
+    # learning screens compared on quarter-size thumbnails: a pixel changed by more than `thumb_changed` gray
+    # levels; at least `new_screen_share` of them changed, or `moved_ink_share` of the ink, is a new screen
+    thumb_changed: int = 25
+    new_screen_share: float = 0.15
+    moved_ink_share: float = 0.4
+    # cells: a distance within this of a whole number of cells is on the grid
+    grid_snap: float = 0.3
+    # text lines: a grid measured on fewer is a guess (one line cannot show the pitch)
+    min_grid_lines: int = 3
+    # share of the pitch: a remembered grid measured at a pitch this close is the same editor layout
+    same_pitch_share: float = 0.06
+    # cells: a column 0 seen earlier at most this far left of the one measured now is the same grid's
+    x0_memory_cells: float = 40
+    # cells: ink further left of column 0 than this, beside a line-number gutter, is the line's number (editors
+    # leave a cell or more between number and code; a number the split put inside the pane still ends left of it)
+    number_gap_cells: float = 0.5
+    # cells: the least gap between the numbers and column 0 that can hold code written left of a guessed column 0
+    # (vim leaves one cell, one space; Monaco and JupyterLab two or more)
+    code_in_gap_cells: float = 1.5
+    # cells: ink starting at least this far right of the numbers' edge is clear of them (code, not a number or a
+    # bar written on from the numbers' side)
+    clear_of_numbers_cells: float = 0.5
+    # cells left of the gutter's edge sampled for its background (a line number is 1-4 wide)
+    gutter_strip_cells: float = 4
+    # cells: the last digit's cell, right-aligned at the gutter's edge, where a numbered row has ink (vim's "~"
+    # filler sits further left)
+    last_digit_cells: float = 1.2
+    # pixels trimmed from each edge of a strip before looking for ink in the gutter or the gap between numbers
+    # and code (the rows above and below touch its top and bottom, the glyphs either side its ends)
+    edge_margin_px: int = 2
+    # share of a grid row's height: its lowest part, where a bar that cuts the row shows (descenders and
+    # underscores cover little of it)
+    cut_row_share: float = 0.2
+    # cells of ink left of column 0 that make a row's text start there (a fold chevron or a breakpoint mark in
+    # the margin is one)
+    text_left_cells: float = 2
+    # gray levels: a row whose median differs more from the pane's is another surface
+    pane_bg_tolerance: float = 30
+    # cells and pixels of background kept round a row's ink for the recogniser: a tight right edge makes it
+    # drop ")"
+    crop_pad_cells: float = 1.2
+    crop_pad_min_px: int = 4
+    # cells: a mark or two (at most `pointer_chars`) this far right on an empty row is the mouse pointer or the
+    # minimap, not code
+    pointer_cells: float = 30
+    pointer_chars: int = 3
+    # the detector's box round the pointer alone holds at most this many characters
+    pointer_box_chars: int = 2
+    # pixels: this much ink or less in the gap between numbers and code is noise (an encoder's ringing)
+    stray_ink_pixels: int = 3
+    # a detector box at most this many times as wide as tall, in the left `numbers_x_share` of the frame, may
+    # be a line number (read first, to find the gutter)
+    number_box_aspect: float = 4
+    numbers_x_share: float = 0.6
+    # line heights: code boxes are read from this far above the first number to this far below the last one
+    # (a line whose number the detector missed)
+    above_numbers_heights: float = 2
+    below_numbers_heights: float = 0.3
+    # cells: the pane reaches this far right of its widest detected line (a line being typed grows)
+    pane_reach_cells: float = 4
+    # pixels: editor layouts (grid memories) are told apart by their gutter's or column 0's x in steps of this
+    layout_key_px: int = 4
+    # cells: with too few lines to fit a grid, column 0 sits this far left of the leftmost ink (a glyph's
+    # bearing)
+    bearing_cells: float = 0.1
+    # characters: a detected line this long or longer takes part in fitting the grid to the text
+    fit_text_chars: int = 3
+
+
+READ = ReadPolicy()  # the defaults (frozen: shared safely)
+
+
+def read_policy(overrides: dict[str, float]) -> ReadPolicy:
+    """The default policy with some thresholds replaced (a benchmark sweep); an unknown name is an error, not
+    a silently ignored setting."""
+    names = {f.name: f.type for f in fields(ReadPolicy)}
+    unknown = sorted(set(overrides) - set(names))
+    if unknown:
+        raise ConfigError(f"read_policy: unknown threshold(s) {', '.join(unknown)}; known: {', '.join(sorted(names))}")
+    return replace(READ, **{k: (int(v) if isinstance(getattr(READ, k), int) else float(v)) for k, v in overrides.items()})
 
 
 def _thumbnail(frame: np.ndarray) -> np.ndarray:
@@ -94,16 +186,16 @@ def _thumbnail(frame: np.ndarray) -> np.ndarray:
     return cv2.resize(gray, (gray.shape[1] // 4, gray.shape[0] // 4), interpolation=cv2.INTER_AREA)
 
 
-def same_screen(a: np.ndarray, b: np.ndarray) -> bool:
+def same_screen(a: np.ndarray, b: np.ndarray, policy: ReadPolicy = READ) -> bool:
     """Two thumbnails of the same slide or shot: little of the frame changed, and most of the text/ink
     stayed where it was (a dark slide and a dark terminal differ in few pixels, but in all of their ink)."""
     if a.shape != b.shape:
         return False
-    changed = cv2.absdiff(a, b) > 25
-    if changed.mean() >= 0.15:
+    changed = cv2.absdiff(a, b) > policy.thumb_changed
+    if changed.mean() >= policy.new_screen_share:
         return False
     ink = (cv2.absdiff(a, float(np.median(a))) > INK_LEVEL) | (cv2.absdiff(b, float(np.median(b))) > INK_LEVEL)
-    return float((changed & ink).sum()) < 0.4 * max(float(ink.sum()), 1.0)
+    return float((changed & ink).sum()) < policy.moved_ink_share * max(float(ink.sum()), 1.0)
 
 
 def to_ink(frame: np.ndarray) -> np.ndarray:
@@ -173,8 +265,9 @@ class OcrEngine(RecognitionEngine):
         finally:
             self._frame, self._pane_bg = saved
 
-    def __init__(self, settings) -> None:  # noqa: ANN001
+    def __init__(self, settings, policy: ReadPolicy | None = None) -> None:  # noqa: ANN001
         super().__init__(settings)
+        self._policy = policy if policy is not None else READ if settings is None else read_policy(settings.read_policy)
         self._x0_memory: dict[int, float] = {}  # gutter/pane left → smallest column-0 x seen
         self._grids: dict[int, _GridMemory] = {}  # editor layout → best grid fit so far
         self._frame: np.ndarray | None = None
@@ -192,7 +285,7 @@ class OcrEngine(RecognitionEngine):
         if (
             prev is not None
             and prev.layout is not None
-            and measured_grid(prev)  # a grid measured on 1-2 lines is a guess: read whole frames
+            and measured_grid(prev, self._policy)  # a grid measured on 1-2 lines is a guess: read whole frames
             and prev.segment_type != "learning"
             and context.previous_frame is not None
             and context.previous_frame.shape[:2] == frame.shape[:2]
@@ -204,7 +297,7 @@ class OcrEngine(RecognitionEngine):
                 fresh = self._full(frame)  # the check: read the whole frame again, from scratch
                 since, self._last_full_t = self._last_full_t, context.t
                 agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
-                if not agreed and not measured_grid(fresh) and measured_grid(inc):
+                if not agreed and not measured_grid(fresh, self._policy) and measured_grid(inc, self._policy):
                     # the fresh reading found no grid to read on (too few lines, a fallback): weaker evidence
                     # than the incremental one, which keeps its text but not a high confidence
                     inc.confidence = checked_confidence(self._check, inc.confidence, agreed=False)
@@ -218,7 +311,7 @@ class OcrEngine(RecognitionEngine):
         thumb = _thumbnail(frame)
         anchor = self._learning_anchor
         if (prev is not None and prev.segment_type == "learning" and prev.confidence >= 0.8 and anchor is not None
-                and context.t - anchor[0] < LEARNING_RECHECK_S and same_screen(anchor[1], thumb)):
+                and context.t - anchor[0] < self._policy.learning_recheck_s and same_screen(anchor[1], thumb, self._policy)):
             # the same slide or presenter shot as the last one read (a bullet added, the presenter moved):
             # still learning, same topic; a whole-frame read costs ~1 s
             return replace(prev, failed_check_since=None)
@@ -246,7 +339,7 @@ class OcrEngine(RecognitionEngine):
         if boxes is None:
             return self._detect_and_read(frame)
         h, w = frame.shape[:2]
-        narrow = [b for b in boxes if b.w <= 4 * max(b.h, 1) and b.x2 < 0.6 * w]
+        narrow = [b for b in boxes if b.w <= self._policy.number_box_aspect * max(b.h, 1) and b.x2 < self._policy.numbers_x_share * w]
         line_h = float(np.median([b.h for b in boxes])) if boxes else 0.0
         stacks = {id(b): cut for b in narrow if len(cut := cut_stacked_rows([b], line_h, frame)) > 1}
         narrow = [p for b in narrow for p in stacks.get(id(b), [b])]
@@ -267,11 +360,11 @@ class OcrEngine(RecognitionEngine):
         dh = max(b.h for b in digits)
         first = min(digits, key=lambda b: b.cy)
         top, bot = gutter_span(digits)
-        bot += 0.3 * dh
+        bot += self._policy.below_numbers_heights * dh
         if len(gutter_regions(digits)) >= 2:  # notebook cells: a cell further down may have no number read
             bot = h
         wanted = [b for b in boxes if b not in narrow and (
-            ((b.x1 + min(b.w, b.h) / 2 > gx or b.x1 < gx < b.x2) and top - 2 * dh <= b.cy <= bot) or b.cy < min(top, first.y1))]
+            ((b.x1 + min(b.w, b.h) / 2 > gx or b.x1 < gx < b.x2) and top - self._policy.above_numbers_heights * dh <= b.cy <= bot) or b.cy < min(top, first.y1))]
         self._read_boxes(frame, wanted)
         return [b for b in boxes if b.text]
 
@@ -360,9 +453,9 @@ class OcrEngine(RecognitionEngine):
                                    file_name=fname)
             # An empty editor: code, nothing typed yet.
             return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
-        key = int(round((pane.gutter_x if pane.gutter_x is not None else pane.x0 or 0) / 4))
+        key = int(round((pane.gutter_x if pane.gutter_x is not None else pane.x0 or 0) / self._policy.layout_key_px))
         if cell is not None:  # notebook cells share a gutter edge but not column 0 (1- vs 2-digit numbers)
-            key = CELL_GRID_KEYS + int(round((pane.x0 or 0) / 4))
+            key = CELL_GRID_KEYS + int(round((pane.x0 or 0) / self._policy.layout_key_px))
         cw, pitch = pane.char_w, pane.pitch
         x0 = pane.x0 or 0.0
         first_cy = float(np.median([b.cy for b in pane.rows[0]]))
@@ -381,7 +474,7 @@ class OcrEngine(RecognitionEngine):
                 y0 -= pitch * self._numbered_rows_above(gray, probe, top_limit, room)
         bottom_limit = h - 1 if limit is None else min(h - 1, limit[1])
         layout = CodeLayout(x0=x0, y0=y0, pitch=pitch, char_width=cw,
-                            pane=(x1, int(y0), max(x2 + int(4 * cw), x1 + 10), int(min(bottom_limit, y2 + pitch))),
+                            pane=(x1, int(y0), max(x2 + int(self._policy.pane_reach_cells * cw), x1 + 10), int(min(bottom_limit, y2 + pitch))),
                             gutter_x=pane.gutter_x)
         det_lines: dict[int, TextLine] = {}
         for r in pane.rows:
@@ -391,9 +484,10 @@ class OcrEngine(RecognitionEngine):
                                       confidence=float(np.mean([b.score for b in r])), row=row,
                                       weakest=min(b.weakest for b in r))
         numbers = None if pane.gutter_x is None else (
-            max(0, int(pane.gutter_x - GUTTER_STRIP_CELLS * cw)), int(pane.gutter_x))
+            max(0, int(pane.gutter_x - self._policy.gutter_strip_cells * cw)), int(pane.gutter_x))
         layout.bottom = border_below(gray, (x1, int(y0), right, h), pitch,
-                                     code_bottom=int(layout.row_top(max(det_lines) + 1)), grid_y0=y0, gutter=numbers)
+                                     code_bottom=int(layout.row_top(max(det_lines) + 1)), grid_y0=y0, gutter=numbers,
+                                     policy=BACKGROUND)
         if layout.bottom is not None:  # a panel (terminal, problems) below the editor: its text is not code
             bottom_limit = layout.bottom
             det_lines = {r: ln for r, ln in det_lines.items() if layout.row_top(r) + pitch <= layout.bottom + 2}
@@ -420,7 +514,8 @@ class OcrEngine(RecognitionEngine):
         layout.fit_lines = max(len(det_lines), self._grids[key].n_lines if key in self._grids else 0)
         read = self._read_grid_rows(gray, layout, list(range(0, last + 1)))
         for row, ln in det_lines.items():  # the detector saw text the row reader lost: keep the detector's
-            lone = len(ln.text.strip()) <= 2 and len(ln.text) - len(ln.text.lstrip()) > 30  # mouse pointer
+            lone = len(ln.text.strip()) <= self._policy.pointer_box_chars \
+                and len(ln.text) - len(ln.text.lstrip()) > self._policy.pointer_cells  # mouse pointer
             if lone:  # all the detector saw on this row is the pointer: what the row reader made of it is not code
                 read.pop(row, None)
             elif row not in read and ln.text.strip() and self._row_is_pane(gray, layout, row) \
@@ -481,7 +576,7 @@ class OcrEngine(RecognitionEngine):
         pane_bg = self._pane_bg
         if strip.size == 0:
             return False
-        if pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= PANE_BG_TOLERANCE:
+        if pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= self._policy.pane_bg_tolerance:
             return True
         return self._painted_right_of_numbers(layout, row)
 
@@ -503,7 +598,7 @@ class OcrEngine(RecognitionEngine):
         it well; one with 30 can)."""
         known = self._grids.get(key)
         fit = self._fit_grid_from_ink(gray, layout, rows, key, texts)
-        if known is not None and abs(known.pitch - layout.pitch) < 0.06 * known.pitch:
+        if known is not None and abs(known.pitch - layout.pitch) < self._policy.same_pitch_share * known.pitch:
             known_agree = known.agree_on(fit.ink_rows, layout.pane[0]) if fit is not None else 0
             if fit is None or fit.agree < known_agree or (fit.agree == known_agree and known.n_lines >= n_lines):
                 layout.char_width, layout.x0 = known.char_width, known.x0
@@ -512,7 +607,7 @@ class OcrEngine(RecognitionEngine):
                 if left:  # text left of the known column 0, measured on indented lines only: same grid,
                     # column 0 whole cells further left
                     cw = known.char_width
-                    layout.x0 = known.x0 - np.floor((known.x0 - min(left)) / cw + GRID_SNAP) * cw
+                    layout.x0 = known.x0 - np.floor((known.x0 - min(left)) / cw + self._policy.grid_snap) * cw
                     self._grids[key] = replace(known, phase=layout.x0 - known.pane_x)
                 return
         if fit is None:
@@ -533,13 +628,13 @@ class OcrEngine(RecognitionEngine):
                 continue
             cols = ink_columns(self._ink_strip(gray, layout, r))
             if layout.gutter_x is not None:
-                self._clear_number_ink(cols, layout)
+                clear_number_ink(cols, layout, self._policy)
             span = text_span(cols, layout.char_width)
             if span is None or span[0] <= 1:  # text cut by the pane's left edge is not in the editor
                 continue
             starts.append(x1 + span[0])
             profile[span[0]:span[1]] += cols[span[0]:span[1]]
-            if len(texts.get(r, "").strip()) >= 3:
+            if len(texts.get(r, "").strip()) >= self._policy.fit_text_chars:
                 kept = np.zeros_like(cols)
                 kept[span[0]:span[1]] = cols[span[0]:span[1]]
                 ink_rows.append((kept, texts[r]))
@@ -547,20 +642,20 @@ class OcrEngine(RecognitionEngine):
             return None
         ink_x0 = float(min(starts))
         cw, agree = layout.char_width, 0
-        if len(starts) >= 3:
+        if len(starts) >= self._policy.min_grid_lines:
             cw, phase = refine_char_width(profile, layout.char_width, ink_x0 - x1)
             if len(ink_rows) >= 2:
                 cw, phase, agree = fit_grid_to_text(ink_rows, cw, phase % cw)
             cell0 = x1 + phase
             # the cell holding the leftmost ink
-            k = np.floor((ink_x0 - cell0) / cw + 0.3)
+            k = np.floor((ink_x0 - cell0) / cw + self._policy.grid_snap)
             x0 = cell0 + k * cw
         else:
-            x0 = ink_x0 - 0.1 * layout.char_width
+            x0 = ink_x0 - self._policy.bearing_cells * layout.char_width
         mem = self._x0_memory.get(key)
-        if mem is not None and mem < x0 and (x0 - mem) < 40 * cw:
+        if mem is not None and mem < x0 and (x0 - mem) < self._policy.x0_memory_cells * cw:
             steps = (x0 - mem) / cw
-            if abs(steps - round(steps)) < GRID_SNAP:  # same grid seen earlier with text further left
+            if abs(steps - round(steps)) < self._policy.grid_snap:  # same grid seen earlier with text further left
                 x0 = x0 - round(steps) * cw
         self._x0_memory[key] = x0
         return _GridFit(float(x0), float(cw), agree, ink_rows)
@@ -575,7 +670,7 @@ class OcrEngine(RecognitionEngine):
         while layout.row_top(-n - 1) >= top_limit and n < room:
             r = -n - 1
             strip = self._row_strip(gray, layout, r)
-            if strip.size == 0 or abs(float(np.median(strip)) - bg) > PANE_BG_TOLERANCE:
+            if strip.size == 0 or abs(float(np.median(strip)) - bg) > self._policy.pane_bg_tolerance:
                 break
             if surface is not None and not same_surface(own := self._row_surface(layout, r), surface,
                                                         BACKGROUND.similar_surface):
@@ -585,7 +680,7 @@ class OcrEngine(RecognitionEngine):
                     self._gutter_surface(layout, r), self._gutter_surface(layout, 0), BACKGROUND.similar_surface)
                 if not current_line:
                     break
-            if not self._numbered(gray, layout, r) or self._gap_inked(gray, layout, r):
+            if not self._numbered(gray, layout, r) or gap_inked(gray, layout, r, self._policy):
                 break
             n += 1
         return n
@@ -611,7 +706,7 @@ class OcrEngine(RecognitionEngine):
         the line numbers and column 0 (a shell panel's tab and text start at its own left edge)."""
         own = self._row_surface(layout, row)
         return (own is None or same_surface(own, surface, BACKGROUND.highlight_tint)) \
-            and not self._gap_inked(gray, layout, row)
+            and not gap_inked(gray, layout, row, self._policy)
 
     def _cut_below(self, layout: CodeLayout, row: int) -> bool:
         """Is this grid row cut by something below it (a status bar over a line scrolled half out of view,
@@ -620,11 +715,11 @@ class OcrEngine(RecognitionEngine):
         if self._frame is None:
             return False
         top, h = layout.row_top(row), self._frame.shape[0]
-        if top + (1 - CUT_ROW_SHARE) * layout.pitch >= h:  # the frame's edge cuts the glyphs themselves
+        if top + (1 - self._policy.cut_row_share) * layout.pitch >= h:  # the frame's edge cuts the glyphs themselves
             return True
         x1, y1, x2, _ = layout.pane
         upper = row_surface(self._frame, x1, top, x2, top + layout.pitch / 2)
-        lower = row_surface(self._frame, x1, top + (1 - CUT_ROW_SHARE) * layout.pitch, x2, top + layout.pitch)
+        lower = row_surface(self._frame, x1, top + (1 - self._policy.cut_row_share) * layout.pitch, x2, top + layout.pitch)
         # the code's own surface under a highlighted row's upper half is the highlight ending above the grid
         # row's edge (a current line a pixel or two shorter than a measured pitch), not a bar
         code = row_surface(self._frame, x1, y1, x2, top) if top > y1 else upper
@@ -645,66 +740,22 @@ class OcrEngine(RecognitionEngine):
             return None
         top = layout.row_top(row)
         x2 = layout.gutter_x
-        return row_surface(self._frame, max(0.0, x2 - GUTTER_STRIP_CELLS * layout.char_width), max(0, top), x2,
+        return row_surface(self._frame, max(0.0, x2 - self._policy.gutter_strip_cells * layout.char_width), max(0, top), x2,
                            top + layout.pitch)
 
-    @staticmethod
-    def _gap_inked(gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
-        """Is there ink between the line numbers and column 0 on this row? Editors leave that gap empty; a
-        shell that took the editor's place writes straight across it."""
-        assert layout.gutter_x is not None
-        a, b = int(layout.gutter_x + 2), int(layout.x0 - 2)
-        if b - a < 2:
-            return False
-        top = layout.row_top(row)
-        ink = gray[max(0, top + 2): int(round(top + layout.pitch)) - 2, a:b] > INK_LEVEL
-        if ink.size == 0 or int(ink.sum()) <= 3:
-            return False
-        if b - a < CODE_IN_GAP_CELLS * layout.char_width:
-            return True
-        # in a gap wide enough to hold a glyph, ink that starts clear of the numbers is this line's code, left
-        # of a column 0 measured on indented lines only (a view scrolled or zoomed into a block), or a
-        # current-line box's edge; a shell or a status bar writes on from the numbers' side
-        first = int(np.flatnonzero(ink.any(axis=0))[0])
-        if first >= CLEAR_OF_NUMBERS_CELLS * layout.char_width:
-            return False
-        # ink at the gutter's edge: a number's box is padded past its digits, so code at column 0 one space after
-        # narrow numbers (vim) starts there too; it is this line's code when a blank gap parts it from the
-        # number's ink, as a space does (a shell's or status bar's glyphs run on across the edge)
-        left = max(0, int(layout.gutter_x - GUTTER_STRIP_CELLS * layout.char_width))
-        number = np.flatnonzero((gray[max(0, top + 2): int(round(top + layout.pitch)) - 2, left:a + first] > INK_LEVEL)
-                                .any(axis=0))
-        return len(number) == 0 or (a + first) - (left + int(number[-1]) + 1) < NUMBER_GAP_MIN_CELLS * layout.char_width
-
     def _text_left_of_column_0(self, gray: np.ndarray, layout: CodeLayout, row: int) -> float | None:
-        """x where this row's text starts, when it starts left of column 0 with at least `TEXT_LEFT_CELLS`
+        """x where this row's text starts, when it starts left of column 0 with at least `text_left_cells`
         cells of ink there (line numbers aside; a fold chevron or a breakpoint mark is one cell)."""
         cols = ink_columns(self._ink_strip(gray, layout, row))
         if layout.gutter_x is not None:
-            self._clear_number_ink(cols, layout)
+            clear_number_ink(cols, layout, self._policy)
         span = text_span(cols, layout.char_width)
         x0, cw = layout.x0 - layout.pane[0], layout.char_width
-        if span is None or span[0] <= 1 or span[0] >= x0 - NUMBER_GAP_CELLS * cw:
+        if span is None or span[0] <= 1 or span[0] >= x0 - self._policy.number_gap_cells * cw:
             return None
         n = int(np.ceil((x0 - span[0]) / cw))
         cells = cell_pattern(cols, x0 - n * cw, cw, n)
-        return layout.pane[0] + float(span[0]) if sum(cells) >= TEXT_LEFT_CELLS else None
-
-    @staticmethod
-    def _clear_number_ink(cols: np.ndarray, layout: CodeLayout) -> None:
-        """Clear a line number's ink from a row's ink columns (pane coordinates): ink left of column 0 that
-        starts at the pane's left edge, on the numbers' side (a number the split put inside the pane). Code
-        written left of a guessed column 0 starts clear of the numbers and stays."""
-        limit = max(0, int(layout.x0 - layout.pane[0] - NUMBER_GAP_CELLS * layout.char_width))
-        idx = np.flatnonzero(cols[:limit])
-        for run in runs(idx) if len(idx) else []:
-            # a number is followed by a blank gap (a space less the glyphs' bearings); ink that goes on after a
-            # pixel or two is a box drawn round the line (Monaco's current-line frame, broken where a fold mark
-            # sits): cleared, its rest would pass for text a cell left of column 0
-            after = np.flatnonzero(cols[run[-1] + 1:])
-            gap = int(after[0]) if len(after) else len(cols)
-            if run[0] < CLEAR_OF_NUMBERS_CELLS * layout.char_width and gap >= NUMBER_GAP_MIN_CELLS * layout.char_width:
-                cols[run[0]:run[-1] + 1] = False
+        return layout.pane[0] + float(span[0]) if sum(cells) >= self._policy.text_left_cells else None
 
     def _numbered(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
         """With a line-number gutter, only rows with a number are file lines (below the file's end editors
@@ -713,8 +764,9 @@ class OcrEngine(RecognitionEngine):
             return True
         top = layout.row_top(row)
         # the last digit's cell, right-aligned at the gutter edge (vim's "~" filler sits further left)
-        g = gray[top + 2: int(round(top + layout.pitch)) - 2,
-                 max(0, int(layout.gutter_x - 1.2 * layout.char_width)): int(layout.gutter_x + 1)]
+        m = self._policy.edge_margin_px
+        g = gray[top + m: int(round(top + layout.pitch)) - m,
+                 max(0, int(layout.gutter_x - self._policy.last_digit_cells * layout.char_width)): int(layout.gutter_x + 1)]
         if g.size == 0:
             return False
         return bool((np.abs(g.astype(np.int16) - float(np.median(g))) > INK_LEVEL).any())
@@ -737,14 +789,14 @@ class OcrEngine(RecognitionEngine):
             for x1, x2 in bars:
                 cols_all[x1:x2] = False
             if layout.gutter_x is not None:
-                self._clear_number_ink(cols_all, layout)
+                clear_number_ink(cols_all, layout, self._policy)
             span = text_span(cols_all, layout.char_width, cursor_like=cursor_test(strip, bg))
             if span is None:
                 continue
             a, b = span
             if far_and_tiny(ink_strip, bg, span, layout):
                 continue
-            pad = int(max(4, layout.char_width * 1.2))  # a tight right edge makes the recogniser drop ")"
+            pad = int(max(self._policy.crop_pad_min_px, layout.char_width * self._policy.crop_pad_cells))
             colour = self._row_strip(self._frame, layout, r) if self._frame is not None else strip
             crop = colour[:, max(0, a - pad): b + pad]
             if bars:  # the recogniser reads a bar cursor as "]", "|" or "I": paint it out
@@ -766,16 +818,16 @@ class OcrEngine(RecognitionEngine):
             if not text or (len(text) == 1 and text.isalpha() and layout.gutter_x is not None):
                 continue  # a lone letter on an editor line is an icon (code-action bulb, breakpoint), not code
             cw = layout.char_width
-            if len(text) <= 3 and (ax - layout.x0) > 30 * cw:
+            if len(text) <= self._policy.pointer_chars and (ax - layout.x0) > self._policy.pointer_cells * cw:
                 continue  # a mark or two far right on an empty row: the mouse pointer or the minimap
             n_cells = int(np.ceil((layout.pane[0] + len(cols) - layout.x0) / cw)) + 1
             cells = cell_pattern(cols, layout.x0 - layout.pane[0], cw, n_cells)
             # the first cell with ink in its middle: a narrow glyph (a quote, a dot) starts well inside its cell
-            indent = cells.index(True) if True in cells else max(0, int(np.floor((ax - layout.x0) / cw + 0.3)))
+            indent = cells.index(True) if True in cells else max(0, int(np.floor((ax - layout.x0) / cw + self._policy.grid_snap)))
             cells = cells[indent:]
             # only the grid row itself: the next line's letter tops sit right below its boundary
             under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
-            fixed = respace(text, cells, under) if layout.fit_lines >= MIN_GRID_LINES else None  # rough grid: no
+            fixed = respace(text, cells, under) if layout.fit_lines >= self._policy.min_grid_lines else None  # rough grid: no
             out[r] = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), got.score, r,
                               got.weakest)
         return out
@@ -814,7 +866,7 @@ class OcrEngine(RecognitionEngine):
             a, b = self._row_strip(gray, layout, r), self._row_strip(pgray, layout, r)
             if a.shape != b.shape or a.size == 0:
                 continue
-            if row_changed(a, b, layout.char_width):
+            if row_changed(a, b, layout.char_width, self._policy):
                 changed.append(r)
         if not changed:
             return replace(prev, failed_check_since=None)
@@ -825,16 +877,16 @@ class OcrEngine(RecognitionEngine):
         x1, y1, x2, y2 = layout.pane
         outside = cv2.absdiff(gray, pgray)
         outside[y1:y2, x1:x2] = 0
-        if (outside > ROW_DIFF).mean() > 0.05:
+        if (outside > self._policy.pixel_changed).mean() > self._policy.new_scene_outside_share:
             return None
         strips = {r: self._row_strip(gray, layout, r) for r in changed}
         old_strips = [self._row_strip(pgray, layout, r) for r in range(n_rows)]
 
         def same(a: np.ndarray, b: np.ndarray) -> bool:
-            return a.shape == b.shape and a.size > 0 and not row_changed(a, b, layout.char_width)
+            return a.shape == b.shape and a.size > 0 and not row_changed(a, b, layout.char_width, self._policy)
 
         # a scroll (or lines inserted/deleted above) moves rows by whole lines: find the dominant shift once
-        shifts = [-1, 1, -2, 2, -3, 3]
+        shifts = [d for k in range(1, self._policy.scroll_search_rows + 1) for d in (-k, k)]
         for r in changed[:3]:
             if r in old_text:
                 for d in range(-n_rows + 1, n_rows):
@@ -851,16 +903,17 @@ class OcrEngine(RecognitionEngine):
                     break
             else:
                 to_read.append(r)
-        if len(to_read) > max(6, 0.4 * n_rows):
+        if len(to_read) > max(self._policy.new_rows_min, self._policy.new_rows_share * n_rows):
             return None  # most of the screen is new: another view, read the whole frame
-        if layout.gutter_x is not None and any(self._gap_inked(gray, layout, r) for r in to_read):
+        if layout.gutter_x is not None and any(gap_inked(gray, layout, r, self._policy) for r in to_read):
             return None  # text runs across the gap between line numbers and code: the gutter is gone
         if self._covered(gray, pgray, layout, to_read):
             return None  # a bar or panel now lies where the pane's surface was: the layout no longer fits
         if any(self._text_left_of_column_0(gray, layout, r) is not None for r in to_read):
             return None  # column 0 was measured on indented lines only (a scrolled view): measure it again
         rewritten = [r for r in to_read if r in old_text]  # rows that had text and changed to something new
-        if len(rewritten) > MAX_INCREMENTAL_SHARE * max(len(old_text), 5) and len(rewritten) > 3:
+        if len(rewritten) > self._policy.max_incremental_share * max(len(old_text), self._policy.rewritten_floor_rows) \
+                and len(rewritten) > self._policy.rewritten_min_rows:
             return None  # a different file or view: read the whole frame
         for r, src in moved.items():
             if src in old_text:
@@ -899,37 +952,80 @@ class OcrEngine(RecognitionEngine):
         bg = self._background(pgray, layout)
         for r in rows:
             old, new = self._row_strip(pgray, layout, r), self._row_strip(gray, layout, r)
-            if old.size and new.size and abs(float(np.median(old)) - bg) <= PANE_BG_TOLERANCE \
-                    and abs(float(np.median(new)) - bg) > PANE_BG_TOLERANCE:
+            if old.size and new.size and abs(float(np.median(old)) - bg) <= self._policy.pane_bg_tolerance \
+                    and abs(float(np.median(new)) - bg) > self._policy.pane_bg_tolerance:
                 return True
         return False
 
 
-def measured_grid(rec: Recognition) -> bool:
+def measured_grid(rec: Recognition, policy: ReadPolicy = READ) -> bool:
     """Was this reading made on character grids measured on enough lines to trust them (one layout, or each
     region of several on its own)?"""
-    return rec.regions > 1 or (rec.layout is not None and rec.layout.fit_lines >= MIN_GRID_LINES)
+    return rec.regions > 1 or (rec.layout is not None and rec.layout.fit_lines >= policy.min_grid_lines)
 
 
-def row_changed(a: np.ndarray, b: np.ndarray, char_w: float) -> bool:
+def row_changed(a: np.ndarray, b: np.ndarray, char_w: float, policy: ReadPolicy = READ) -> bool:
     """Did the text of a grid row change between two frames?
 
     Editors redraw things on a row that are not its text: an indent guide lights up when the cursor enters
     its block, the text cursor blinks or moves, and the overview ruler at the pane's right edge marks the
     cursor line. Those changes are thin full-height strokes or sit in the last columns of the pane."""
-    diff = cv2.absdiff(a, b) > ROW_DIFF
-    if int(diff.sum()) <= ROW_CHANGED_PIXELS:
+    diff = cv2.absdiff(a, b) > policy.pixel_changed
+    if int(diff.sum()) <= policy.row_changed_pixels:
         return False
-    margin = int(max(14, 1.5 * char_w))
+    margin = int(max(policy.ruler_min_px, policy.ruler_cells * char_w))
     if diff.shape[1] > 4 * margin:
         diff[:, -margin:] = False  # the scrollbar / overview ruler
     counts = diff.sum(axis=0)
-    tall = np.flatnonzero(counts >= 0.75 * diff.shape[0])
+    tall = np.flatnonzero(counts >= policy.stroke_height_share * diff.shape[0])
     if len(tall):
         for run in runs(tall):
-            if len(run) <= 2:
+            if len(run) <= policy.stroke_px:
                 lo, hi = max(0, run[0] - 1), run[-1] + 2
                 diff[:, lo:hi] = False  # the stroke and its anti-aliased fringe
-    return int(diff.sum()) > ROW_CHANGED_PIXELS
+    return int(diff.sum()) > policy.row_changed_pixels
 
 
+def gap_inked(gray: np.ndarray, layout: CodeLayout, row: int, policy: ReadPolicy = READ) -> bool:
+    """Is there ink between the line numbers and column 0 on this row? Editors leave that gap empty; a
+    shell that took the editor's place writes straight across it."""
+    assert layout.gutter_x is not None
+    m = policy.edge_margin_px
+    a, b = int(layout.gutter_x + m), int(layout.x0 - m)
+    if b - a < m:
+        return False
+    top = layout.row_top(row)
+    ink = gray[max(0, top + m): int(round(top + layout.pitch)) - m, a:b] > INK_LEVEL
+    if ink.size == 0 or int(ink.sum()) <= policy.stray_ink_pixels:
+        return False
+    if b - a < policy.code_in_gap_cells * layout.char_width:
+        return True
+    # in a gap wide enough to hold a glyph, ink that starts clear of the numbers is this line's code, left
+    # of a column 0 measured on indented lines only (a view scrolled or zoomed into a block), or a
+    # current-line box's edge; a shell or a status bar writes on from the numbers' side
+    first = int(np.flatnonzero(ink.any(axis=0))[0])
+    if first >= policy.clear_of_numbers_cells * layout.char_width:
+        return False
+    # ink at the gutter's edge: a number's box is padded past its digits, so code at column 0 one space after
+    # narrow numbers (vim) starts there too; it is this line's code when a blank gap parts it from the
+    # number's ink, as a space does (a shell's or status bar's glyphs run on across the edge)
+    left = max(0, int(layout.gutter_x - policy.gutter_strip_cells * layout.char_width))
+    number = np.flatnonzero((gray[max(0, top + m): int(round(top + layout.pitch)) - m, left:a + first] > INK_LEVEL)
+                            .any(axis=0))
+    return len(number) == 0 or (a + first) - (left + int(number[-1]) + 1) < NUMBER_GAP_MIN_CELLS * layout.char_width
+
+
+def clear_number_ink(cols: np.ndarray, layout: CodeLayout, policy: ReadPolicy = READ) -> None:
+    """Clear a line number's ink from a row's ink columns (pane coordinates): ink left of column 0 that
+    starts at the pane's left edge, on the numbers' side (a number the split put inside the pane). Code
+    written left of a guessed column 0 starts clear of the numbers and stays."""
+    limit = max(0, int(layout.x0 - layout.pane[0] - policy.number_gap_cells * layout.char_width))
+    idx = np.flatnonzero(cols[:limit])
+    for run in runs(idx) if len(idx) else []:
+        # a number is followed by a blank gap (a space less the glyphs' bearings); ink that goes on after a
+        # pixel or two is a box drawn round the line (Monaco's current-line frame, broken where a fold mark
+        # sits): cleared, its rest would pass for text a cell left of column 0
+        after = np.flatnonzero(cols[run[-1] + 1:])
+        gap = int(after[0]) if len(after) else len(cols)
+        if run[0] < policy.clear_of_numbers_cells * layout.char_width and gap >= NUMBER_GAP_MIN_CELLS * layout.char_width:
+            cols[run[0]:run[-1] + 1] = False
