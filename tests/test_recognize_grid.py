@@ -510,3 +510,18 @@ def test_the_reader_uses_the_policy_it_is_given() -> None:
     assert NoModel(Settings())._policy == READ
     with pytest.raises(ConfigError, match="grid_snapp"):
         read_policy({"grid_snapp": 0.25})
+
+
+def test_the_pane_finder_uses_the_policy_it_is_given() -> None:
+    """The layout stage's thresholds are swept as "pane.NAME": line numbers at a quarter of the frame's width
+    are a gutter by default, and not when numbers must sit in its left tenth."""
+    from pausecode.recognize.classify import find_gutter
+    from pausecode.recognize.grid import Box
+    from pausecode.recognize.ocr import read_policy
+
+    boxes = [Box(300, 20 + 22 * i, 312, 38 + 22 * i, str(i + 1), 0.99) for i in range(5)]
+    boxes += [Box(330, 20 + 22 * i, 500, 38 + 22 * i, "x = 1", 0.99) for i in range(5)]
+    assert find_gutter(boxes, 1280) is not None
+    narrow = read_policy({"pane.numbers_x_share": 0.1})
+    assert narrow.pane.numbers_x_share == 0.1
+    assert find_gutter(boxes, 1280, narrow.pane) is None

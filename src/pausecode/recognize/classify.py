@@ -42,9 +42,6 @@ def drop_status_lines(texts: list[str]) -> list[str]:
     return out
 
 
-# How much taller the detector's box of one line is than the line's pitch: a 16-px font on a ~22-px pitch gives
-# 28-34 px boxes (1.3-1.55x); the low end, so a single line is judged slide-sized only when it really is.
-PADDED_BOX_PER_LINE = 1.3
 PROMPT_RE = re.compile(r"(^[\w.-]+@[\w.-]+:\s?[~/]|^(>>>|\.\.\.|In \[\d+\]:|\$|PS [A-Z]:\\)(\s|$))")
 UI_ROW_RE = re.compile(r"^(?:[^\w\s]{0,2}\s*)?(?:\.?[\w-]+(?:\.[A-Za-z0-9]{1,5})?|[A-Z][A-Z _-]{2,})$")
 # A comment being typed ("# Recursi") is one word after a marker, like a tree entry after its icon; but "#",
@@ -53,7 +50,168 @@ COMMENT_START_RE = re.compile(r"^(?:#|//|--|/\*)\s")
 LEADING_NUMBER_RE = re.compile(r"^(\d{1,5})(\s+)(\S.*)$")
 
 
-def split_line_numbers(boxes: list[Box], frame: np.ndarray | None = None) -> list[Box]:
+@dataclass(frozen=True)
+class PanePolicy:
+    """The layout stage's thresholds for finding the code pane among the detector's text boxes, each named once
+    with its unit and why. "Heights" are detector box heights (a padded box is ~1.3-1.55 text lines), "cells"
+    character widths, "shares" fractions of what is named."""
+
+    # How much taller the detector's box of one line is than the line's pitch: a 16-px font on a ~22-px pitch
+    # gives 28-34 px boxes (1.3-1.55x); the low end, so a single line is judged slide-sized only when it is.
+    padded_box_per_line: float = 1.3
+    # A box's pitch when no line spacing was measured: its height over this (the inverse of the padding above,
+    # rounded for boxes of 2-3 lines).
+    pitch_per_box_height: float = 1.25
+    # A character's width as a share of its box's height, when too little text was read to measure it
+    # (monospace fonts at editor sizes: 0.5-0.6).
+    char_w_per_height: float = 0.55
+    # characters: a box holding a line number and its code ("4 STOP = {") is at least this long
+    merged_number_chars: int = 4
+    # of a character cell: the blank run between a line number and its code is at least a space minus the
+    # glyphs' side bearings (~0.6 cell); the gaps between the digits of one number are narrower
+    number_gap_min_cells: float = 0.4
+    # cells: the ink of an n-digit number spans from n - this (a narrow "1" with wide side bearings) to n + the
+    # slack (the box's width per character, our cell estimate, is a few % large) from its first ink column
+    number_ink_short_cells: float = 0.8
+    number_ink_slack_cells: float = 0.3
+    # cells: a row's first box is its line number when the next box starts at least this far right of it
+    number_code_gap_cells: float = 1.5
+    # Line numbers the detector may miss above the first one it read (dim numbers of lines far from the
+    # cursor), in rows. Reaching further up took the tab strip and menu bar above a scrolled editor (first
+    # number 78) for code.
+    gutter_missed_rows_above: int = 1
+    # lines: the gutter's top is this far above the first number's centre (half a line, and a little margin)
+    gutter_top_slack_lines: float = 0.6
+    # heights: below the last number read, its own height and a little margin (status bars and panels start
+    # right after)
+    gutter_bottom_slack: float = 1.2
+    # How far apart (in digit heights) the right edges of two line numbers of one gutter can be: the detector
+    # pads boxes by a few pixels, more for one digit than for two.
+    gutter_align_tol: float = 0.3
+    # Largest relative difference between two pitches taken to agree: the line numbers' steps among
+    # themselves, or the numbers' pitch and the text rows'. A misread number (8 for 9) gives a step off by a
+    # whole line or more.
+    numbers_pitch_agreement: float = 0.2
+    # number box heights between a number's centre and the centre of the line just above it: one line pitch,
+    # which is 0.7-1.0 box heights as detectors pad a line's box (less than half a box would overlap the
+    # number's own row; the line two above sits at 1.4 box heights and more)
+    next_line_min: float = 0.5
+    next_line_max: float = 1.35
+    # lines: the least space between two notebook cells' numbers (borders, prompt, output)
+    cell_gap_lines: float = 2.0
+    # of a stacked box's height: a column inked this far down is a border the box touches (the active notebook
+    # cell's frame right of its numbers), not a digit, which is one line tall of the two or more the box spans
+    rule_column_share: float = 0.9
+    # pixel rows: blank rows inside one digit (anti-aliasing gaps) are this many or fewer; between two lines,
+    # more
+    glyph_gap_px: int = 2
+    # of the tallest digit's height: a shorter run of ink at the box's edge is the number above or below it
+    min_glyph_share: float = 0.5
+    # share of the frame's width: line numbers sit left of this (an editor's gutter is on the left; a number
+    # further right is code or a status bar)
+    numbers_x_share: float = 0.6
+    # heights: a digit box taller than this times the median is several numbers merged vertically
+    merged_numbers_heights: float = 1.5
+    # of a number's box height: the least y step per line number of a gutter (a line is 0.75-1 box heights
+    # apart; a fold hides a few lines, not most of them)
+    gutter_min_step_heights: float = 0.5
+    # share of consecutive numbers of a gutter that increase downwards (a misread digit or two aside)
+    increasing_share: float = 0.7
+    # a short file's first line number is at most this (1-2 numbers further down are a listing's, not a file's)
+    short_file_first_max: int = 9
+    # number heights: code beside a number starts at most this far right of it, and its centre within
+    # `same_row_heights` of the number's
+    beside_number_heights: float = 8
+    same_row_heights: float = 0.5
+    # shares of the frame's height: text columns are told apart in the band between these (a menu, title or
+    # status bar spans every column), when it holds at least `middle_min_boxes` boxes
+    middle_top_share: float = 0.08
+    middle_bottom_share: float = 0.94
+    middle_min_boxes: int = 3
+    # cells: an empty vertical band this wide parts two text columns (indentation inside code is narrower
+    # than the gap to a side panel... measured against the column split, not a single space)
+    column_gap_cells: float = 2.5
+    # lines: a vertical gap longer than this ends the pane
+    pane_gap_lines: float = 6.5
+    # lines: a row within this of a whole number of pitches below the last one sits on the same grid
+    on_pitch_tol: float = 0.15
+    # heights: text rows shorter or taller than these times the median box height are not the code's font
+    text_height_min: float = 0.6
+    text_height_max: float = 1.6
+    # score per row added to a candidate block's code-likeness: among equally code-like blocks, the longer wins
+    rows_bonus: float = 0.01
+    # cells: left edges are grouped in steps of this (a detector box's left edge moves by less)
+    left_edge_cells: float = 0.6
+    # share of all rows a left-aligned block must hold to be a candidate
+    block_min_share: float = 0.15
+    # cells: a box this far right of its row's first box belongs to another column
+    block_reach_cells: float = 60
+    # pixels: the pane starts this far right of the gutter's edge, or this far left of the leftmost box
+    gutter_pad_px: int = 2
+    text_pad_px: int = 4
+    # code-likeness score: weights of the share of code-like rows, of monospace advance, of a gutter (or per
+    # line without one, up to `few_lines` lines); a shell prompt's bonus; penalties for slide-sized text, for
+    # UI rows (file names, headings), for a lone line without a gutter; the score of a gutter with no text
+    codeish_weight: float = 0.35
+    mono_weight: float = 0.35
+    gutter_weight: float = 0.3
+    per_line_weight: float = 0.05
+    few_lines: int = 3
+    prompt_bonus: float = 0.35
+    big_text_penalty: float = 0.6
+    ui_penalty: float = 0.5
+    one_line_penalty: float = 0.2
+    gutter_only_score: float = 0.6
+    # text taller than the frame's height over this is slide-sized (editors and terminals use 12-20 px fonts
+    # at 720p)
+    slide_text_frac: float = 24
+    # shares of the frame's height: an editor's tabs and breadcrumbs sit above `chrome_top_share`; its status
+    # bar below `status_below_share`; with none found, its text ends at `text_bottom_share`
+    chrome_top_share: float = 0.3
+    status_below_share: float = 0.5
+    text_bottom_share: float = 0.95
+    # anchor heights: an editor's text starts at most this far left of its tabs' or breadcrumbs' left edge
+    anchor_left_heights: float = 2
+    # Anchor-box heights (a padded box is ~1.4 lines): the largest gap between an editor's tabs or breadcrumbs
+    # and its first line, or between two of its 1-2 lines (a blank line or two between them), before the text
+    # below is taken to belong to another panel (a shell or terminal under an empty editor).
+    editor_line_gap: float = 3.0
+    # How far right of its tabs' or breadcrumbs' left edge (in their heights, ~2 characters each) an editor's
+    # first line can start: a 1-2-line file starts at column 0 or a few indents in; a panel beside the editor
+    # is far off.
+    editor_text_reach: float = 12
+    # Share of a text block's height a vertical border between the editor and a side panel covers (a column
+    # of text never does: lines are separated by leading; a scrollbar trough or a panel's edge runs the full
+    # height)
+    panel_border_share: float = 0.95
+    # A top line whose detector box is shorter than this share of the other lines' median box height may show
+    # only part of its glyphs (cut by the editor's header). Whole lines measured 0.71-1.0 on frames of six
+    # cases (short glyphs, "args = parse..." at 0.71), cut ones 0.70-0.74: height alone does not decide, the
+    # gutter does.
+    clipped_row_share: float = 0.8
+    # topic of a learning screen: boxes of at least `topic_min_chars` read surer than `topic_min_score`, in
+    # the upper `topic_upper_share` of the frame, at least `heading_share` of the tallest one's height; at
+    # most `topic_max_chars` kept
+    topic_min_chars: int = 3
+    topic_min_score: float = 0.6
+    topic_upper_share: float = 0.6
+    heading_share: float = 0.8
+    topic_max_chars: int = 200
+    # prose beside code (docs or slides next to the editor): at least `prose_min_boxes` boxes longer than
+    # `prose_min_chars` holding `prose_min_spaces` spaces or more (a code line's box rarely does, beside a pane)
+    prose_min_chars: int = 12
+    prose_min_spaces: int = 3
+    prose_min_boxes: int = 6
+    # shares of the frame's height: with no pane, a file name is looked for above `file_name_share`; one above
+    # `title_bar_share` is the window title, which names the active file first
+    file_name_share: float = 0.2
+    title_bar_share: float = 0.05
+
+
+PANE = PanePolicy()  # the defaults (frozen: shared safely)
+
+
+def split_line_numbers(boxes: list[Box], frame: np.ndarray | None = None, policy: PanePolicy = PANE) -> list[Box]:
     """Split boxes the detector merged with their line number ("4 STOP = {" in vim) into number + text.
 
     Shares of the box width put the cut a few pixels off (the box is padded, so its width per character is
@@ -62,10 +220,10 @@ def split_line_numbers(boxes: list[Box], frame: np.ndarray | None = None) -> lis
     out: list[Box] = []
     for b in boxes:
         m = LEADING_NUMBER_RE.match(b.text.strip())
-        if m and len(b.text.strip()) >= 4:
+        if m and len(b.text.strip()) >= policy.merged_number_chars:
             cw = b.w / max(1, len(b.text.strip()))
             n_num, n_sp = len(m.group(1)), len(m.group(2))
-            cut = _number_gap(frame, b, n_num, cw) if frame is not None else None
+            cut = _number_gap(frame, b, n_num, cw, policy) if frame is not None else None
             num_x2, code_x1 = cut if cut is not None else (b.x1 + n_num * cw, b.x1 + (n_num + n_sp) * cw)
             out.append(Box(b.x1, b.y1, num_x2, b.y2, m.group(1), b.score))
             out.append(Box(code_x1, b.y1, b.x2, b.y2, m.group(3), b.score))
@@ -74,16 +232,7 @@ def split_line_numbers(boxes: list[Box], frame: np.ndarray | None = None) -> lis
     return out
 
 
-# of a character cell: the blank run between a line number and its code is at least a space minus the glyphs'
-# side bearings (~0.6 cell); the gaps between the digits of one number are narrower
-NUMBER_GAP_MIN_CELLS = 0.4
-# cells: the ink of an n-digit number spans from n - this (a narrow "1" with wide side bearings) to n + the
-# slack (the box's width per character, our cell estimate, is a few % large) from its first ink column
-NUMBER_INK_SHORT_CELLS = 0.8
-NUMBER_INK_SLACK_CELLS = 0.3
-
-
-def _number_gap(frame: np.ndarray, b: Box, n_num: int, cw: float) -> tuple[float, float] | None:
+def _number_gap(frame: np.ndarray, b: Box, n_num: int, cw: float, policy: PanePolicy = PANE) -> tuple[float, float] | None:
     """(the number box's right edge, the code box's left edge) from the blank columns after the number's
     ink, each padded as the detector padded the merged box on its left; None when no such gap shows."""
     crop = clipped_region(frame, b.x1, b.y1, b.x2, b.y2)
@@ -97,9 +246,9 @@ def _number_gap(frame: np.ndarray, b: Box, n_num: int, cw: float) -> tuple[float
         return None
     first = int(idx[0])
     gaps = np.diff(idx)
-    for k in np.flatnonzero(gaps - 1 >= NUMBER_GAP_MIN_CELLS * cw):
+    for k in np.flatnonzero(gaps - 1 >= policy.number_gap_min_cells * cw):
         end, start = int(idx[k]) + 1, int(idx[k + 1])
-        if (n_num - NUMBER_INK_SHORT_CELLS) * cw <= end - first <= (n_num + NUMBER_INK_SLACK_CELLS) * cw:
+        if (n_num - policy.number_ink_short_cells) * cw <= end - first <= (n_num + policy.number_ink_slack_cells) * cw:
             x0 = max(0.0, float(int(b.x1)))
             pad = float(first)
             return x0 + end + pad, x0 + start - pad
@@ -137,35 +286,29 @@ def editor_on_screen(boxes: list[Box]) -> bool:
     return sum(any(r.search(t) for t in texts) for r in EDITOR_WEAK_RES) >= 2
 
 
-def editor_anchor(boxes: list[Box], frame_h: int) -> Box | None:
+def editor_anchor(boxes: list[Box], frame_h: int, policy: PanePolicy = PANE) -> Box | None:
     """What an editor's text starts under: its breadcrumbs (right above the text), else its tab strip (the
     topmost file name: lower ones are the file tree in the sidebar); None in a terminal."""
     texts = [b for b in boxes if b.text.strip()]
-    crumbs = [b for b in texts if b.cy < 0.3 * frame_h and EDITOR_WEAK_RES[3].search(b.text.strip())]
-    tabs = [b for b in texts if b.cy < 0.3 * frame_h and EDITOR_WEAK_RES[4].search(b.text.strip())]
+    crumbs = [b for b in texts if b.cy < policy.chrome_top_share * frame_h and EDITOR_WEAK_RES[3].search(b.text.strip())]
+    tabs = [b for b in texts if b.cy < policy.chrome_top_share * frame_h and EDITOR_WEAK_RES[4].search(b.text.strip())]
     return max(crumbs, key=lambda b: b.cy) if crumbs else min(tabs, key=lambda b: b.cy) if tabs else None
 
 
-# Anchor-box heights (a padded box is ~1.4 lines): the largest gap between an editor's tabs or breadcrumbs and
-# its first line, or between two of its 1-2 lines (a blank line or two between them), before the text below
-# is taken to belong to another panel (a shell or terminal under an empty editor).
-EDITOR_LINE_GAP = 3.0
-
-
-def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int) -> list[list[Box]]:
+def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int, policy: PanePolicy = PANE) -> list[list[Box]]:
     """The text rows of an editor too empty for the pane finder: below its tabs/breadcrumbs (or anywhere,
     in a terminal), above its status bar, with the editor's own chrome and lone marks (the mouse pointer)
     left out."""
     texts = [b for b in boxes if b.text.strip()]
-    anchor = editor_anchor(boxes, frame_h)
-    left, top = (anchor.x1 - 2 * anchor.h, anchor.y2) if anchor is not None else (0.0, 0.0)
-    status = [b.y1 for b in texts if CHROME_RE.search(b.text.strip()) and b.cy > 0.5 * frame_h]
-    bottom = min(status) if status else 0.95 * frame_h
+    anchor = editor_anchor(boxes, frame_h, policy)
+    left, top = (anchor.x1 - policy.anchor_left_heights * anchor.h, anchor.y2) if anchor is not None else (0.0, 0.0)
+    status = [b.y1 for b in texts if CHROME_RE.search(b.text.strip()) and b.cy > policy.status_below_share * frame_h]
+    bottom = min(status) if status else policy.text_bottom_share * frame_h
     keep = [b for b in texts if b.x1 >= left and b.cy > top and b.y2 <= bottom + 2 and len(b.text.strip()) > 1
             and not CHROME_RE.search(b.text.strip())]
     rows = cluster_rows(keep)
     if anchor is not None:  # an editor's text starts right under its tabs; text further down is another panel
-        reach, last_y = EDITOR_LINE_GAP * anchor.h, anchor.y2
+        reach, last_y = policy.editor_line_gap * anchor.h, anchor.y2
         block: list[list[Box]] = []
         for r in rows:
             if min(b.y1 for b in r) - last_y > reach:
@@ -173,20 +316,20 @@ def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int) -> list[list[
             block.append(r)
             last_y = max(b.y2 for b in r)
         rows = block
-    numbered = numbered_rows(rows, float(np.median([b.h for b in keep])) * 0.55) if keep else None
+    numbered = numbered_rows(rows, float(np.median([b.h for b in keep])) * policy.char_w_per_height, policy) if keep else None
     return numbered if numbered is not None else rows
 
 
-def numbered_rows(rows: list[list[Box]], char_w: float) -> list[list[Box]] | None:
+def numbered_rows(rows: list[list[Box]], char_w: float, policy: PanePolicy = PANE) -> list[list[Box]] | None:
     """An editor showing 1-2 lines has too few line numbers for a gutter, but its numbers still say which
     rows are the file: from the row numbered 1 (or the lowest number) to the last numbered row, with the
     numbers taken off (a number alone is an empty line). Rows above (tabs, breadcrumbs) and below (panels)
     go. None when no row is numbered."""
-    split = [sorted(split_line_numbers(r), key=lambda b: b.x1) for r in rows]
+    split = [sorted(split_line_numbers(r, policy=policy), key=lambda b: b.x1) for r in rows]
     marks = []
     for i, r in enumerate(split):
         head = r[0].text.strip()
-        if head.isdigit() and (len(r) == 1 or r[1].x1 - r[0].x2 >= 1.5 * char_w):
+        if head.isdigit() and (len(r) == 1 or r[1].x1 - r[0].x2 >= policy.number_code_gap_cells * char_w):
             marks.append((i, int(head)))
     if not marks or any(b[1] - a[1] != b[0] - a[0] for a, b in zip(marks, marks[1:])):
         return None
@@ -207,18 +350,6 @@ class PaneGuess:
     first_number: tuple[int, float] | None = None  # the topmost line number read, and its y centre
 
 
-# Line numbers the detector may miss above the first one it read (dim numbers of lines far from the cursor), in
-# rows. Reaching further up took the tab strip and menu bar above a scrolled editor (first number 78) for code.
-GUTTER_MISSED_ROWS_ABOVE = 1
-# Below the last number read: its own height and a little margin (status bars and panels start right after).
-GUTTER_BOTTOM_SLACK = 1.2
-
-
-# How far apart (in digit heights) the right edges of two line numbers of one gutter can be: the detector pads
-# boxes by a few pixels, more for one digit than for two.
-GUTTER_ALIGN_TOL = 0.3
-
-
 def digit_pitch(digits: list[Box]) -> float:
     """Line pitch from the numbers themselves: y step per number between consecutive ones (box heights are
     padded and overstate it; a single number has only its height)."""
@@ -237,12 +368,7 @@ def number_steps(digits: list[Box]) -> list[float]:
             if int(b.text.strip()) > int(a.text.strip())]
 
 
-# Largest relative difference between two pitches taken to agree: the line numbers' steps among themselves, or
-# the numbers' pitch and the text rows'. A misread number (8 for 9) gives a step off by a whole line or more.
-NUMBERS_PITCH_AGREEMENT = 0.2
-
-
-def _numbers_pitch(digits: list[Box], rows_pitch: float | None) -> float | None:
+def _numbers_pitch(digits: list[Box], rows_pitch: float | None, policy: PanePolicy = PANE) -> float | None:
     """The line pitch, from the numbers when two or more were read: their y step per number is exact evidence
     of the grid, while the text rows' spacing comes from padded boxes of uneven height (a few rows measured
     1.5 px short put a row read 7 lines above them half a line off)."""
@@ -250,31 +376,24 @@ def _numbers_pitch(digits: list[Box], rows_pitch: float | None) -> float | None:
         return rows_pitch
     numbers = digit_pitch(digits)
     steps = number_steps(digits)
-    consistent = len(steps) >= 2 and max(steps) <= NUMBERS_PITCH_AGREEMENT * min(steps) + min(steps)
-    if consistent or rows_pitch is None or abs(numbers - rows_pitch) <= NUMBERS_PITCH_AGREEMENT * rows_pitch:
+    consistent = len(steps) >= 2 and max(steps) <= policy.numbers_pitch_agreement * min(steps) + min(steps)
+    if consistent or rows_pitch is None or abs(numbers - rows_pitch) <= policy.numbers_pitch_agreement * rows_pitch:
         return numbers  # numbers that agree among themselves beat rows spaced by blank lines
     return rows_pitch
 
 
-def gutter_span(digits: list[Box]) -> tuple[float, float]:
+def gutter_span(digits: list[Box], policy: PanePolicy = PANE) -> tuple[float, float]:
     """Top and bottom y of the rows a line-number gutter numbers: every code line has a number, so the gutter
     bounds the pane. Rows above the first number read are added later only where the gutter shows ink."""
     dh = max(b.h for b in digits)
     first = min(digits, key=lambda b: b.cy)
     pitch = digit_pitch(digits)
-    missed = min(max(0, int(first.text.strip()) - 1), GUTTER_MISSED_ROWS_ABOVE)
-    top = first.cy - (missed + 0.6) * pitch
-    return top, max(b.y2 for b in digits) + GUTTER_BOTTOM_SLACK * dh
+    missed = min(max(0, int(first.text.strip()) - 1), policy.gutter_missed_rows_above)
+    top = first.cy - (missed + policy.gutter_top_slack_lines) * pitch
+    return top, max(b.y2 for b in digits) + policy.gutter_bottom_slack * dh
 
 
-# number box heights between a number's centre and the centre of the line just above it: one line pitch, which
-# is 0.7-1.0 box heights as detectors pad a line's box (less than half a box would overlap the number's own
-# row; the line two above sits at 1.4 box heights and more)
-NEXT_LINE_MIN, NEXT_LINE_MAX = 0.5, 1.35
-CELL_GAP_LINES = 2.0  # lines: the least space between two notebook cells' numbers (borders, prompt, output)
-
-
-def gutter_regions(digits: list[Box]) -> list[list[Box]]:
+def gutter_regions(digits: list[Box], policy: PanePolicy = PANE) -> list[list[Box]]:
     """Split one gutter's numbers where the numbering starts again (1 or 2 below a higher number): each run is
     its own code region — the input cells of a notebook, each numbered from 1 — with blank space, prompts and
     outputs between them that are not code."""
@@ -286,14 +405,14 @@ def gutter_regions(digits: list[Box]) -> list[list[Box]]:
         # a lower number is a new cell when it is 1 or 2 (its first numbers were read) or when something
         # taller than a line separates it from the one above (a prompt, an output); a misread digit inside
         # one cell is neither
-        if nb < na and (nb <= 2 or b.cy - a.cy >= CELL_GAP_LINES * pitch):
+        if nb < na and (nb <= 2 or b.cy - a.cy >= policy.cell_gap_lines * pitch):
             regions.append([b])
         else:
             regions[-1].append(b)
     return regions
 
 
-def cut_stacked_rows(boxes: list[Box], line_h: float, frame: np.ndarray) -> list[Box]:
+def cut_stacked_rows(boxes: list[Box], line_h: float, frame: np.ndarray, policy: PanePolicy = PANE) -> list[Box]:
     """Narrow boxes as tall as several lines (one-digit line numbers stacked tightly, which the detector
     takes for one box) cut into one box per line, so each is read as the single line the recogniser expects
     (read whole, "3" over "4" over "5" comes back as "24"). The cuts fall in the blank rows between the
@@ -309,16 +428,16 @@ def cut_stacked_rows(boxes: list[Box], line_h: float, frame: np.ndarray) -> list
         if crop.ndim == 3 and crop.size:
             crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
         ink = np.abs(crop.astype(np.int16) - float(np.median(crop))) > INK_LEVEL if crop.size else np.zeros((0, 0), bool)
-        ink = ink[:, ink.mean(axis=0) < RULE_COLUMN_SHARE] if ink.size else ink  # a frame's edge the box touches
+        ink = ink[:, ink.mean(axis=0) < policy.rule_column_share] if ink.size else ink  # a frame's edge the box touches
         inked = np.flatnonzero(ink.any(axis=1)) if ink.size else np.zeros(0, dtype=int)
         glyphs: list[list[int]] = []
         for y in inked:
-            if glyphs and y - glyphs[-1][1] <= GLYPH_GAP_PX:
+            if glyphs and y - glyphs[-1][1] <= policy.glyph_gap_px:
                 glyphs[-1][1] = int(y)
             else:
                 glyphs.append([int(y), int(y)])
         tallest = max((g[1] - g[0] + 1 for g in glyphs), default=0)
-        glyphs = [g for g in glyphs if g[1] - g[0] + 1 >= MIN_GLYPH_SHARE * tallest]  # not a neighbour's edge
+        glyphs = [g for g in glyphs if g[1] - g[0] + 1 >= policy.min_glyph_share * tallest]  # not a neighbour's edge
         if len(glyphs) < 2:
             out.append(b)
             continue
@@ -328,14 +447,6 @@ def cut_stacked_rows(boxes: list[Box], line_h: float, frame: np.ndarray) -> list
             + [y1 + glyphs[-1][1] + 1 + half]
         out += [Box(b.x1, top, b.x2, bot) for top, bot in zip(cuts, cuts[1:])]
     return out
-
-
-# of a stacked box's height: a column inked this far down is a border the box touches (the active notebook
-# cell's frame right of its numbers), not a digit, which is one line tall of the two or more the box spans
-RULE_COLUMN_SHARE = 0.9
-GLYPH_GAP_PX = 2  # rows: blank rows inside one digit (anti-aliasing gaps) are fewer; between two lines, more
-# of the tallest digit's height: a shorter run of ink at the box's edge is the number above or below it
-MIN_GLYPH_SHARE = 0.5
 
 
 def consecutive_numbers(texts: list[str]) -> bool:
@@ -355,18 +466,18 @@ def unstack_numbers(b: Box, line_h: float) -> list[Box]:
     return [Box(b.x1, b.y1 + i * step, b.x2, b.y1 + (i + 1) * step, ch, b.score) for i, ch in enumerate(text)]
 
 
-def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | None:
+def find_gutter(boxes: list[Box], frame_w: int, policy: PanePolicy = PANE) -> tuple[float, list[Box]] | None:
     """Line numbers: ≥3 digit boxes, right-aligned, increasing downwards, in the left 60% of the frame."""
-    digits = [b for b in boxes if DIGITS_RE.match(b.text.strip()) and b.x2 < 0.6 * frame_w]
+    digits = [b for b in boxes if DIGITS_RE.match(b.text.strip()) and b.x2 < policy.numbers_x_share * frame_w]
     if not digits:
         return None
     line_h = float(np.median([b.h for b in boxes]))  # all text: the digits' own median may be a merged box
     digits = [d for b in digits for d in unstack_numbers(b, line_h)]
     med_h = float(np.median([b.h for b in digits]))
-    digits = [b for b in digits if b.h <= 1.5 * med_h]  # several numbers merged vertically into one box
+    digits = [b for b in digits if b.h <= policy.merged_numbers_heights * med_h]  # several numbers merged vertically into one box
     # right-aligned numbers share their right edge up to the detector's padding; chain them (single linkage)
     # so the numbers of notebook cells a few pixels apart stay one gutter
-    tol = GUTTER_ALIGN_TOL * med_h
+    tol = policy.gutter_align_tol * med_h
     groups: list[list[Box]] = []
     for b in sorted(digits, key=lambda b: b.x2):
         if groups and b.x2 - groups[-1][-1].x2 <= tol:
@@ -376,17 +487,12 @@ def find_gutter(boxes: list[Box], frame_w: int) -> tuple[float, list[Box]] | Non
     groups = [sorted(g, key=lambda b: b.cy) for g in groups]
     groups.sort(key=len, reverse=True)
     for best in groups:
-        if _valid_gutter(best, boxes):
+        if _valid_gutter(best, boxes, policy):
             return float(np.median([b.x2 for b in best])), best
     return None
 
 
-# of a number's box height: the least y step per line number of a gutter (a line is 0.75-1 box heights apart;
-# a fold hides a few lines, not most of them)
-GUTTER_MIN_STEP_HEIGHTS = 0.5
-
-
-def _valid_gutter(best: list[Box], boxes: list[Box]) -> bool:
+def _valid_gutter(best: list[Box], boxes: list[Box], policy: PanePolicy = PANE) -> bool:
     """Numbers that increase downwards; a short file's 1-2 numbers need code right beside them, or (when they
     do not start at 1) on the line just above the first: that line's number was missed."""
     nums = [int(b.text.strip()) for b in best]
@@ -395,33 +501,33 @@ def _valid_gutter(best: list[Box], boxes: list[Box]) -> bool:
         steps = number_steps(best)
         # a file's lines are one line apart, so its numbers step down by about a line each (more with wrapped
         # lines); counts in a shell's output ("6 73 notes.txt", "45 159 wordstats.py") jump by tens per line
-        if steps and float(np.median(steps)) < GUTTER_MIN_STEP_HEIGHTS * float(np.median([b.h for b in best])):
+        if steps and float(np.median(steps)) < policy.gutter_min_step_heights * float(np.median([b.h for b in best])):
             return False
-        return increasing >= 0.7 * (len(nums) - 1)
-    if nums != list(range(nums[0], nums[0] + len(nums))) or nums[0] > 9 or nums[0] < 1:
+        return increasing >= policy.increasing_share * (len(nums) - 1)
+    if nums != list(range(nums[0], nums[0] + len(nums))) or nums[0] > policy.short_file_first_max or nums[0] < 1:
         return False
     def right_of(b: Box, d: Box) -> bool:  # both boxes padded: with a one-cell gap their paddings overlap
-        return b.x1 + min(b.w, b.h) / 2 > d.x2 and b.x1 - d.x2 < 8 * d.h
+        return b.x1 + min(b.w, b.h) / 2 > d.x2 and b.x1 - d.x2 < policy.beside_number_heights * d.h
 
     beside = [b for b in boxes if b not in best and any(
-        abs(b.cy - d.cy) < 0.5 * d.h and right_of(b, d) for d in best)]
+        abs(b.cy - d.cy) < policy.same_row_heights * d.h and right_of(b, d) for d in best)]
     # the line above the first number, when that number is not 1: a thin "1" the detector missed, its line
     # typed and the number read under it on a line still blank (the cursor's)
     first = best[0]
     above = [b for b in boxes if b not in best and nums[0] > 1 and right_of(b, first)
-             and NEXT_LINE_MIN < (first.cy - b.cy) / first.h < NEXT_LINE_MAX]
+             and policy.next_line_min < (first.cy - b.cy) / first.h < policy.next_line_max]
     # one number alone needs its line beside it; two consecutive ones need one (the other line may be blank)
     return len(beside) + len(above) >= 1
 
 
-def split_columns(boxes: list[Box], min_gap: float, frame_h: int) -> list[list[Box]]:
+def split_columns(boxes: list[Box], min_gap: float, frame_h: int, policy: PanePolicy = PANE) -> list[list[Box]]:
     """Group boxes into side-by-side columns separated by empty vertical bands at least `min_gap` wide.
 
     The bands are found from the middle of the screen only: a menu, title or status bar spans every column."""
     if not boxes:
         return []
-    middle = [b for b in boxes if 0.08 * frame_h < b.cy < 0.94 * frame_h]
-    if len(middle) < 3:  # a terminal with a line or two at the top: nothing to split
+    middle = [b for b in boxes if policy.middle_top_share * frame_h < b.cy < policy.middle_bottom_share * frame_h]
+    if len(middle) < policy.middle_min_boxes:  # a terminal with a line or two at the top: nothing to split
         middle = boxes
     spans: list[list[float]] = []
     for b in sorted(middle, key=lambda b: b.x1):
@@ -438,7 +544,7 @@ def split_columns(boxes: list[Box], min_gap: float, frame_h: int) -> list[list[B
     return [r for r in regions if r]
 
 
-def _pitch_chain(rows: list[list[Box]], pitch: float) -> list[list[Box]]:
+def _pitch_chain(rows: list[list[Box]], pitch: float, policy: PanePolicy = PANE) -> list[list[Box]]:
     """Longest run of rows sitting on one grid of the given pitch (blank lines allowed)."""
     cys = [float(np.median([b.cy for b in r])) for r in rows]
     chars = [sum(len(b.text.strip()) for b in r) for r in rows]
@@ -448,9 +554,9 @@ def _pitch_chain(rows: list[list[Box]], pitch: float) -> list[list[Box]]:
         chain = [i]
         for j in range(i + 1, len(rows)):
             k = (cys[j] - cys[chain[-1]]) / pitch
-            if k > 6.5:  # a big vertical gap ends the pane
+            if k > policy.pane_gap_lines:  # a big vertical gap ends the pane
                 break
-            if abs(k - round(k)) < 0.15 and round(k) >= 1:
+            if abs(k - round(k)) < policy.on_pitch_tol and round(k) >= 1:
                 chain.append(j)
         key = (len(chain), sum(chars[i] for i in chain))  # ties: the chain with more text (not a pointer + bar)
         if key > best_key:
@@ -459,19 +565,19 @@ def _pitch_chain(rows: list[list[Box]], pitch: float) -> list[list[Box]]:
 
 
 def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int,
-                   cell: tuple[float, float, float] | None = None) -> PaneGuess:
+                   cell: tuple[float, float, float] | None = None, policy: PanePolicy = PANE) -> PaneGuess:
     """The code pane among the text boxes. `cell`: (gutter x, top, bottom) of a region already bounded from
     its surface (a notebook cell), whose line numbers may not have been read."""
     g = PaneGuess()
     boxes = [b for b in boxes if b.text.strip()]
     if not boxes:
         return g
-    gutter = find_gutter(boxes, frame_w)
+    gutter = find_gutter(boxes, frame_w, policy)
     if cell is not None:
         gutter = (cell[0], gutter[1] if gutter is not None else [])
     if gutter is None:
-        split = split_line_numbers(boxes)
-        gutter = find_gutter(split, frame_w)
+        split = split_line_numbers(boxes, policy=policy)
+        gutter = find_gutter(split, frame_w, policy)
         if gutter is not None:
             boxes = split
     cand = boxes
@@ -484,122 +590,124 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int,
         # (one dim number may be missed above the first read; below the last number come status bars and
         # panels, so the bottom bound is tight). A box the detector ran across the gutter ("1 #!/usr/bin")
         # is split into its number and its text.
-        top, bot = (cell[1], cell[2]) if cell is not None else gutter_span(digits)
+        top, bot = (cell[1], cell[2]) if cell is not None else gutter_span(digits, policy)
         gx = g.gutter_x
         straddling = [b for b in boxes if b.x1 < gx < b.x2]
-        boxes = [b for b in boxes if b not in straddling] + split_line_numbers(straddling)
+        boxes = [b for b in boxes if b not in straddling] + split_line_numbers(straddling, policy=policy)
         cand = [b for b in boxes if b.x1 + min(b.w, b.h) / 2 > g.gutter_x + 1 and top <= b.cy <= bot]
     if not cand:
         if gutter is not None:  # an (almost) empty editor: the gutter alone says "code"
-            g.score = 0.6
+            g.score = policy.gutter_only_score
             g.pitch = float(np.median([b.h for b in gutter[1]])) if gutter[1] else None
         return g
     med_h = float(np.median([b.h for b in cand]))
-    cand = [b for b in cand if 0.6 * med_h <= b.h <= 1.6 * med_h]
+    cand = [b for b in cand if policy.text_height_min * med_h <= b.h <= policy.text_height_max * med_h]
     if gutter is None:
         # No gutter: the screen may hold several text columns side by side (file tree | editor | docs).
         # Split at empty vertical bands and keep the most code-like column.
-        cw_est = char_width(cand) or med_h * 0.55
+        cw_est = char_width(cand) or med_h * policy.char_w_per_height
         best: tuple[float, list[list[Box]], float | None] | None = None
-        for region in split_columns(cand, 2.5 * cw_est, frame_h):
+        for region in split_columns(cand, policy.column_gap_cells * cw_est, frame_h, policy):
             rws = cluster_rows(region)
             p = line_pitch(rws)
             if p:
-                rws = _pitch_chain(rws, p)
-            sc = code_likeness(rws, False, med_h, frame_h) + 0.01 * len(rws)
+                rws = _pitch_chain(rws, p, policy)
+            sc = code_likeness(rws, False, med_h, frame_h, policy) + policy.rows_bonus * len(rws)
             if best is None or sc > best[0]:
                 best = (sc, rws, p)
         assert best is not None
         _, rows, pitch = best
     else:
         rows = cluster_rows(cand)
-        pitch = _numbers_pitch(gutter[1], line_pitch(rows))
+        pitch = _numbers_pitch(gutter[1], line_pitch(rows), policy)
         if pitch:
-            rows = _pitch_chain(rows, pitch)
+            rows = _pitch_chain(rows, pitch, policy)
     if gutter is None and rows:
         # No gutter: keep the dominant left-aligned block (terminal, REPL, editor without numbers).
         lefts = np.array([r[0].x1 for r in rows])
-        cw0 = char_width([b for r in rows for b in r]) or med_h * 0.55
+        cw0 = char_width([b for r in rows for b in r]) or med_h * policy.char_w_per_height
         # several text blocks side by side (file tree | editor | docs): score each left edge's block by how
         # code-like it is, not by how many rows align (indented code aligns worse than a file tree)
         best_rows: list[list[Box]] = []
         best_score = -1.0
-        for x in sorted(set(np.round(lefts / (0.6 * cw0)).astype(int))):
-            xl = x * 0.6 * cw0
-            members = [r for r in rows if abs(r[0].x1 - xl) < 0.6 * cw0]
-            if len(members) < max(1, 0.15 * len(rows)):
+        step = policy.left_edge_cells * cw0
+        for x in sorted(set(np.round(lefts / step).astype(int))):
+            xl = x * step
+            members = [r for r in rows if abs(r[0].x1 - xl) < step]
+            if len(members) < max(1, policy.block_min_share * len(rows)):
                 continue
-            block = [[b for b in r if b.x1 >= xl - 0.6 * cw0 and (b.x1 - r[0].x1) < 60 * cw0] for r in rows
-                     if r[-1].x2 > xl]
-            block = [[b for b in r if b.x1 >= xl - 0.6 * cw0] for r in block]
+            block = [[b for b in r if b.x1 >= xl - step and (b.x1 - r[0].x1) < policy.block_reach_cells * cw0]
+                     for r in rows if r[-1].x2 > xl]
+            block = [[b for b in r if b.x1 >= xl - step] for r in block]
             block = [r for r in block if r]
-            sc = code_likeness(block, False, med_h, frame_h) + 0.01 * len(block)
+            sc = code_likeness(block, False, med_h, frame_h, policy) + policy.rows_bonus * len(block)
             if sc > best_score:
                 best_rows, best_score = block, sc
         rows = best_rows
     if not rows:
         return g
-    return pane_from_rows(g, rows, pitch, med_h, frame_h)
+    return pane_from_rows(g, rows, pitch, med_h, frame_h, policy)
 
 
 def pane_from_rows(g: PaneGuess, rows: list[list[Box]], pitch: float | None, text_h: float,
-                   frame_h: int) -> PaneGuess:
+                   frame_h: int, policy: PanePolicy = PANE) -> PaneGuess:
     """The pane's geometry and score from the code rows chosen for it (`g` keeps its gutter)."""
     flat = [b for r in rows for b in r]
     g.rows = rows
-    g.pitch = pitch or float(np.median([b.h for b in flat])) * 1.25
+    g.pitch = pitch or float(np.median([b.h for b in flat])) * policy.pitch_per_box_height
     g.char_w = char_width(flat)
     g.x0 = min(b.x1 for b in flat)
-    x1 = int(g.gutter_x + 2) if g.gutter_x is not None else int(max(0, g.x0 - 4))
+    x1 = int(g.gutter_x + policy.gutter_pad_px) if g.gutter_x is not None else int(max(0, g.x0 - policy.text_pad_px))
     y1 = int(min(b.y1 for b in flat))
     y2 = int(max(b.y2 for b in flat))
     x2 = int(max(b.x2 for b in flat))
     g.pane = (x1, y1, x2, y2)
     # detector boxes are padded (a 16-px font gives 28-33 px boxes); lines can't be taller than their pitch,
     # and with one line there is no pitch: its padded box overstates its height
-    line_h = min(text_h, g.pitch) if pitch else text_h / PADDED_BOX_PER_LINE
-    g.score = code_likeness(rows, g.gutter_x is not None, line_h, frame_h)
+    line_h = min(text_h, g.pitch) if pitch else text_h / policy.padded_box_per_line
+    g.score = code_likeness(rows, g.gutter_x is not None, line_h, frame_h, policy)
     return g
 
 
-def code_likeness(rows: list[list[Box]], has_gutter: bool, text_h: float, frame_h: int) -> float:
+def code_likeness(rows: list[list[Box]], has_gutter: bool, text_h: float, frame_h: int, policy: PanePolicy = PANE) -> float:
     texts = [" ".join(b.text for b in r) for r in rows]
     n = len(texts)
     if n == 0:
-        return 0.6 if has_gutter else 0.0
+        return policy.gutter_only_score if has_gutter else 0.0
     # a file tree / menu: rows that are a bare file name, a folder or a caps heading are UI, not code
     ui = sum(1 for t in texts if UI_ROW_RE.match(t.strip()) and not COMMENT_START_RE.match(t.strip())) / n
     codeish = sum(1 for t in texts if (set(t) & CODE_CHARS) or CODE_WORDS.search(t)) / n
     mono = monospace_score([b for r in rows for b in r])
-    big_text = text_h > frame_h / 24  # slide-sized letters (editors and terminals use 12-20 px fonts at 720p)
-    score = 0.35 * codeish + 0.35 * mono + (0.3 if has_gutter else 0.05 * min(n, 3))
+    big_text = text_h > frame_h / policy.slide_text_frac  # slide-sized letters
+    score = policy.codeish_weight * codeish + policy.mono_weight * mono + (
+        policy.gutter_weight if has_gutter else policy.per_line_weight * min(n, policy.few_lines))
     if big_text:
-        score -= 0.6
+        score -= policy.big_text_penalty
     if any(PROMPT_RE.match(t.strip()) for t in texts):  # a shell or REPL prompt: a terminal, even if short
-        score += 0.35
-    score -= 0.5 * ui
+        score += policy.prompt_bonus
+    score -= policy.ui_penalty * ui
     if n <= 1 and not has_gutter:
-        score -= 0.2
+        score -= policy.one_line_penalty
     return float(np.clip(score, 0.0, 1.0))
 
 
-def learning_topic(boxes: list[Box], frame_h: int) -> str | None:
+def learning_topic(boxes: list[Box], frame_h: int, policy: PanePolicy = PANE) -> str | None:
     """The slide title / page heading: the tallest text in the upper part of the frame, else the first line."""
-    texts = [b for b in boxes if len(b.text.strip()) >= 3 and b.score > 0.6]
+    texts = [b for b in boxes if len(b.text.strip()) >= policy.topic_min_chars and b.score > policy.topic_min_score]
     if not texts:
         return None
-    upper = [b for b in texts if b.cy < 0.6 * frame_h] or texts
+    upper = [b for b in texts if b.cy < policy.topic_upper_share * frame_h] or texts
     tallest = max(b.h for b in upper)
-    heads = [b for b in upper if b.h >= 0.8 * tallest]
+    heads = [b for b in upper if b.h >= policy.heading_share * tallest]
     heads.sort(key=lambda b: (b.y1, b.x1))
-    row = [b for b in heads if abs(b.cy - heads[0].cy) < 0.5 * heads[0].h]
+    row = [b for b in heads if abs(b.cy - heads[0].cy) < policy.same_row_heights * heads[0].h]
     title = " ".join(b.text.strip() for b in sorted(row, key=lambda b: b.x1))
-    return title[:200] or None
+    return title[:policy.topic_max_chars] or None
 
 
-def file_name(boxes: list[Box], pane_top: float | None, frame_h: int) -> str | None:
+def file_name(boxes: list[Box], pane_top: float | None, frame_h: int, policy: PanePolicy = PANE) -> str | None:
     """The open file's name from a tab or title bar above the code (nearest above the pane wins)."""
-    limit = pane_top if pane_top is not None else 0.2 * frame_h
+    limit = pane_top if pane_top is not None else policy.file_name_share * frame_h
     found: list[tuple[float, str]] = []
     for b in boxes:
         if b.cy > limit:
@@ -609,7 +717,7 @@ def file_name(boxes: list[Box], pane_top: float | None, frame_h: int) -> str | N
     if not found:
         return None
     # The window title names the active file first ("grades.py - project - Editor"); else the tab nearest the code.
-    title = [name for cy, name in found if cy < 0.05 * frame_h]
+    title = [name for cy, name in found if cy < policy.title_bar_share * frame_h]
     if title:
         return title[0]
     return max(found)[1]

@@ -18,7 +18,8 @@ from ..errors import ConfigError
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, RowRead, TextLine
 from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, readings_agree
 from .classify import (
-    NUMBER_GAP_MIN_CELLS,
+    PANE,
+    PanePolicy,
     consecutive_numbers,
     cut_stacked_rows,
     editor_anchor,
@@ -70,7 +71,9 @@ CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from thos
 @dataclass(frozen=True)
 class ReadPolicy:
     """The reader's thresholds, each named once with its unit and why; an engine is given one (the benchmark
-    can sweep them). Cells are character widths of the measured grid."""
+    can sweep them). Cells are character widths of the measured grid. `pane`: the layout stage's."""
+
+    pane: PanePolicy = PANE
 
     # gray levels: a pixel changed between two frames (the ink contrast of a glyph's core, so encoder noise
     # and anti-aliased fringes do not count)
@@ -149,10 +152,9 @@ class ReadPolicy:
     pointer_box_chars: int = 2
     # pixels: this much ink or less in the gap between numbers and code is noise (an encoder's ringing)
     stray_ink_pixels: int = 3
-    # a detector box at most this many times as wide as tall, in the left `numbers_x_share` of the frame, may
-    # be a line number (read first, to find the gutter)
+    # a detector box at most this many times as wide as tall, left of the pane policy's `numbers_x_share` of
+    # the frame, may be a line number (read first, to find the gutter)
     number_box_aspect: float = 4
-    numbers_x_share: float = 0.6
     # line heights: code boxes are read from this far above the first number to this far below the last one
     # (a line whose number the detector missed)
     above_numbers_heights: float = 2
@@ -172,13 +174,20 @@ READ = ReadPolicy()  # the defaults (frozen: shared safely)
 
 
 def read_policy(overrides: dict[str, float]) -> ReadPolicy:
-    """The default policy with some thresholds replaced (a benchmark sweep); an unknown name is an error, not
-    a silently ignored setting."""
-    names = {f.name: f.type for f in fields(ReadPolicy)}
-    unknown = sorted(set(overrides) - set(names))
+    """The default policy with some thresholds replaced (a benchmark sweep; the pane finder's as "pane.NAME");
+    an unknown name is an error, not a silently ignored setting."""
+    def typed(base: object, name: str, value: float) -> float:
+        return int(value) if isinstance(getattr(base, name), int) else float(value)
+
+    read = {f.name for f in fields(ReadPolicy)} - {"pane"}
+    pane = {f.name for f in fields(PanePolicy)}
+    known = sorted(read | {f"pane.{n}" for n in pane})
+    unknown = sorted(k for k in overrides if k not in known)
     if unknown:
-        raise ConfigError(f"read_policy: unknown threshold(s) {', '.join(unknown)}; known: {', '.join(sorted(names))}")
-    return replace(READ, **{k: (int(v) if isinstance(getattr(READ, k), int) else float(v)) for k, v in overrides.items()})
+        raise ConfigError(f"read_policy: unknown threshold(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    pane_over = {k[5:]: typed(PANE, k[5:], v) for k, v in overrides.items() if k.startswith("pane.")}
+    read_over = {k: typed(READ, k, v) for k, v in overrides.items() if not k.startswith("pane.")}
+    return replace(READ, pane=replace(PANE, **pane_over), **read_over)
 
 
 def _thumbnail(frame: np.ndarray) -> np.ndarray:
@@ -338,10 +347,11 @@ class OcrEngine(RecognitionEngine):
         boxes = self._detect(frame)
         if boxes is None:
             return self._detect_and_read(frame)
+        pp = self._policy.pane
         h, w = frame.shape[:2]
-        narrow = [b for b in boxes if b.w <= self._policy.number_box_aspect * max(b.h, 1) and b.x2 < self._policy.numbers_x_share * w]
+        narrow = [b for b in boxes if b.w <= self._policy.number_box_aspect * max(b.h, 1) and b.x2 < self._policy.pane.numbers_x_share * w]
         line_h = float(np.median([b.h for b in boxes])) if boxes else 0.0
-        stacks = {id(b): cut for b in narrow if len(cut := cut_stacked_rows([b], line_h, frame)) > 1}
+        stacks = {id(b): cut for b in narrow if len(cut := cut_stacked_rows([b], line_h, frame, pp)) > 1}
         narrow = [p for b in narrow for p in stacks.get(id(b), [b])]
         self._read_boxes(frame, narrow)
         for b in [b for b in boxes if id(b) in stacks]:
@@ -351,7 +361,7 @@ class OcrEngine(RecognitionEngine):
             else:  # not stacked line numbers (an icon column, a miscount): the box read whole after all
                 narrow = [x for x in narrow if all(x is not p for p in pieces)] + [b]
                 self._read_boxes(frame, [b])
-        gutter = find_gutter(narrow, w)
+        gutter = find_gutter(narrow, w, pp)
         if gutter is None:
             rest = [b for b in boxes if b not in narrow]
             self._read_boxes(frame, rest)
@@ -359,9 +369,9 @@ class OcrEngine(RecognitionEngine):
         gx, digits = gutter
         dh = max(b.h for b in digits)
         first = min(digits, key=lambda b: b.cy)
-        top, bot = gutter_span(digits)
+        top, bot = gutter_span(digits, pp)
         bot += self._policy.below_numbers_heights * dh
-        if len(gutter_regions(digits)) >= 2:  # notebook cells: a cell further down may have no number read
+        if len(gutter_regions(digits, pp)) >= 2:  # notebook cells: a cell further down may have no number read
             bot = h
         wanted = [b for b in boxes if b not in narrow and (
             ((b.x1 + min(b.w, b.h) / 2 > gx or b.x1 < gx < b.x2) and top - self._policy.above_numbers_heights * dh <= b.cy <= bot) or b.cy < min(top, first.y1))]
@@ -373,17 +383,18 @@ class OcrEngine(RecognitionEngine):
         h, w = frame.shape[:2]
         boxes = self._boxes_for_pane(frame)
         read = [b for b in boxes if b.text.strip()]
-        gutter = find_gutter(read, w)
+        pp = self._policy.pane
+        gutter = find_gutter(read, w, pp)
         # numbers read into the code's boxes ("1 def f():", one cell apart in vim or nano): the same split the
         # pane finder makes; taken when it finds more line numbers than the boxes as read (a blank line's
         # number stands alone, the others are merged with their code)
-        split = split_line_numbers(read, frame)
-        split_gutter = find_gutter(split, w) if len(split) > len(read) else None
+        split = split_line_numbers(read, frame, pp)
+        split_gutter = find_gutter(split, w, pp) if len(split) > len(read) else None
         if split_gutter is not None and (gutter is None or len(split_gutter[1]) > len(gutter[1])):
             gutter, boxes = split_gutter, split
-        regions = gutter_regions(gutter[1]) if gutter is not None else []
+        regions = gutter_regions(gutter[1], pp) if gutter is not None else []
         if gutter is not None and len(regions) >= 2:
-            spans = cell_spans(frame, boxes, gutter[0], regions)
+            spans = cell_spans(frame, boxes, gutter[0], regions, pp)
             if len(spans) >= 2:
                 return self._read_regions(frame, boxes, spans, gutter[0])
         return self._read_region(frame, boxes)
@@ -412,25 +423,26 @@ class OcrEngine(RecognitionEngine):
         `gutter_x` its line numbers' right edge, when the region was bounded from its surface."""
         h, w = frame.shape[:2]
         cell = (gutter_x, limit[0], limit[1]) if limit is not None and gutter_x is not None else None
-        pane = find_code_pane(boxes, w, h, cell)
+        pp = self._policy.pane
+        pane = find_code_pane(boxes, w, h, cell, pp)
         right = w  # the editor's right edge: the frame's, or a side panel's border
         if len(pane.rows) >= 2:
-            border = panel_border_x(frame, pane)
+            border = panel_border_x(frame, pane, pp)
             if border is not None:  # find the pane again without the side panel's text interleaved in its rows
                 boxes = [b for b in boxes if b.x1 < border]
-                pane = find_code_pane(boxes, w, h, cell)
+                pane = find_code_pane(boxes, w, h, cell, pp)
                 right = int(border)
         if len(pane.rows) >= 2:
-            pane = one_surface(frame, boxes, pane)
+            pane = one_surface(frame, boxes, pane, pp)
         if pane.gutter_x is not None and len(pane.rows) >= 2:
-            pane = without_rows_across_gutter(boxes, pane, h)
+            pane = without_rows_across_gutter(boxes, pane, h, pp)
         clipped_top = 0  # rows above this y are not the editor's (a line half scrolled under its header)
         if len(pane.rows) >= 3:
-            pane, clipped_top = without_clipped_top_row(boxes, pane, h)
-        fname = file_name(boxes, pane.pane[1] if pane.pane else None, h)
+            pane, clipped_top = without_clipped_top_row(boxes, pane, h, pp)
+        fname = file_name(boxes, pane.pane[1] if pane.pane else None, h, pp)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
             if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code
-                rows = on_editor_surface(frame, editor_text_rows(boxes, w, h), editor_anchor(boxes, h))
+                rows = on_editor_surface(frame, editor_text_rows(boxes, w, h, pp), editor_anchor(boxes, h, pp), pp)
                 rows = [kept for kept in ([b for b in r if not icon_junk(b.text) and not NOTEBOOK_PROMPT_RE.match(b.text)]
                                           for r in rows) if kept]
                 cw = float(np.median([b.w / max(1, len(b.text)) for r in rows for b in r])) if rows else 0.0
@@ -440,11 +452,11 @@ class OcrEngine(RecognitionEngine):
             return Recognition(
                 segment_type="learning",
                 confidence=float(np.clip(1.0 - pane.score, 0.5, 1.0)),
-                learning_topic=learning_topic(boxes, h),
+                learning_topic=learning_topic(boxes, h, pp),
             )
         if not pane.rows or not pane.char_w or not pane.pitch or (len(pane.rows) < 3 and pane.gutter_x is None):
             if pane.rows and pane.char_w:  # too few lines to trust a grid: plain text, no incremental reads
-                rows = numbered_rows(pane.rows, pane.char_w)
+                rows = numbered_rows(pane.rows, pane.char_w, pp)
                 rows = pane.rows if rows is None else rows
                 if not any(rows):
                     return Recognition(segment_type="code", confidence=0.6, code_content="", file_name=fname)
@@ -523,12 +535,12 @@ class OcrEngine(RecognitionEngine):
                 read[row] = ln
         lines = [ln for ln in read.values()
                  if not (len(ln.text) - len(ln.text.lstrip()) >= STRAY_TEXT_COLS and ln.confidence < STRAY_TEXT_SCORE)]
-        mixed = is_mixed(boxes, pane.rows, w)
+        mixed = is_mixed(boxes, pane.rows, w, pp)
         if mixed and pane.gutter_x is None and pane.score < 0.7:  # a docs page's table of contents, not code
-            return Recognition(segment_type="learning", confidence=0.6, learning_topic=learning_topic(boxes, h))
+            return Recognition(segment_type="learning", confidence=0.6, learning_topic=learning_topic(boxes, h, pp))
         rec = self._finish(lines, layout, fname, pane.score, mixed)
         if mixed:
-            rec.learning_topic = learning_topic([b for b in boxes if b.x1 > layout.pane[2] or b.x2 < x1], h)
+            rec.learning_topic = learning_topic([b for b in boxes if b.x1 > layout.pane[2] or b.x2 < x1], h, pp)
         del gray
         return rec
 
@@ -1012,7 +1024,7 @@ def gap_inked(gray: np.ndarray, layout: CodeLayout, row: int, policy: ReadPolicy
     left = max(0, int(layout.gutter_x - policy.gutter_strip_cells * layout.char_width))
     number = np.flatnonzero((gray[max(0, top + m): int(round(top + layout.pitch)) - m, left:a + first] > INK_LEVEL)
                             .any(axis=0))
-    return len(number) == 0 or (a + first) - (left + int(number[-1]) + 1) < NUMBER_GAP_MIN_CELLS * layout.char_width
+    return len(number) == 0 or (a + first) - (left + int(number[-1]) + 1) < policy.pane.number_gap_min_cells * layout.char_width
 
 
 def clear_number_ink(cols: np.ndarray, layout: CodeLayout, policy: ReadPolicy = READ) -> None:
@@ -1027,5 +1039,5 @@ def clear_number_ink(cols: np.ndarray, layout: CodeLayout, policy: ReadPolicy = 
         # sits): cleared, its rest would pass for text a cell left of column 0
         after = np.flatnonzero(cols[run[-1] + 1:])
         gap = int(after[0]) if len(after) else len(cols)
-        if run[0] < policy.clear_of_numbers_cells * layout.char_width and gap >= NUMBER_GAP_MIN_CELLS * layout.char_width:
+        if run[0] < policy.clear_of_numbers_cells * layout.char_width and gap >= policy.pane.number_gap_min_cells * layout.char_width:
             cols[run[0]:run[-1] + 1] = False

@@ -13,24 +13,24 @@ from dataclasses import replace
 
 import numpy as np
 
-from .classify import LEADING_NUMBER_RE, PaneGuess, code_likeness, digit_pitch, gutter_span, pane_from_rows
+from .classify import (
+    LEADING_NUMBER_RE,
+    PANE,
+    PaneGuess,
+    PanePolicy,
+    code_likeness,
+    digit_pitch,
+    gutter_span,
+    pane_from_rows,
+)
 from .grid import Box, line_pitch
 from .layout import BackgroundPolicy, box_surface, colour_runs, inked, run_at, same_surface, strip_colours, surface_runs
 
-# How far right of its tabs' or breadcrumbs' left edge (in their heights, ~2 characters each) an editor's first
-# line can start: a 1-2-line file starts at column 0 or a few indents in; a panel beside the editor is far off.
-EDITOR_TEXT_REACH = 12
-# Share of a text block's height a vertical border between the editor and a side panel covers (a column
-# of text never does: lines are separated by leading; a scrollbar trough or a panel's edge runs the full height)
-PANEL_BORDER_SHARE = 0.95
-# A top line whose detector box is shorter than this share of the other lines' median box height may show only
-# part of its glyphs (cut by the editor's header). Whole lines measured 0.71-1.0 on frames of six cases (short
-# glyphs, "args = parse..." at 0.71), cut ones 0.70-0.74: height alone does not decide, the gutter does.
-CLIPPED_ROW_SHARE = 0.8
 BACKGROUND = BackgroundPolicy()  # one policy for every surface judgement of the reader (frozen: shared safely)
 
 
-def cell_spans(frame: np.ndarray, boxes: list[Box], gx: float, regions: list[list[Box]]) -> list[tuple[int, int]]:
+def cell_spans(frame: np.ndarray, boxes: list[Box], gx: float, regions: list[list[Box]],
+               policy: PanePolicy = PANE) -> list[tuple[int, int]]:
     """The y span of each numbered region (notebook cell), from the surface its line numbers sit on: a cell
     is one run of the gutter's background, so numbers the detector missed at its top still belong to it,
     and a cell whose numbers were all missed is the same surface again, with code beside it."""
@@ -40,18 +40,17 @@ def cell_spans(frame: np.ndarray, boxes: list[Box], gx: float, regions: list[lis
     spans: list[tuple[int, int]] = []
     surface = None
     for reg in regions:
-        top, bot = gutter_span(reg)
+        top, bot = gutter_span(reg, policy)
         run = run_at(runs, reg[0].cy)
         if run is not None:
             surface = surface or run.colour
             top, bot = run.y1, run.y2
         spans.append((int(max(0, top)), int(bot)))
     if surface is not None:
-        policy = BACKGROUND
         code = [b for b in boxes if b.x1 > gx and b.text.strip()]
         gx1 = int(min(b.x1 for b in digits))
         for run in runs:
-            if same_surface(run.colour, surface, policy.similar_surface) and \
+            if same_surface(run.colour, surface, BACKGROUND.similar_surface) and \
                     not any(a < run.y2 and run.y1 < b for a, b in spans) and \
                     any(run.y1 <= b.cy < run.y2 for b in code) and \
                     inked(frame[run.y1:run.y2, gx1:int(gx) + 1], run.colour):  # numbers, though unread
@@ -59,7 +58,7 @@ def cell_spans(frame: np.ndarray, boxes: list[Box], gx: float, regions: list[lis
     return sorted(spans)
 
 
-def one_surface(frame: np.ndarray, boxes: list[Box], pane: PaneGuess) -> PaneGuess:
+def one_surface(frame: np.ndarray, boxes: list[Box], pane: PaneGuess, policy: PanePolicy = PANE) -> PaneGuess:
     """A pane found from text alignment (or from line numbers that allow for missed ones above) can take
     in a title bar, a tab strip or a status line. Code sits on one surface: keep the run of consecutive
     rows painted on the same background that is longest (then most code-like), and find the pane again
@@ -72,13 +71,13 @@ def one_surface(frame: np.ndarray, boxes: list[Box], pane: PaneGuess) -> PaneGue
     groups = surface_runs(colours, centres, text_h, BACKGROUND.similar_surface)
     if len(groups) <= 1:
         return pane
-    best = max(groups, key=lambda g: (len(g), code_likeness([pane.rows[i] for i in g], False, text_h, h)))
+    best = max(groups, key=lambda g: (len(g), code_likeness([pane.rows[i] for i in g], False, text_h, h, policy)))
     rows = [pane.rows[i] for i in best]
     pitch = line_pitch(rows) if len(rows) >= 2 else None
-    return pane_from_rows(replace(pane), rows, pitch, text_h, h)
+    return pane_from_rows(replace(pane), rows, pitch, text_h, h, policy)
 
 
-def without_rows_across_gutter(boxes: list[Box], pane: PaneGuess, frame_h: int) -> PaneGuess:
+def without_rows_across_gutter(boxes: list[Box], pane: PaneGuess, frame_h: int, policy: PanePolicy = PANE) -> PaneGuess:
     """A file line beside a line-number gutter has its number left of the gutter's edge and its code right
     of it; nothing written runs across that edge. A status bar, tab strip or mode line at the pane's top or
     bottom edge (tmux's window list, vim's `-- INSERT --`) is written from the window's left edge across it,
@@ -101,10 +100,11 @@ def without_rows_across_gutter(boxes: list[Box], pane: PaneGuess, frame_h: int) 
     if len(rows) == len(pane.rows):
         return pane
     text_h = float(np.median([b.h for r in rows for b in r]))
-    return pane_from_rows(replace(pane), rows, line_pitch(rows), text_h, frame_h)
+    return pane_from_rows(replace(pane), rows, line_pitch(rows), text_h, frame_h, policy)
 
 
-def without_clipped_top_row(boxes: list[Box], pane: PaneGuess, frame_h: int) -> tuple[PaneGuess, int]:
+def without_clipped_top_row(boxes: list[Box], pane: PaneGuess, frame_h: int,
+                            policy: PanePolicy = PANE) -> tuple[PaneGuess, int]:
     """A line scrolled half under the editor's header (smooth scrolling stops between lines) shows only its
     lower part: its box is clearly shorter than the other lines', and its number, cut too, is not read while
     the next line's is. It is not a visible line of the file; read, it becomes junk ("rt os" for
@@ -115,21 +115,21 @@ def without_clipped_top_row(boxes: list[Box], pane: PaneGuess, frame_h: int) -> 
     gx = pane.gutter_x
     top, second = pane.rows[0], pane.rows[1]
     rest = [b.h for r in pane.rows[1:] for b in r]
-    if max(b.h for b in top) >= CLIPPED_ROW_SHARE * float(np.median(rest)):
+    if max(b.h for b in top) >= policy.clipped_row_share * float(np.median(rest)):
         return pane, 0
 
     def numbered(row: list[Box]) -> bool:
         y1, y2 = min(b.y1 for b in row), max(b.y2 for b in row)
-        return any(b.x2 <= gx + 2 and b.text.strip().isdigit() and y1 <= b.cy <= y2 for b in boxes)
+        return any(b.x2 <= gx + policy.gutter_pad_px and b.text.strip().isdigit() and y1 <= b.cy <= y2 for b in boxes)
 
     if numbered(top) or not numbered(second):
         return pane, 0
     rows = pane.rows[1:]
-    return pane_from_rows(replace(pane), rows, line_pitch(rows), float(np.median(rest)), frame_h), \
+    return pane_from_rows(replace(pane), rows, line_pitch(rows), float(np.median(rest)), frame_h, policy), \
         int(max(b.y2 for b in top))
 
 
-def panel_border_x(frame: np.ndarray, pane: PaneGuess) -> float | None:
+def panel_border_x(frame: np.ndarray, pane: PaneGuess, policy: PanePolicy = PANE) -> float | None:
     """A side panel (variables, outline, docs) beside the editor shares its rows, so the pane finder takes
     its text in. The editor ends at a vertical border right of the code: a column painted off the code's
     surface over almost the whole height of its text that no text box crosses, with text on both sides.
@@ -146,7 +146,7 @@ def panel_border_x(frame: np.ndarray, pane: PaneGuess) -> float | None:
     surface = np.median(region.reshape(-1, 3), axis=0)
     off = (np.abs(region.astype(np.int16) - surface.astype(np.int16)).max(axis=2)
            > BACKGROUND.same_colour)
-    for x in np.flatnonzero(off.mean(axis=0) >= PANEL_BORDER_SHARE) + x_left:
+    for x in np.flatnonzero(off.mean(axis=0) >= policy.panel_border_share) + x_left:
         if any(b.x1 < x < b.x2 for b in flat):
             continue
         if any(b.x2 <= x for b in flat) and any(b.x1 >= x for b in flat):
@@ -155,7 +155,8 @@ def panel_border_x(frame: np.ndarray, pane: PaneGuess) -> float | None:
     return None
 
 
-def on_editor_surface(frame: np.ndarray, rows: list[list[Box]], anchor: Box | None) -> list[list[Box]]:
+def on_editor_surface(frame: np.ndarray, rows: list[list[Box]], anchor: Box | None,
+                      policy: PanePolicy = PANE) -> list[list[Box]]:
     """An editor with a line or two: its text starts near the left edge of its tabs or breadcrumbs, and
     all of it is on the surface of its leftmost line; text on another surface beside or below it (a
     slides panel, a webcam caption, a terminal) is not code. With nothing near the editor's left edge,
@@ -164,7 +165,7 @@ def on_editor_surface(frame: np.ndarray, rows: list[list[Box]], anchor: Box | No
     if not flat:
         return []
     leftmost = min(flat, key=lambda b: b.x1)
-    if anchor is not None and leftmost.x1 - anchor.x1 > EDITOR_TEXT_REACH * anchor.h:
+    if anchor is not None and leftmost.x1 - anchor.x1 > policy.editor_text_reach * anchor.h:
         return []
     tol = BACKGROUND.similar_surface
     surface = box_surface(frame, leftmost.x1, leftmost.y1, leftmost.x2, leftmost.y2)
@@ -173,9 +174,9 @@ def on_editor_surface(frame: np.ndarray, rows: list[list[Box]], anchor: Box | No
     return [r for r in kept if r]
 
 
-def is_mixed(boxes: list[Box], rows: list[list[Box]], frame_w: int) -> bool:
+def is_mixed(boxes: list[Box], rows: list[list[Box]], frame_w: int, policy: PanePolicy = PANE) -> bool:
     """Code beside a big block of other text (docs or slides next to the editor)."""
     code_ids = {id(b) for r in rows for b in r}
-    others = [b for b in boxes if id(b) not in code_ids and len(b.text) > 12]
-    prose = [b for b in others if b.text.count(" ") >= 3]
-    return len(prose) >= 6 and len(rows) >= 2
+    others = [b for b in boxes if id(b) not in code_ids and len(b.text) > policy.prose_min_chars]
+    prose = [b for b in others if b.text.count(" ") >= policy.prose_min_spaces]
+    return len(prose) >= policy.prose_min_boxes and len(rows) >= 2
