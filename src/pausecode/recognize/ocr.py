@@ -688,9 +688,8 @@ class OcrEngine(RecognitionEngine):
                                                         BACKGROUND.similar_surface):
                 # a tint of the code's surface that stops at the numbers is the current line painted in full
                 # (Monaco's high-contrast themes); a status or tab bar is painted across the gutter too
-                current_line = same_surface(own, surface, BACKGROUND.highlight_tint) and same_surface(
-                    self._gutter_surface(layout, r), self._gutter_surface(layout, 0), BACKGROUND.similar_surface)
-                if not current_line:
+                if not (same_surface(own, surface, BACKGROUND.highlight_tint)
+                        and self._painted_right_of_numbers(layout, r)):
                     break
             if not self._numbered(gray, layout, r) or gap_inked(gray, layout, r, self._policy):
                 break
