@@ -65,6 +65,8 @@ class ProcessingStats:
     frames_recognized: int = 0  # full engine calls
     rows_recognized: int = 0  # single-line engine calls (OCR fast path)
     full_reads: int = 0  # whole-frame reads (new scenes, scrolls) by engines that also read rows
+    checks: int = 0  # of full_reads: fresh readings made to confirm an incremental one (the check stage)
+    checks_disagreed: int = 0  # of checks: the fresh reading differed from the incremental one
     frames_failed: int = 0  # engine reads that gave nothing usable (any reason): those frames were skipped
     frames_timed_out: int = 0  # of frames_failed: no answer within frame_timeout
     frames_invalid: int = 0  # of frames_failed: an answer that was not a usable reading

@@ -172,6 +172,7 @@ class _Run:
         self.stats.rows_recognized = self.engine.rows_read
         full = self.engine.full_reads
         self.stats.full_reads = full if full is not None else self.stats.frames_recognized
+        self.stats.checks, self.stats.checks_disagreed = self.engine.checks, self.engine.checks_disagreed
         self.readings.sort(key=lambda r: r.start)
         segments = build_segments(distrust_failed_checks(self.readings), s.min_code_length)
         if self.progress:

@@ -111,6 +111,8 @@ class RecognitionEngine(ABC):
     # not count keeps these defaults (no rows; every frame it read was a whole-frame read).
     rows_read: int = 0
     full_reads: int | None = None
+    checks: int = 0  # incremental readings confirmed by a fresh whole-frame reading (the check stage)
+    checks_disagreed: int = 0  # of those, the fresh reading differed
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

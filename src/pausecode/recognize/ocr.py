@@ -306,6 +306,8 @@ class OcrEngine(RecognitionEngine):
                 fresh = self._full(frame)  # the check: read the whole frame again, from scratch
                 since, self._last_full_t = self._last_full_t, context.t
                 agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
+                self.checks += 1
+                self.checks_disagreed += not agreed
                 if not agreed and not measured_grid(fresh, self._policy) and measured_grid(inc, self._policy):
                     # the fresh reading found no grid to read on (too few lines, a fallback): weaker evidence
                     # than the incremental one, which keeps its text but not a high confidence

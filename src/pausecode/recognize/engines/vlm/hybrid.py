@@ -159,6 +159,14 @@ class HybridEngine(RecognitionEngine):
         return self.ocr.rows_read
 
     @property
+    def checks(self) -> int:
+        return self.ocr.checks
+
+    @property
+    def checks_disagreed(self) -> int:
+        return self.ocr.checks_disagreed
+
+    @property
     def stats(self) -> dict[str, int]:
         return getattr(self.vlm, "stats", {})
 
