@@ -525,3 +525,43 @@ def test_the_pane_finder_uses_the_policy_it_is_given() -> None:
     narrow = read_policy({"pane.numbers_x_share": 0.1})
     assert narrow.pane.numbers_x_share == 0.1
     assert find_gutter(boxes, 1280, narrow.pane) is None
+
+
+def test_a_check_on_the_grid_confirms_only_a_layout_the_boxes_still_fit() -> None:
+    """The check stage's cheap fresh reading: the detector's boxes (unread) must sit on the grid rows that hold
+    text, and the rows read again must agree; a box off the grid (a zoom, a scroll by part of a line) or a
+    row whose text the reading lost means the whole frame is read again (None)."""
+    import cv2
+
+    from pausecode.recognize.base import CodeLayout, Recognition, RowRead, TextLine
+    from pausecode.recognize.grid import Box
+
+    lines = ["a = 1", "b = 22", "c = 333"]
+    cw = cell_width(FONT, SIZE)
+    frame = cv2.cvtColor(render_rows(lines, x0=10), cv2.COLOR_GRAY2BGR)
+
+    class Stub(NoModel):
+        def __init__(self, boxes: list[Box]) -> None:
+            super().__init__(None)
+            self.boxes = boxes
+
+        def _detect(self, frame: np.ndarray) -> list[Box]:
+            return self.boxes
+
+        def _read_row_images(self, images: list[np.ndarray]) -> list[RowRead]:
+            return [RowRead(t, 0.99, 0.98) for t in lines[:len(images)]]
+
+    def layout() -> CodeLayout:
+        lay = CodeLayout(x0=10.0, y0=0.0, pitch=PITCH, char_width=cw, pane=(4, 0, frame.shape[1], 3 * PITCH))
+        lay.fit_lines = 3
+        lay.bottom = 3 * PITCH
+        return lay
+
+    inc = Recognition(segment_type="code", confidence=0.9, code_content="\n".join(lines), layout=layout(),
+                      lines=[TextLine(t, r * PITCH, 0.99, r, 0.98) for r, t in enumerate(lines)])
+    on_grid = [Box(9, r * PITCH + 1, 10 + cw * len(t) + 1, (r + 1) * PITCH - 1, "", 1.0) for r, t in enumerate(lines)]
+    got = Stub(on_grid)._reread_on_grid(frame, inc)
+    assert got is not None and got.code_content == "\n".join(lines)
+    off_grid = [Box(b.x1, b.y1 + 0.4 * PITCH, b.x2, b.y2 + 0.4 * PITCH, "", 1.0) for b in on_grid]
+    assert Stub(off_grid)._reread_on_grid(frame, inc) is None
+    assert Stub(on_grid[:2])._reread_on_grid(frame, inc) is None  # the third row's text without a box

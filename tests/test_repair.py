@@ -120,3 +120,15 @@ def test_accented_letters_in_identifiers_are_ocr_noise(read, fixed):
     from pausecode.segments.repair import strip_accents_in_code
 
     assert strip_accents_in_code(read) == fixed
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ('print(f″fib({n}) = ″)', 'print(f"fib({n}) = ")'),
+    ("x = ′a′", "x = 'a'"),
+    ("s = “done”", 's = "done"'),
+])
+def test_quote_look_alikes_are_quotes(read, fixed):
+    """The recogniser reads a straight double quote as a double prime or a curly quote: code has none."""
+    from pausecode.segments.repair import normalize_chars
+
+    assert normalize_chars(read) == fixed

@@ -144,6 +144,11 @@ class ReadPolicy:
     # drop ")"
     crop_pad_cells: float = 1.2
     crop_pad_min_px: int = 4
+    # share of the pitch: a detector box whose centre is this far or less from a grid row's centre sits on it
+    # (boxes are padded evenly; a view zoomed or scrolled by part of a line puts them a third of a row off)
+    on_row_share: float = 0.25
+    # grid rows below a pane that ended at a border where a box on the grid means the file grew past it
+    grown_rows: int = 2
     # cells: a mark or two (at most `pointer_chars`) this far right on an empty row is the mouse pointer or the
     # minimap, not code
     pointer_cells: float = 30
@@ -303,8 +308,18 @@ class OcrEngine(RecognitionEngine):
             if inc is not None:
                 if not needs_confirmation(self._check, context.t, self._last_full_t):
                     return inc
+                since = self._last_full_t
+                on_grid = self._reread_on_grid(frame, inc)
+                if on_grid is not None and readings_agree(on_grid.code_content, inc.code_content):
+                    # the detector's boxes still fit the layout and every row read again agrees: confirmed
+                    # without reading every box again (a whole-frame reading costs ~2x this)
+                    self._last_full_t = context.t
+                    self.checks += 1
+                    on_grid.confidence = capped_by_lines(
+                        self._check, checked_confidence(self._check, on_grid.confidence, True), on_grid.lines)
+                    return on_grid
                 fresh = self._full(frame)  # the check: read the whole frame again, from scratch
-                since, self._last_full_t = self._last_full_t, context.t
+                self._last_full_t = context.t
                 agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
                 self.checks += 1
                 self.checks_disagreed += not agreed
@@ -948,6 +963,49 @@ class OcrEngine(RecognitionEngine):
         return self._finish(list(new_lines.values()), layout, prev.file_name, max(prev.confidence * 2 - 1, 0.5),
                             prev.segment_type == "mixed")
 
+
+    def _reread_on_grid(self, frame: np.ndarray, inc: Recognition) -> Recognition | None:
+        """The check stage's fresh reading when the layout still fits: detect the text boxes (not read) and
+        require each one in the pane to sit on a grid row, every row with a box to hold text and every row
+        with text a box, nothing written across the gutter, and no box on the grid right below a pane that
+        ended at a border (the file grew past it); then read every row again on the grid. None when the
+        boxes do not fit the layout (zoomed, scrolled by a fraction, a panel opened): read the whole frame."""
+        layout = inc.layout
+        assert layout is not None
+        boxes = self._detect(frame)
+        if boxes is None:  # the backend detects and reads together: nothing saved
+            return None
+        pol = self._policy
+        x1, _, x2, _ = layout.pane
+        h = frame.shape[0]
+        pitch, cw = layout.pitch, layout.char_width
+        n_rows = int(((layout.bottom or h) - layout.y0 + 2) // pitch)
+        texted = {ln.row for ln in inc.lines if ln.row is not None and ln.text.strip()}
+        boxed: set[int] = set()
+        for b in boxes:
+            pos = (b.cy - layout.y0) / pitch - 0.5  # grid rows from row 0's centre
+            row = int(round(pos))
+            if layout.gutter_x is not None and b.x1 < layout.gutter_x - cw and b.x2 > layout.gutter_x + cw \
+                    and 0 <= row < n_rows:
+                return None  # text across the gutter's edge on a file line
+            if not x1 <= (b.x1 + b.x2) / 2 <= x2:  # a line number, a side panel's text
+                continue
+            if layout.bottom is not None and n_rows <= row < n_rows + pol.grown_rows \
+                    and abs(pos - row) <= pol.on_row_share and b.x1 >= layout.x0 - cw:
+                return None  # a line on the grid below the border: the file grew past it
+            if not 0 <= row < n_rows:
+                continue
+            if abs(pos - row) > pol.on_row_share:
+                return None  # off the grid: zoomed, or scrolled by part of a line
+            boxed.add(row)
+        if boxed != texted:
+            return None
+        gray = to_ink(frame)
+        read = self._read_grid_rows(gray, layout, sorted(texted))
+        if set(read) != texted:
+            return None
+        return self._finish(list(read.values()), layout, inc.file_name, max(inc.confidence * 2 - 1, 0.5),
+                            inc.segment_type == "mixed")
 
     def _file_end(self, gray: np.ndarray, layout: CodeLayout, n_rows: int) -> int:
         """The first row below the file's last line: a row with no line number and no text (a lone stroke far
