@@ -7,6 +7,7 @@ Concrete OCR backends (RapidOCR, Tesseract) supply two primitives: `_detect_and_
 
 from __future__ import annotations
 
+import difflib
 import logging
 from abc import abstractmethod
 from dataclasses import dataclass, fields, replace
@@ -16,7 +17,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, RowRead, TextLine
-from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, readings_agree
+from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, normalised, readings_agree
 from .classify import (
     PANE,
     PanePolicy,
@@ -323,6 +324,12 @@ class OcrEngine(RecognitionEngine):
                 agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
                 self.checks += 1
                 self.checks_disagreed += not agreed
+                if not agreed and log.isEnabledFor(logging.DEBUG):
+                    log.debug("check at %.2f s disagreed (on-grid check %s):\n%s", context.t,
+                              "fell through" if on_grid is not None else "refused",
+                              "\n".join(difflib.unified_diff(normalised(inc.code_content).split("\n"),
+                                                              normalised(fresh.code_content).split("\n"),
+                                                              "incremental", "fresh", n=0, lineterm="")))
                 if not agreed and not measured_grid(fresh, self._policy) and measured_grid(inc, self._policy):
                     # the fresh reading found no grid to read on (too few lines, a fallback): weaker evidence
                     # than the incremental one, which keeps its text but not a high confidence
