@@ -309,38 +309,7 @@ class OcrEngine(RecognitionEngine):
             if inc is not None:
                 if not needs_confirmation(self._check, context.t, self._last_full_t):
                     return inc
-                since = self._last_full_t
-                on_grid = self._reread_on_grid(frame, inc)
-                if on_grid is not None and readings_agree(on_grid.code_content, inc.code_content):
-                    # the detector's boxes still fit the layout and every row read again agrees: confirmed
-                    # without reading every box again (a whole-frame reading costs ~2x this)
-                    self._last_full_t = context.t
-                    self.checks += 1
-                    on_grid.confidence = capped_by_lines(
-                        self._check, checked_confidence(self._check, on_grid.confidence, True), on_grid.lines)
-                    return on_grid
-                fresh = self._full(frame)  # the check: read the whole frame again, from scratch
-                self._last_full_t = context.t
-                agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
-                self.checks += 1
-                self.checks_disagreed += not agreed
-                if not agreed and log.isEnabledFor(logging.DEBUG):
-                    log.debug("check at %.2f s disagreed (on-grid check %s):\n%s", context.t,
-                              "fell through" if on_grid is not None else "refused",
-                              "\n".join(difflib.unified_diff(normalised(inc.code_content).split("\n"),
-                                                              normalised(fresh.code_content).split("\n"),
-                                                              "incremental", "fresh", n=0, lineterm="")))
-                if not agreed and not measured_grid(fresh, self._policy) and measured_grid(inc, self._policy):
-                    # the fresh reading found no grid to read on (too few lines, a fallback): weaker evidence
-                    # than the incremental one, which keeps its text but not a high confidence
-                    inc.confidence = checked_confidence(self._check, inc.confidence, agreed=False)
-                    inc.failed_check_since = since
-                    return inc
-                fresh.confidence = capped_by_lines(self._check, checked_confidence(self._check, fresh.confidence, agreed),
-                                                   fresh.lines)
-                if not agreed:
-                    fresh.failed_check_since = since
-                return fresh
+                return self._confirmed(frame, inc, context.t)
         thumb = _thumbnail(frame)
         anchor = self._learning_anchor
         if (prev is not None and prev.segment_type == "learning" and prev.confidence >= 0.8 and anchor is not None
@@ -352,6 +321,42 @@ class OcrEngine(RecognitionEngine):
         self._last_full_t = context.t
         self._learning_anchor = (context.t, thumb) if rec.segment_type == "learning" else None
         return rec
+
+    def _confirmed(self, frame: np.ndarray, inc: Recognition, t: float) -> Recognition:
+        """The check stage on an incremental reading: a fresh reading of the same frame (on the grid when the
+        layout still fits, else of the whole frame) confirms it, or replaces it when they disagree."""
+        since = self._last_full_t
+        on_grid = self._reread_on_grid(frame, inc)
+        if on_grid is not None and readings_agree(on_grid.code_content, inc.code_content):
+            # the detector's boxes still fit the layout and every row read again agrees: confirmed
+            # without reading every box again (a whole-frame reading costs ~2x this)
+            self._last_full_t = t
+            self.checks += 1
+            on_grid.confidence = capped_by_lines(
+                self._check, checked_confidence(self._check, on_grid.confidence, True), on_grid.lines)
+            return on_grid
+        fresh = self._full(frame)  # the check: read the whole frame again, from scratch
+        self._last_full_t = t
+        agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
+        self.checks += 1
+        self.checks_disagreed += not agreed
+        if not agreed and log.isEnabledFor(logging.DEBUG):
+            log.debug("check at %.2f s disagreed (on-grid check %s):\n%s", t,
+                      "fell through" if on_grid is not None else "refused",
+                      "\n".join(difflib.unified_diff(normalised(inc.code_content).split("\n"),
+                                                      normalised(fresh.code_content).split("\n"),
+                                                      "incremental", "fresh", n=0, lineterm="")))
+        if not agreed and not measured_grid(fresh, self._policy) and measured_grid(inc, self._policy):
+            # the fresh reading found no grid to read on (too few lines, a fallback): weaker evidence
+            # than the incremental one, which keeps its text but not a high confidence
+            inc.confidence = checked_confidence(self._check, inc.confidence, agreed=False)
+            inc.failed_check_since = since
+            return inc
+        fresh.confidence = capped_by_lines(self._check, checked_confidence(self._check, fresh.confidence, agreed),
+                                           fresh.lines)
+        if not agreed:
+            fresh.failed_check_since = since
+        return fresh
 
     # ------------------------------------------------------------------ full read
     def _detect(self, frame: np.ndarray) -> list[Box] | None:
