@@ -565,3 +565,27 @@ def test_a_check_on_the_grid_confirms_only_a_layout_the_boxes_still_fit() -> Non
     off_grid = [Box(b.x1, b.y1 + 0.4 * PITCH, b.x2, b.y2 + 0.4 * PITCH, "", 1.0) for b in on_grid]
     assert Stub(off_grid)._reread_on_grid(frame, inc) is None
     assert Stub(on_grid[:2])._reread_on_grid(frame, inc) is None  # the third row's text without a box
+
+
+def test_a_band_painted_from_mid_line_does_not_make_its_row_another_surface_of_the_pane() -> None:
+    """A current line painted in full right of the numbers is a row of the pane (Thonny's dark themes); a band
+    that starts mid-line (Thonny light's bracket region, grey from "(" to the edge) is not such a row: its
+    margin left of column 0 is still on the code's white, and its ink measured against the band's grey took
+    the white for text and moved column 0 a cell left (held-out Thonny light, 60-170 s)."""
+    import cv2
+
+    from pausecode.recognize.base import CodeLayout
+
+    pitch, gutter_x, x0 = 22, 48, 64
+    frame = np.full((6 * pitch, 900, 3), 255, np.uint8)
+    frame[:, :gutter_x + 10] = 238  # the gutter
+    frame[3 * pitch:4 * pitch, 290:] = 200  # row 3: a band from mid-line to the edge
+    frame[4 * pitch:5 * pitch, gutter_x + 10:] = 40  # row 4: a current line painted from the numbers on
+    layout = CodeLayout(x0=float(x0), y0=0.0, pitch=float(pitch), char_width=10.0,
+                        pane=(gutter_x + 2, 0, 900, 6 * pitch), gutter_x=float(gutter_x))
+    engine = NoModel(None)
+    gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    engine._frame, engine._pane_bg = frame, 255.0
+    assert engine._row_is_pane(gray, layout, 0)
+    assert not engine._row_is_pane(gray, layout, 3)
+    assert engine._row_is_pane(gray, layout, 4)

@@ -619,7 +619,7 @@ class OcrEngine(RecognitionEngine):
             return False
         if pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= self._policy.pane_bg_tolerance:
             return True
-        return self._painted_right_of_numbers(layout, row)
+        return self._painted_right_of_numbers(layout, row) and self._painted_from_numbers(layout, row)
 
     def _painted_right_of_numbers(self, layout: CodeLayout, row: int) -> bool:
         """Is the gutter under this row the same surface as under the pane's first rows (the row's own colour
@@ -628,6 +628,18 @@ class OcrEngine(RecognitionEngine):
         refs = [self._gutter_surface(layout, r) for r in (0, 1) if r != row]
         return here is not None and any(ref is not None and same_surface(here, ref, BACKGROUND.similar_surface)
                                         for ref in refs)
+
+    def _painted_from_numbers(self, layout: CodeLayout, row: int) -> bool:
+        """Does the row's colour start before its text: is the cell around column 0's left edge on the row's own
+        surface? A current line painted in full is (Thonny's dark themes); a band that starts mid-line (a
+        bracket's region, a selection) leaves column 0 on the code's surface, and the row's ink cannot be
+        measured against one background."""
+        if self._frame is None:
+            return True
+        top, half = layout.row_top(row), layout.char_width / 2
+        start = row_surface(self._frame, layout.x0 - half, max(0, top), layout.x0 + half, top + layout.pitch)
+        own = self._row_surface(layout, row)
+        return own is None or same_surface(start, own, BACKGROUND.similar_surface)
 
     def _fit_grid(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int, n_lines: int,
                   texts: dict[int, str]) -> None:
