@@ -580,7 +580,7 @@ def test_a_band_painted_from_mid_line_does_not_make_its_row_another_surface_of_t
     frame = np.full((6 * pitch, 900, 3), 255, np.uint8)
     frame[:, :gutter_x + 10] = 238  # the gutter
     frame[3 * pitch:4 * pitch, 290:] = 200  # row 3: a band from mid-line to the edge
-    frame[4 * pitch:5 * pitch, gutter_x + 10:] = 40  # row 4: a current line painted from the numbers on
+    frame[4 * pitch:5 * pitch, x0 - 4:] = 40  # row 4: a current line painted from the text area's edge on
     layout = CodeLayout(x0=float(x0), y0=0.0, pitch=float(pitch), char_width=10.0,
                         pane=(gutter_x + 2, 0, 900, 6 * pitch), gutter_x=float(gutter_x))
     engine = NoModel(None)

@@ -630,14 +630,14 @@ class OcrEngine(RecognitionEngine):
                                         for ref in refs)
 
     def _painted_from_numbers(self, layout: CodeLayout, row: int) -> bool:
-        """Does the row's colour start before its text: is the cell around column 0's left edge on the row's own
-        surface? A current line painted in full is (Thonny's dark themes); a band that starts mid-line (a
+        """Does the row's colour start at its text: is column 0's cell on the row's own surface? A current line
+        painted in full is (Thonny's dark themes, from the text area's edge); a band that starts mid-line (a
         bracket's region, a selection) leaves column 0 on the code's surface, and the row's ink cannot be
         measured against one background."""
         if self._frame is None:
             return True
-        top, half = layout.row_top(row), layout.char_width / 2
-        start = row_surface(self._frame, layout.x0 - half, max(0, top), layout.x0 + half, top + layout.pitch)
+        top = layout.row_top(row)
+        start = row_surface(self._frame, layout.x0, max(0, top), layout.x0 + layout.char_width, top + layout.pitch)
         own = self._row_surface(layout, row)
         return own is None or same_surface(start, own, BACKGROUND.similar_surface)
 
