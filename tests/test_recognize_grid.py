@@ -567,11 +567,11 @@ def test_a_check_on_the_grid_confirms_only_a_layout_the_boxes_still_fit() -> Non
     assert Stub(on_grid[:2])._reread_on_grid(frame, inc) is None  # the third row's text without a box
 
 
-def test_a_band_painted_from_mid_line_does_not_make_its_row_another_surface_of_the_pane() -> None:
-    """A current line painted in full right of the numbers is a row of the pane (Thonny's dark themes); a band
-    that starts mid-line (Thonny light's bracket region, grey from "(" to the edge) is not such a row: its
-    margin left of column 0 is still on the code's white, and its ink measured against the band's grey took
-    the white for text and moved column 0 a cell left (held-out Thonny light, 60-170 s)."""
+def test_a_row_painted_from_mid_line_has_its_ink_measured_against_each_surface() -> None:
+    """A band that starts mid-line (Thonny light's bracket region, grey from "(" to the edge; black on its dark
+    themes) leaves the row on two surfaces. Measured against the band's, the code's white left of it was all
+    ink: column 0 moved a cell left and every line read one space deeper (held-out Thonny light, 60-170 s).
+    Each part is measured against its own surface; a current line painted in full has one."""
     import cv2
 
     from pausecode.recognize.base import CodeLayout
@@ -580,12 +580,20 @@ def test_a_band_painted_from_mid_line_does_not_make_its_row_another_surface_of_t
     frame = np.full((6 * pitch, 900, 3), 255, np.uint8)
     frame[:, :gutter_x + 10] = 238  # the gutter
     frame[3 * pitch:4 * pitch, 290:] = 200  # row 3: a band from mid-line to the edge
+    for x in range(104, 280, 10):  # its text from column 4 on the white: one stroke per cell
+        frame[3 * pitch + 6:4 * pitch - 6, x + 3:x + 6] = 0
+    frame[3 * pitch + 6:4 * pitch - 6, 303:306] = 0  # and a glyph on the band
     frame[4 * pitch:5 * pitch, x0 - 4:] = 40  # row 4: a current line painted from the text area's edge on
     layout = CodeLayout(x0=float(x0), y0=0.0, pitch=float(pitch), char_width=10.0,
                         pane=(gutter_x + 2, 0, 900, 6 * pitch), gutter_x=float(gutter_x))
     engine = NoModel(None)
-    gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-    engine._frame, engine._pane_bg = frame, 255.0
-    assert engine._row_is_pane(gray, layout, 0)
-    assert not engine._row_is_pane(gray, layout, 3)
-    assert engine._row_is_pane(gray, layout, 4)
+    gray = 255 - cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)  # contrast to the white page, as `to_ink` gives
+    engine._frame, engine._pane_bg = frame, 0.0
+    assert engine._row_is_pane(gray, layout, 3) and engine._row_is_pane(gray, layout, 4)
+    assert engine._band_start(gray, layout, 4) is None
+    band = engine._band_start(gray, layout, 3)
+    assert band is not None and abs(band - (290 - layout.pane[0])) <= 1
+    cols = engine._row_ink(gray, layout, 3)
+    inked = np.flatnonzero(cols)
+    assert abs(inked[0] - (107 - layout.pane[0])) <= 1  # the text's first stroke, not the pane's edge
+    assert cols[303 - layout.pane[0]] and not cols[282 - layout.pane[0]: 300 - layout.pane[0]].any()

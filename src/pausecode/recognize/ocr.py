@@ -619,7 +619,7 @@ class OcrEngine(RecognitionEngine):
             return False
         if pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= self._policy.pane_bg_tolerance:
             return True
-        return self._painted_right_of_numbers(layout, row) and self._painted_from_numbers(layout, row)
+        return self._painted_right_of_numbers(layout, row)
 
     def _painted_right_of_numbers(self, layout: CodeLayout, row: int) -> bool:
         """Is the gutter under this row the same surface as under the pane's first rows (the row's own colour
@@ -629,17 +629,40 @@ class OcrEngine(RecognitionEngine):
         return here is not None and any(ref is not None and same_surface(here, ref, BACKGROUND.similar_surface)
                                         for ref in refs)
 
-    def _painted_from_numbers(self, layout: CodeLayout, row: int) -> bool:
-        """Does the row's colour start at its text: is column 0's cell on the row's own surface? A current line
-        painted in full is (Thonny's dark themes, from the text area's edge); a band that starts mid-line (a
-        bracket's region, a selection) leaves column 0 on the code's surface, and the row's ink cannot be
-        measured against one background."""
+    def _band_start(self, gray: np.ndarray, layout: CodeLayout, row: int) -> int | None:
+        """Where a band painted from mid-line starts (strip x), on a row painted in two surfaces: the code's at
+        column 0 and another from there to the end (a bracket's region in Thonny: grey on white, black on its
+        dark themes; a selection). None when column 0's cell is on the row's own surface (one surface, or a
+        current line painted in full). Its ink has to be measured against each surface apart: measured against
+        the band's, the code's surface left of it is all ink (column 0 moved a cell left on held-out Thonny
+        light, 60-170 s)."""
         if self._frame is None:
-            return True
+            return None
         top = layout.row_top(row)
-        start = row_surface(self._frame, layout.x0, max(0, top), layout.x0 + layout.char_width, top + layout.pitch)
         own = self._row_surface(layout, row)
-        return own is None or same_surface(start, own, BACKGROUND.similar_surface)
+        start = row_surface(self._frame, layout.x0, max(0, top), layout.x0 + layout.char_width, top + layout.pitch)
+        if own is None or same_surface(start, own, BACKGROUND.similar_surface):
+            return None
+        strip = self._row_strip(self._frame, layout, row)
+        if strip.ndim != 3 or strip.shape[0] < 4:
+            return None
+        leading = np.concatenate([strip[:2], strip[-2:]]).astype(np.int16)  # the line spacing: surface only
+        off = np.abs(leading - np.array(own, dtype=np.int16)).max(axis=2).min(axis=0) <= BACKGROUND.similar_surface
+        x0 = int(max(0.0, layout.x0 - layout.pane[0]))
+        band = np.flatnonzero(off[x0:])
+        return x0 + int(band[0]) if len(band) else None
+
+    def _row_ink(self, gray: np.ndarray, layout: CodeLayout, row: int, bg: float | None = None) -> np.ndarray:
+        """A row's ink columns (pane x), each part measured against its own surface when a band starts
+        mid-line."""
+        ink_strip = self._ink_strip(gray, layout, row)
+        band = self._band_start(gray, layout, row)
+        if band is None:
+            return ink_columns(ink_strip, bg)
+        x0 = int(max(0.0, layout.x0 - layout.pane[0]))
+        left, right = ink_strip[:, :band], ink_strip[:, band:]
+        code_bg = float(np.median(ink_strip[:, x0:band])) if band > x0 else None
+        return np.concatenate([ink_columns(left, code_bg), ink_columns(right)])
 
     def _fit_grid(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int, n_lines: int,
                   texts: dict[int, str]) -> None:
@@ -679,7 +702,7 @@ class OcrEngine(RecognitionEngine):
             strip = self._row_strip(gray, layout, r)
             if strip.size == 0 or not self._row_is_pane(gray, layout, r) or not self._numbered(gray, layout, r):
                 continue
-            cols = ink_columns(self._ink_strip(gray, layout, r))
+            cols = self._row_ink(gray, layout, r)
             if layout.gutter_x is not None:
                 clear_number_ink(cols, layout, self._policy)
             span = text_span(cols, layout.char_width)
@@ -798,7 +821,7 @@ class OcrEngine(RecognitionEngine):
     def _text_left_of_column_0(self, gray: np.ndarray, layout: CodeLayout, row: int) -> float | None:
         """x where this row's text starts, when it starts left of column 0 with at least `text_left_cells`
         cells of ink there (line numbers aside; a fold chevron or a breakpoint mark is one cell)."""
-        cols = ink_columns(self._ink_strip(gray, layout, row))
+        cols = self._row_ink(gray, layout, row)
         if layout.gutter_x is not None:
             clear_number_ink(cols, layout, self._policy)
         span = text_span(cols, layout.char_width)
@@ -836,7 +859,7 @@ class OcrEngine(RecognitionEngine):
             if not self._row_is_pane(gray, layout, r):  # status bar / panel header, not code
                 continue
             ink_strip = self._ink_strip(gray, layout, r)
-            cols_all = ink_columns(ink_strip, bg)
+            cols_all = self._row_ink(gray, layout, r, bg)
             bars = cursor_bars(strip, bg, layout.char_width, layout.x0 - layout.pane[0])
             for x1, x2 in bars:
                 cols_all[x1:x2] = False
