@@ -597,3 +597,14 @@ def test_a_row_painted_from_mid_line_has_its_ink_measured_against_each_surface()
     inked = np.flatnonzero(cols)
     assert abs(inked[0] - (107 - layout.pane[0])) <= 1  # the text's first stroke, not the pane's edge
     assert cols[303 - layout.pane[0]] and not cols[282 - layout.pane[0]: 300 - layout.pane[0]].any()
+
+
+def test_the_grid_stage_uses_the_policy_it_is_given() -> None:
+    """The grid stage's thresholds are swept as "grid.NAME": a row's ink is found at the default ink level
+    and not when only near-white-on-black contrast counts."""
+    from pausecode.recognize.ocr import read_policy
+
+    img = render_rows(["x = 1"])
+    assert ink_columns(img, 30.0).any()
+    blind = read_policy({"grid.ink_level": 250})
+    assert blind.grid.ink_level == 250 and not ink_columns(img, 30.0, blind.grid).any()

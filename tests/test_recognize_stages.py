@@ -326,11 +326,12 @@ def test_line_numbers_that_agree_among_themselves_beat_rows_spaced_by_blank_line
 
 def test_a_minimaps_miniature_beside_a_blank_line_is_not_read() -> None:
     from pausecode.recognize.base import CodeLayout
-    from pausecode.recognize.marks import STRAY_TEXT_COLS, far_and_tiny
+    from pausecode.recognize.grid import GRID
+    from pausecode.recognize.marks import far_and_tiny
 
     layout = CodeLayout(x0=10.0, y0=0.0, pitch=22.0, char_width=10.0, pane=(0, 0, 1600, 22))
     strip = np.full((22, 1600), 30, np.uint8)
-    far = 10 + 10 * (STRAY_TEXT_COLS + 100)
+    far = 10 + 10 * (GRID.stray_text_cols + 100)
     strip[10:13, far:far + 40] = 200  # a minimap line: 3 px tall
     assert far_and_tiny(strip, 30.0, (far, far + 40), layout)
     strip[4:18, far:far + 40] = 200  # text of a real line's height, far right: not a miniature

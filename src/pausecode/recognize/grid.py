@@ -11,9 +11,110 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Gray levels between a pixel and its background above which the pixel is ink (a glyph stroke, a cursor): well
-# above H.264 noise and antialiasing fringes on flat editor backgrounds, below the contrast of any readable theme.
-INK_LEVEL = 40
+@dataclass(frozen=True)
+class GridPolicy:
+    """The grid stage's thresholds (rows, pitch, advance, column 0, ink and marks on a row), each named once with
+    its unit and why. "Cells" are character widths; "shares" fractions of what is named."""
+
+    # Gray levels between a pixel and its background above which the pixel is ink (a glyph stroke, a cursor):
+    # well above H.264 noise and antialiasing fringes on flat editor backgrounds, below the contrast of any
+    # readable theme.
+    ink_level: int = 40
+    # characters: boxes at least this long measure the advance (box width per character); with fewer than
+    # `char_width_min_boxes` of them, shorter ones count too
+    char_width_min_chars: int = 4
+    char_width_min_boxes: int = 2
+    # characters and boxes: the monospace score needs boxes this long, and this many of them; a difference of
+    # `mono_scale` in relative spread between the two width models is the whole 0-1 range
+    mono_min_chars: int = 5
+    mono_min_boxes: int = 3
+    mono_scale: float = 0.06
+    # share of the taller box's height: two boxes whose centres are closer are on one text line
+    same_line_share: float = 0.45
+    # box heights: spacings between row centres shorter than this are one line's boxes, not lines
+    min_spacing_heights: float = 0.6
+    # percentile of the spacings taken as the first guess of the pitch (blank lines make some spacings
+    # multiples of it)
+    spacing_percentile: float = 25
+    # distinct lines: a slope needs at least three points to average out one centre's jitter
+    pitch_fit_min_lines: int = 3
+    # of the pitch: a slope further from the spacings' median has a line index wrong
+    pitch_fit_agreement: float = 0.1
+    # shares of a row's height: glyph bodies fill its core band [core_top, core_bottom); ink only outside it
+    # (underscores, commas, a neighbour's descenders) counts next to core ink, within `adjacent_px`
+    core_top: float = 0.2
+    core_bottom: float = 0.8
+    adjacent_px: int = 6
+    # a pixel row inked over more than this share of the strip is a horizontal rule, not text
+    rule_width_share: float = 0.5
+    # pixels: strokes at most `thin_px` wide over `thin_height_share` of the core band with no ink within
+    # `thin_clear_px` are indent guides, box edges or the text cursor
+    thin_px: int = 2
+    thin_height_share: float = 0.5
+    thin_clear_px: int = 3
+    # faint indent guides: in the band [guide_top, guide_bottom) of the strip (strips reach into the next
+    # row), columns above `guide_faint` x the ink level over `guide_height_share` of it, never above
+    # `guide_max` x the ink level, with no ink within `thin_clear_px`
+    guide_top: float = 0.1
+    guide_bottom: float = 0.8
+    guide_faint: float = 0.4
+    guide_height_share: float = 0.9
+    guide_max: float = 2.0
+    # the advance is searched within ±`advance_search` of the boxes' estimate, in steps of `advance_step`
+    # (both shares of it): box widths are a few % off
+    advance_search: float = 0.15
+    advance_step: float = 0.002
+    # fitting the grid to the text: advances within ±`text_fit_spread` of the estimate in steps of
+    # `text_fit_step` (shares), phases in steps of `phase_step_px` pixels
+    text_fit_spread: float = 0.04
+    text_fit_step: float = 0.001
+    phase_step_px: float = 0.5
+    # share of a cell: its middle [cell_mid_from, cell_mid_to) is where a glyph has ink (glyphs rarely touch
+    # their cell's edges, a neighbour's overhang does)
+    cell_mid_from: float = 0.2
+    cell_mid_to: float = 0.8
+    # an underscore: in the cell's [underscore_from, underscore_to), a straight bar over `underscore_bar`
+    # of the width in the row's lowest part (below `underscore_low` of its height), nothing above
+    underscore_from: float = 0.15
+    underscore_to: float = 0.85
+    underscore_low: float = 0.7
+    underscore_bar: float = 0.8
+    # cells: a gap this wide ends a line's text (a minimap, scrollbar or the pointer far to the right)
+    line_gap_cells: float = 8.0
+    # cells: ink narrower than `pointer_cells` starting further right than `pointer_far_cells` on an empty
+    # row is the I-beam pointer
+    pointer_cells: float = 1.3
+    pointer_far_cells: float = 30
+    # pixels: the row grid is shifted in steps of this to find the blank band between lines, ink counted
+    # within ±`boundary_px` of a boundary
+    row_phase_step_px: float = 0.5
+    boundary_px: int = 1
+    # Text starting this many columns in that the recogniser reads with less than `stray_text_score` is a
+    # hover widget, a minimap or the pointer over an empty stretch of the pane, not code: code is rarely
+    # indented that far, and a real line there reads clearly.
+    stray_text_cols: int = 30
+    stray_text_score: float = 0.5
+    # Height of a row's ink, as a share of the pitch, under which text far to the right is a minimap's or an
+    # overview's miniature rendering (2-4 px tall at 720p), not a line: the lowest real line, "----", is
+    # ~0.1 of the pitch, so this only applies with `stray_text_cols` of empty cells before it.
+    miniature_ink_share: float = 0.3
+    # cursor marks: a row at least `mark_min_row_px` tall; strokes at most `bar_px` wide covering
+    # `bar_cover` of the row's height are a bar cursor, `side_cover` a side of a bracket's box (two of them
+    # `bracket_min_cells`-`bracket_max_cells` apart) or, within `boundary_cells` of a cell boundary, the
+    # cursor between two characters; ink over `cursor_cover` of the height right after the text is the cursor
+    mark_min_row_px: int = 8
+    bar_px: int = 3
+    bar_cover: float = 0.9
+    side_cover: float = 0.8
+    bracket_min_cells: float = 0.7
+    bracket_max_cells: float = 1.6
+    boundary_cells: float = 0.2
+    cursor_cover: float = 0.75
+
+
+GRID = GridPolicy()  # the defaults (frozen: shared safely)
+
+INK_LEVEL = GRID.ink_level  # for measurements outside the reader (segments)
 
 
 @dataclass
@@ -52,11 +153,12 @@ def boxes_from_quads(quads: np.ndarray | list, texts: list[str] | None = None, s
     return out
 
 
-def char_width(boxes: list[Box]) -> float | None:
+def char_width(boxes: list[Box], policy: GridPolicy = GRID) -> float | None:
     """Robust monospace character width: median of width/len over boxes with enough characters."""
-    ratios = [b.w / len(b.text) for b in boxes if len(b.text) >= 4 and b.w > 0]
-    if len(ratios) < 2:
-        ratios += [b.w / len(b.text) for b in boxes if 1 <= len(b.text) < 4 and b.w > 0]
+    n = policy.char_width_min_chars
+    ratios = [b.w / len(b.text) for b in boxes if len(b.text) >= n and b.w > 0]
+    if len(ratios) < policy.char_width_min_boxes:
+        ratios += [b.w / len(b.text) for b in boxes if 1 <= len(b.text) < n and b.w > 0]
     if not ratios:
         return None
     return float(np.median(ratios))
@@ -76,19 +178,19 @@ def _spread(x: np.ndarray) -> float:
     return float(np.median(np.abs(x - med))) / med if med > 0 else 1.0
 
 
-def monospace_score(boxes: list[Box]) -> float:
+def monospace_score(boxes: list[Box], policy: GridPolicy = GRID) -> float:
     """~1 for monospace text, ~0 for proportional: which width model (per character, or per glyph shape)
     explains the boxes' widths better. Long prose averages out per-character widths, so compare both."""
-    use = [b for b in boxes if len(b.text.strip()) >= 5 and b.w > 0]
-    if len(use) < 3:
+    use = [b for b in boxes if len(b.text.strip()) >= policy.mono_min_chars and b.w > 0]
+    if len(use) < policy.mono_min_boxes:
         return 0.5
     mono = np.array([b.w / len(b.text.strip()) for b in use])
     prop = np.array([b.w / _prop_width(b.text.strip()) for b in use])
     d = _spread(prop) - _spread(mono)  # > 0: the monospace model fits better
-    return float(np.clip(0.5 + d / 0.06, 0.0, 1.0))
+    return float(np.clip(0.5 + d / policy.mono_scale, 0.0, 1.0))
 
 
-def cluster_rows(boxes: list[Box]) -> list[list[Box]]:
+def cluster_rows(boxes: list[Box], policy: GridPolicy = GRID) -> list[list[Box]]:
     """Group boxes into text lines by vertical centre (boxes on one line overlap vertically)."""
     rows: list[list[Box]] = []
     for b in sorted(boxes, key=lambda b: b.cy):
@@ -96,7 +198,7 @@ def cluster_rows(boxes: list[Box]) -> list[list[Box]]:
             last = rows[-1]
             ref_cy = float(np.median([x.cy for x in last]))
             ref_h = float(np.median([x.h for x in last]))
-            if abs(b.cy - ref_cy) < 0.45 * max(ref_h, b.h):
+            if abs(b.cy - ref_cy) < policy.same_line_share * max(ref_h, b.h):
                 last.append(b)
                 continue
         rows.append([b])
@@ -105,36 +207,32 @@ def cluster_rows(boxes: list[Box]) -> list[list[Box]]:
     return rows
 
 
-def line_pitch(rows: list[list[Box]]) -> float | None:
+def line_pitch(rows: list[list[Box]], policy: GridPolicy = GRID) -> float | None:
     """Line height from the spacing of consecutive rows (multiples of the pitch when lines are blank)."""
     if len(rows) < 2:
         return None
     cys = [float(np.median([b.cy for b in r])) for r in rows]
     hs = float(np.median([b.h for r in rows for b in r]))
     diffs = np.diff(cys)
-    diffs = diffs[diffs > 0.6 * hs]
+    diffs = diffs[diffs > policy.min_spacing_heights * hs]
     if len(diffs) == 0:
         return None
-    base = float(np.percentile(diffs, 25))
+    base = float(np.percentile(diffs, policy.spacing_percentile))
     # refine using multiples: each diff ≈ k * pitch
     ks = np.maximum(1, np.round(diffs / base))
     pitch = float(np.median(diffs / ks))
-    return fitted_pitch(np.round((np.array(cys) - cys[0]) / pitch), cys, pitch)
+    return fitted_pitch(np.round((np.array(cys) - cys[0]) / pitch), cys, pitch, policy)
 
 
-def fitted_pitch(lines: np.ndarray | list[float], cys: list[float], pitch: float) -> float:
+def fitted_pitch(lines: np.ndarray | list[float], cys: list[float], pitch: float, policy: GridPolicy = GRID) -> float:
     """The line pitch as the slope of text centres over their line indices: box centres jitter by a pixel or
     so, and so does every single spacing, while the slope uses the whole span (over 15 lines a 0.5 px error
     per line is a third of a row). `pitch`, from the spacings, is kept when the fit cannot be trusted."""
     idx = np.asarray(lines, dtype=np.float64)
-    if len(np.unique(idx)) < PITCH_FIT_MIN_LINES or not np.all(np.diff(idx) > 0):
+    if len(np.unique(idx)) < policy.pitch_fit_min_lines or not np.all(np.diff(idx) > 0):
         return pitch
     slope = float(np.polyfit(idx, np.asarray(cys, dtype=np.float64), 1)[0])
-    return slope if abs(slope - pitch) < PITCH_FIT_AGREEMENT * pitch else pitch
-
-
-PITCH_FIT_MIN_LINES = 3  # distinct lines: a slope needs at least three points to average out one centre's jitter
-PITCH_FIT_AGREEMENT = 0.1  # of the pitch: a slope further from the spacings' median has a line index wrong
+    return slope if abs(slope - pitch) < policy.pitch_fit_agreement * pitch else pitch
 
 
 def join_row(row: list[Box], x0: float, cw: float) -> str:
@@ -158,37 +256,39 @@ def runs(idx: np.ndarray) -> list[np.ndarray]:
     return np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
 
 
-def _isolated_thin(cols: np.ndarray, counts: np.ndarray, h: int) -> None:
-    """Clear thin (≤2 px) tall strokes with no ink within 3 px: indent guides, box edges, the text cursor."""
+def _isolated_thin(cols: np.ndarray, counts: np.ndarray, h: int, policy: GridPolicy = GRID) -> None:
+    """Clear thin tall strokes with no ink beside them: indent guides, box edges, the text cursor."""
     idx = np.flatnonzero(cols)
     if not len(idx):
         return
     parts = runs(idx)
     for i, run in enumerate(parts):
-        if len(run) > 2 or counts[run].max() < 0.5 * h:
+        if len(run) > policy.thin_px or counts[run].max() < policy.thin_height_share * h:
             continue
         gap_l = run[0] - parts[i - 1][-1] if i > 0 else 99
         gap_r = parts[i + 1][0] - run[-1] if i + 1 < len(parts) else 99
-        if gap_l > 3 and gap_r > 3:
+        if gap_l > policy.thin_clear_px and gap_r > policy.thin_clear_px:
             cols[run] = False
 
 
-def _clear_faint_guides(ink: np.ndarray, contrast: np.ndarray, thresh: float) -> None:
+def _clear_faint_guides(ink: np.ndarray, contrast: np.ndarray, thresh: float, policy: GridPolicy = GRID) -> None:
     """Clear faint 1-2 px lines running the full row height (indent guides): video compression lifts a pixel
     or two of them over the ink threshold, which would put column 0 on the guide."""
     h = contrast.shape[0]
-    mid = contrast[int(0.1 * h): max(int(0.8 * h), int(0.1 * h) + 1)]  # strips reach into the next row
-    tall = np.flatnonzero((mid > 0.4 * thresh).sum(axis=0) >= 0.9 * mid.shape[0])
+    top = int(policy.guide_top * h)
+    mid = contrast[top: max(int(policy.guide_bottom * h), top + 1)]  # strips reach into the next row
+    tall = np.flatnonzero((mid > policy.guide_faint * thresh).sum(axis=0) >= policy.guide_height_share * mid.shape[0])
     if not len(tall):
         return
     for run in runs(tall):
-        lo, hi = max(0, run[0] - 3), run[-1] + 4
-        if len(run) <= 2 and mid[:, run].max() < 2 * thresh and not (mid[:, lo:run[0]] > thresh).any() \
+        clear = policy.thin_clear_px
+        lo, hi = max(0, run[0] - clear), run[-1] + clear + 1
+        if len(run) <= policy.thin_px and mid[:, run].max() < policy.guide_max * thresh and not (mid[:, lo:run[0]] > thresh).any() \
                 and not (mid[:, run[-1] + 1:hi] > thresh).any():
             ink[:, run] = False
 
 
-def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = INK_LEVEL, adjacent: int = 6) -> np.ndarray:
+def ink_columns(strip: np.ndarray, bg: float | None = None, policy: GridPolicy = GRID) -> np.ndarray:
     """Boolean per column: does this gray row strip have text ink there?
 
     Text ink is judged in the row's core band (glyph bodies); ink only near the row's top or bottom edge
@@ -198,23 +298,25 @@ def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = INK_
         return np.zeros(strip.shape[1] if strip.ndim == 2 else 0, dtype=bool)
     if bg is None:
         bg = float(np.median(strip))
+    thresh = policy.ink_level
     contrast = np.abs(strip.astype(np.int16) - bg)
     ink = contrast > thresh
-    _clear_faint_guides(ink, contrast, thresh)
-    wide = ink.sum(axis=1) > 0.5 * strip.shape[1]  # horizontal rules
+    _clear_faint_guides(ink, contrast, thresh, policy)
+    wide = ink.sum(axis=1) > policy.rule_width_share * strip.shape[1]  # horizontal rules
     if wide.any():
         ink[wide] = False
     h = strip.shape[0]
-    c1, c2 = int(round(0.2 * h)), max(int(round(0.8 * h)), int(round(0.2 * h)) + 1)
+    c1 = int(round(policy.core_top * h))
+    c2 = max(int(round(policy.core_bottom * h)), c1 + 1)
     core = ink[c1:c2].sum(axis=0)
     cols = core > 0
-    _isolated_thin(cols, core, c2 - c1)
+    _isolated_thin(cols, core, c2 - c1, policy)
     edge = ink.any(axis=0) & ~cols
     if edge.any() and cols.any():
         # edge ink counts when its run is next to text ink (an underscore joins the letters beside it; the
         # quotes of a docstring chain up to the letter after them), so passes repeat while runs join
         edge_runs = runs(np.flatnonzero(edge))
-        kernel = np.ones(2 * adjacent + 1, dtype=np.int32)
+        kernel = np.ones(2 * policy.adjacent_px + 1, dtype=np.int32)
         for _ in range(len(edge_runs)):  # until no run joins (a docstring's """ is six marks in a row)
             near = np.convolve(cols.astype(np.int32), kernel, mode="same") > 0
             added = [run for run in edge_runs if not cols[run[0]] and near[run].any()]
@@ -225,7 +327,7 @@ def ink_columns(strip: np.ndarray, bg: float | None = None, thresh: float = INK_
     return cols
 
 
-def refine_char_width(profile: np.ndarray, cw: float, x0: float = 0.0) -> tuple[float, float]:
+def refine_char_width(profile: np.ndarray, cw: float, x0: float = 0.0, policy: GridPolicy = GRID) -> tuple[float, float]:
     """Exact monospace advance and grid phase from the ink profile of many rows.
 
     Glyphs rarely touch their cell edges, so summed ink is periodic with the advance width. Box widths
@@ -237,7 +339,7 @@ def refine_char_width(profile: np.ndarray, cw: float, x0: float = 0.0) -> tuple[
     x = np.arange(len(profile), dtype=np.float64)
     p = profile.astype(np.float64) - profile.mean()
     best_cw, best_mag, best_phase = cw, -1.0, 0.0
-    for c in np.arange(cw * 0.85, cw * 1.15, 0.002 * cw):
+    for c in np.arange(cw * (1 - policy.advance_search), cw * (1 + policy.advance_search), policy.advance_step * cw):
         z = np.sum(p * np.exp(-2j * np.pi * x / c))
         mag = abs(z)
         if mag > best_mag:
@@ -261,15 +363,16 @@ def _prepare(rows: list[tuple[np.ndarray, str]]) -> list[tuple]:
     return out
 
 
-def _agreement(prepared: list[tuple], c: float, phases: np.ndarray) -> np.ndarray:
+def _agreement(prepared: list[tuple], c: float, phases: np.ndarray, policy: GridPolicy = GRID) -> np.ndarray:
     """Per phase: how well the grid explains the rows. A row whose inked cells repeat its text's pattern of
     glyphs and spaces scores 3; one with as many inked cells as the text has glyphs scores 1 (OCR drops and
     merges spaces, so the pattern alone would miss good grids)."""
     total = np.zeros(len(phases), dtype=np.int32)
     for cs, lo, hi, want, width in prepared:
         k = np.arange(np.floor(lo / c) - 2, np.ceil(hi / c) + 2)
-        a = np.clip(np.round(phases[:, None] + (k[None, :] + 0.2) * c).astype(int), 0, width)
-        b = np.clip(np.maximum(np.round(phases[:, None] + (k[None, :] + 0.8) * c).astype(int), a + 1), 0, width)
+        a = np.clip(np.round(phases[:, None] + (k[None, :] + policy.cell_mid_from) * c).astype(int), 0, width)
+        b = np.clip(np.maximum(np.round(phases[:, None] + (k[None, :] + policy.cell_mid_to) * c).astype(int), a + 1),
+                    0, width)
         inked = (cs[b] - cs[a]) > 0
         count_ok = inked.sum(axis=1) == want.sum()
         first = np.argmax(inked, axis=1)
@@ -280,9 +383,9 @@ def _agreement(prepared: list[tuple], c: float, phases: np.ndarray) -> np.ndarra
     return total
 
 
-def grid_agreement(rows: list[tuple[np.ndarray, str]], cw: float, phase: float) -> int:
+def grid_agreement(rows: list[tuple[np.ndarray, str]], cw: float, phase: float, policy: GridPolicy = GRID) -> int:
     """How well a given grid explains (ink columns, OCR text) rows (see `_agreement`)."""
-    return int(_agreement(_prepare(rows), cw, np.array([phase]))[0])
+    return int(_agreement(_prepare(rows), cw, np.array([phase]), policy)[0])
 
 
 def _middle_phase(phases: np.ndarray, c: float) -> float:
@@ -293,7 +396,7 @@ def _middle_phase(phases: np.ndarray, c: float) -> float:
 
 
 def fit_grid_to_text(rows: list[tuple[np.ndarray, str]], cw: float, phase: float,
-                     spread: float = 0.04) -> tuple[float, float, int]:
+                     policy: GridPolicy = GRID) -> tuple[float, float, int]:
     """Refine (char width, phase) so that the grid's inked cells repeat the rows' OCR text.
 
     The ink's periodicity gives the advance to within a few percent when few lines are on screen, and over
@@ -301,10 +404,11 @@ def fit_grid_to_text(rows: list[tuple[np.ndarray, str]], cw: float, phase: float
     row's glyphs and spaces are; the right grid puts ink under exactly those cells.
     Returns (char_width, phase, agreement score); ties stay nearest the given fit."""
     prepared = _prepare(rows)
-    best = (int(_agreement(prepared, cw, np.array([phase]))[0]), 0.0, cw, phase)
-    for c in cw * (1 + np.arange(-spread, spread + 1e-9, 0.001)):
-        phases = np.arange(0.0, c, 0.5)
-        scores = _agreement(prepared, float(c), phases)
+    best = (int(_agreement(prepared, cw, np.array([phase]), policy)[0]), 0.0, cw, phase)
+    spread = policy.text_fit_spread
+    for c in cw * (1 + np.arange(-spread, spread + 1e-9, policy.text_fit_step)):
+        phases = np.arange(0.0, c, policy.phase_step_px)
+        scores = _agreement(prepared, float(c), phases, policy)
         top = int(scores.max())
         key = (top, -abs(c - cw) / cw)
         if key > best[:2]:
@@ -312,29 +416,30 @@ def fit_grid_to_text(rows: list[tuple[np.ndarray, str]], cw: float, phase: float
     return best[2], best[3], best[0]
 
 
-def cell_pattern(cols: np.ndarray, start: float, cw: float, n_cells: int) -> list[bool]:
+def cell_pattern(cols: np.ndarray, start: float, cw: float, n_cells: int, policy: GridPolicy = GRID) -> list[bool]:
     """Per character cell from `start`: does it hold ink (looking at the middle of the cell only)?"""
     out = []
     for k in range(n_cells):
-        a = int(round(start + (k + 0.2) * cw))
-        b = int(round(start + (k + 0.8) * cw))
+        a = int(round(start + (k + policy.cell_mid_from) * cw))
+        b = int(round(start + (k + policy.cell_mid_to) * cw))
         out.append(bool(cols[max(0, a):max(a + 1, b)].any()))
     return out
 
 
-def underscore_cells(strip: np.ndarray, bg: float, start: float, cw: float, n_cells: int) -> list[bool]:
+def underscore_cells(strip: np.ndarray, bg: float, start: float, cw: float, n_cells: int,
+                     policy: GridPolicy = GRID) -> list[bool]:
     """Per cell: is its only ink a low horizontal stroke (an underscore), nothing in the glyph body?"""
-    ink = np.abs(strip.astype(np.int16) - bg) > INK_LEVEL
+    ink = np.abs(strip.astype(np.int16) - bg) > policy.ink_level
     h = strip.shape[0]
-    body, low = ink[: int(0.7 * h)], ink[int(0.7 * h):]
+    body, low = ink[: int(policy.underscore_low * h)], ink[int(policy.underscore_low * h):]
     out = []
     for k in range(n_cells):
-        a = int(round(start + (k + 0.15) * cw))
-        b = int(round(start + (k + 0.85) * cw))
+        a = int(round(start + (k + policy.underscore_from) * cw))
+        b = int(round(start + (k + policy.underscore_to) * cw))
         a, b = max(0, a), max(a + 1, b)
         seg = low[:, a:b]
         # one straight bar across the cell, nothing above it
-        bar = seg.shape[1] > 0 and bool((seg.mean(axis=1) >= 0.8).any())
+        bar = seg.shape[1] > 0 and bool((seg.mean(axis=1) >= policy.underscore_bar).any())
         out.append(bar and not body[:, a:b].any())
     return out
 
@@ -363,15 +468,15 @@ def respace(text: str, cells: list[bool], under: list[bool] | None = None) -> st
     return None
 
 
-def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0,
-              cursor_like: Callable[[int, int], bool] | None = None) -> tuple[int, int] | None:
+def text_span(cols: np.ndarray, char_w: float, cursor_like: Callable[[int, int], bool] | None = None,
+              policy: GridPolicy = GRID) -> tuple[int, int] | None:
     """Ink extent of one line's text: from the first ink to the last before a gap of many characters
     (a minimap, scrollbar or the mouse pointer far to the right is not part of the line)."""
     idx = np.flatnonzero(cols)
     if len(idx) == 0:
         return None
     gaps = np.diff(idx)
-    cut = np.flatnonzero(gaps > max_gap_chars * char_w)
+    cut = np.flatnonzero(gaps > policy.line_gap_cells * char_w)
     end = idx[cut[0]] if len(cut) else idx[-1]
     # a text cursor right after the last character: a lone 1-2 px stroke after a gap
     k = int(np.searchsorted(idx, end))
@@ -381,12 +486,13 @@ def text_span(cols: np.ndarray, char_w: float, max_gap_chars: float = 8.0,
     if k - run_start <= 1 and run_start > 0 and idx[run_start] - idx[run_start - 1] > 1 and cursor_like is not None \
             and cursor_like(int(idx[run_start]), int(end)):
         end = idx[run_start - 1]
-    if end + 1 - idx[0] < 1.3 * char_w and idx[0] > 30 * char_w:  # a lone I-beam pointer on an empty row
+    if end + 1 - idx[0] < policy.pointer_cells * char_w and idx[0] > policy.pointer_far_cells * char_w:  # a lone I-beam pointer on an empty row
         return None
     return int(idx[0]), int(end) + 1
 
 
-def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: float, pitch: float) -> float:
+def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: float, pitch: float,
+                     policy: GridPolicy = GRID) -> float:
     """Shift the row grid so row boundaries fall in the middle of the blank band between lines (so neither
     underscores at the bottom nor accents at the top are cut off or leak into the next row)."""
     x1, y1, x2, y2 = pane
@@ -395,9 +501,9 @@ def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: floa
     if region.size == 0:
         return y0
     bg = float(np.median(region))
-    prof = (np.abs(region.astype(np.int16) - bg) > INK_LEVEL).sum(axis=1).astype(np.float32)
-    prof = np.convolve(prof, np.ones(3, dtype=np.float32), mode="same")  # ink within ±1 px of a boundary
-    steps = np.arange(-pitch / 2, pitch / 2, 0.5)
+    prof = (np.abs(region.astype(np.int16) - bg) > policy.ink_level).sum(axis=1).astype(np.float32)
+    prof = np.convolve(prof, np.ones(2 * policy.boundary_px + 1, dtype=np.float32), mode="same")  # near a boundary
+    steps = np.arange(-pitch / 2, pitch / 2, policy.row_phase_step_px)
     costs = []
     for k in steps:
         ys = np.arange(y0 + k - top, len(prof), pitch).astype(int)

@@ -10,31 +10,19 @@ from collections.abc import Callable
 import numpy as np
 
 from .base import CodeLayout
-from .grid import INK_LEVEL, runs
+from .grid import GRID, GridPolicy, runs
 
-# Text starting this many columns in that the recogniser reads with less than STRAY_TEXT_SCORE is a hover
-# widget, a minimap or the pointer over an empty stretch of the pane, not code: code is rarely indented that far,
-# and a real line there reads clearly.
-STRAY_TEXT_COLS = 30
-STRAY_TEXT_SCORE = 0.5
+CURSOR_GLYPHS = "■█▌▍▎▏"  # how the recogniser reads a block cursor
 
 
-CURSOR_GLYPHS = "■█▌▍▎▏"
-
-
-# Height of a row's ink, as a share of the pitch, under which text far to the right is a minimap's or an
-# overview's miniature rendering (2-4 px tall at 720p), not a line: the lowest real line, "----", is ~0.1 of the
-# pitch, so this only applies with STRAY_TEXT_COLS of empty cells before it.
-MINIATURE_INK_SHARE = 0.3
-
-
-def far_and_tiny(ink_strip: np.ndarray, bg: float, span: tuple[int, int], layout: CodeLayout) -> bool:
+def far_and_tiny(ink_strip: np.ndarray, bg: float, span: tuple[int, int], layout: CodeLayout,
+                 policy: GridPolicy = GRID) -> bool:
     """Is a row's only text a miniature far to the right (a minimap beside a blank line)?"""
     a, b = span
-    if (a - (layout.x0 - layout.pane[0])) / layout.char_width < STRAY_TEXT_COLS:
+    if (a - (layout.x0 - layout.pane[0])) / layout.char_width < policy.stray_text_cols:
         return False
-    rows = np.flatnonzero((np.abs(ink_strip[:, a:b].astype(np.int16) - bg) > INK_LEVEL).any(axis=1))
-    return len(rows) > 0 and (rows[-1] - rows[0] + 1) < MINIATURE_INK_SHARE * layout.pitch
+    rows = np.flatnonzero((np.abs(ink_strip[:, a:b].astype(np.int16) - bg) > policy.ink_level).any(axis=1))
+    return len(rows) > 0 and (rows[-1] - rows[0] + 1) < policy.miniature_ink_share * layout.pitch
 
 
 def strip_cursor(text: str) -> str:
@@ -46,26 +34,27 @@ def strip_cursor(text: str) -> str:
     return text
 
 
-def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = None) -> list[tuple[int, int]]:
+def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = None,
+                policy: GridPolicy = GRID) -> list[tuple[int, int]]:
     """Column ranges of what editors draw over the text in a grid row: a bar cursor (a 1-3 px stroke over
     the whole row height: glyphs never fill the line spacing; or over most of it, standing between two
     cells where no glyph stroke stands) and the two sides of the box around a matching bracket (two thin
     strokes over most of the height, one cell apart). `x0`: column 0 in strip coordinates, when known."""
-    if strip.shape[0] < 8:
+    if strip.shape[0] < policy.mark_min_row_px:
         return []
-    ink = np.abs(strip.astype(np.int16) - bg) > INK_LEVEL
+    ink = np.abs(strip.astype(np.int16) - bg) > policy.ink_level
     cover = ink.sum(axis=0) / strip.shape[0]
 
     def thin_runs(level: float) -> list[tuple[int, int]]:
         cols = np.flatnonzero(cover >= level)
         if not len(cols):
             return []
-        return [(int(r[0]), int(r[-1]) + 1) for r in runs(cols) if len(r) <= 3]
+        return [(int(r[0]), int(r[-1]) + 1) for r in runs(cols) if len(r) <= policy.bar_px]
 
-    bars = thin_runs(0.9)
-    sides = thin_runs(0.8)
+    bars = thin_runs(policy.bar_cover)
+    sides = thin_runs(policy.side_cover)
     for (a1, a2), (b1, b2) in zip(sides, sides[1:]):
-        if 0.7 * char_w <= b1 - a1 <= 1.6 * char_w:
+        if policy.bracket_min_cells * char_w <= b1 - a1 <= policy.bracket_max_cells * char_w:
             bars += [(a1, a2), (b1, b2)]
     if x0 is not None:
         # on a cell boundary (glyphs, "|" and "l" too, are centred in their cells): the cursor between two
@@ -73,15 +62,15 @@ def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = 
         # text and stands near its cell's edge (measured against the text, "def" read as "cef" in vim).
         for a, b in sides:
             phase = (((a + b) / 2 - x0) / char_w) % 1.0
-            if min(phase, 1.0 - phase) <= 0.2:
+            if min(phase, 1.0 - phase) <= policy.boundary_cells:
                 bars.append((a, b))
-    end = end_of_line_bar(ink)
+    end = end_of_line_bar(ink, policy)
     if end is not None:
         bars.append(end)
     return sorted(set(bars))
 
 
-def end_of_line_bar(ink: np.ndarray) -> tuple[int, int] | None:
+def end_of_line_bar(ink: np.ndarray, policy: GridPolicy = GRID) -> tuple[int, int] | None:
     """The cursor after the last character typed, where it stands while someone types: the row's last ink is
     a stroke at most 3 px wide, apart from the text, reaching above the tallest glyph and below the lowest
     one (a cursor spans the font's whole line; "l" stops at the baseline, "!" and "1" too). Found without the
@@ -91,7 +80,7 @@ def end_of_line_bar(ink: np.ndarray) -> tuple[int, int] | None:
         return None
     pieces = runs(cols)
     last = pieces[-1]
-    if len(last) > 3 or len(pieces) < 2:
+    if len(last) > policy.bar_px or len(pieces) < 2:
         return None
     a, b = int(last[0]), int(last[-1]) + 1
     text_rows = np.flatnonzero(ink[:, : int(pieces[-2][-1]) + 1].any(axis=1))
@@ -103,10 +92,10 @@ def end_of_line_bar(ink: np.ndarray) -> tuple[int, int] | None:
     return None
 
 
-def cursor_test(strip: np.ndarray, bg: float) -> Callable[[int, int], bool]:
+def cursor_test(strip: np.ndarray, bg: float, policy: GridPolicy = GRID) -> Callable[[int, int], bool]:
     """Is the ink in columns [a, b] a text cursor: a thin stroke over (nearly) the whole row height?"""
     def test(a: int, b: int) -> bool:
-        ink = np.abs(strip[:, a:b + 1].astype(np.int16) - bg) > INK_LEVEL
-        return bool(ink.any(axis=1).mean() >= 0.75)
+        ink = np.abs(strip[:, a:b + 1].astype(np.int16) - bg) > policy.ink_level
+        return bool(ink.any(axis=1).mean() >= policy.cursor_cover)
 
     return test

@@ -36,8 +36,9 @@ from .classify import (
     split_line_numbers,
 )
 from .grid import (
-    INK_LEVEL,
+    GRID,
     Box,
+    GridPolicy,
     cell_pattern,
     fit_grid_to_text,
     grid_agreement,
@@ -51,7 +52,7 @@ from .grid import (
     underscore_cells,
 )
 from .layout import border_below, row_surface, same_surface
-from .marks import STRAY_TEXT_COLS, STRAY_TEXT_SCORE, cursor_bars, cursor_test, far_and_tiny, strip_cursor
+from .marks import cursor_bars, cursor_test, far_and_tiny, strip_cursor
 from .regions import (
     BACKGROUND,
     cell_spans,
@@ -72,9 +73,11 @@ CELL_GRID_KEYS = 1 << 20  # grid memories of notebook cells live apart from thos
 @dataclass(frozen=True)
 class ReadPolicy:
     """The reader's thresholds, each named once with its unit and why; an engine is given one (the benchmark
-    can sweep them). Cells are character widths of the measured grid. `pane`: the layout stage's."""
+    can sweep them). Cells are character widths of the measured grid. `pane`: the layout stage's; `grid`: the
+    grid stage's (ink, rows, advance, marks)."""
 
     pane: PanePolicy = PANE
+    grid: GridPolicy = GRID
 
     # gray levels: a pixel changed between two frames (the ink contrast of a glyph's core, so encoder noise
     # and anti-aliased fringes do not count)
@@ -180,20 +183,24 @@ READ = ReadPolicy()  # the defaults (frozen: shared safely)
 
 
 def read_policy(overrides: dict[str, float]) -> ReadPolicy:
-    """The default policy with some thresholds replaced (a benchmark sweep; the pane finder's as "pane.NAME");
-    an unknown name is an error, not a silently ignored setting."""
+    """The default policy with some thresholds replaced (a benchmark sweep; the layout and grid stages' as
+    "pane.NAME" and "grid.NAME"); an unknown name is an error, not a silently ignored setting."""
+    stages: dict[str, object] = {"pane": PANE, "grid": GRID}
+    known = {f.name for f in fields(ReadPolicy)} - set(stages)
+    known |= {f"{stage}.{f.name}" for stage, base in stages.items() for f in fields(base)}  # type: ignore[arg-type]
+    unknown = sorted(k for k in overrides if k not in known)
+    if unknown:
+        raise ConfigError(f"read_policy: unknown threshold(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+
     def typed(base: object, name: str, value: float) -> float:
         return int(value) if isinstance(getattr(base, name), int) else float(value)
 
-    read = {f.name for f in fields(ReadPolicy)} - {"pane"}
-    pane = {f.name for f in fields(PanePolicy)}
-    known = sorted(read | {f"pane.{n}" for n in pane})
-    unknown = sorted(k for k in overrides if k not in known)
-    if unknown:
-        raise ConfigError(f"read_policy: unknown threshold(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    pane_over = {k[5:]: typed(PANE, k[5:], v) for k, v in overrides.items() if k.startswith("pane.")}
-    read_over = {k: typed(READ, k, v) for k, v in overrides.items() if not k.startswith("pane.")}
-    return replace(READ, pane=replace(PANE, **pane_over), **read_over)
+    parts: dict[str, object] = {}
+    for stage, base in stages.items():
+        mine = {k.split(".", 1)[1]: v for k, v in overrides.items() if k.startswith(stage + ".")}
+        parts[stage] = replace(base, **{k: typed(base, k, v) for k, v in mine.items()})  # type: ignore[type-var]
+    own = {k: typed(READ, k, v) for k, v in overrides.items() if "." not in k}
+    return replace(READ, **parts, **own)  # type: ignore[arg-type]
 
 
 def _thumbnail(frame: np.ndarray) -> np.ndarray:
@@ -209,7 +216,8 @@ def same_screen(a: np.ndarray, b: np.ndarray, policy: ReadPolicy = READ) -> bool
     changed = cv2.absdiff(a, b) > policy.thumb_changed
     if changed.mean() >= policy.new_screen_share:
         return False
-    ink = (cv2.absdiff(a, float(np.median(a))) > INK_LEVEL) | (cv2.absdiff(b, float(np.median(b))) > INK_LEVEL)
+    level = policy.grid.ink_level
+    ink = (cv2.absdiff(a, float(np.median(a))) > level) | (cv2.absdiff(b, float(np.median(b))) > level)
     return float((changed & ink).sum()) < policy.moved_ink_share * max(float(ink.sum()), 1.0)
 
 
@@ -241,9 +249,9 @@ class _GridMemory:
     def x0(self) -> float:
         return self.pane_x + self.phase
 
-    def agree_on(self, ink_rows: list[tuple[np.ndarray, str]], pane_x: int) -> int:
+    def agree_on(self, ink_rows: list[tuple[np.ndarray, str]], pane_x: int, policy: GridPolicy = GRID) -> int:
         """Rows of another frame (ink columns from `pane_x`) that this grid explains."""
-        return grid_agreement(ink_rows, self.char_width, (self.x0 - pane_x) % self.char_width) if ink_rows else 0
+        return grid_agreement(ink_rows, self.char_width, (self.x0 - pane_x) % self.char_width, policy) if ink_rows else 0
 
 
 @dataclass
@@ -501,7 +509,7 @@ class OcrEngine(RecognitionEngine):
         x0 = pane.x0 or 0.0
         first_cy = float(np.median([b.cy for b in pane.rows[0]]))
         gray = to_ink(frame)
-        y0 = refine_row_phase(gray, pane.pane, first_cy - pitch / 2, pitch)  # type: ignore[arg-type]
+        y0 = refine_row_phase(gray, pane.pane, first_cy - pitch / 2, pitch, self._policy.grid)  # type: ignore[arg-type]
         x1, _, x2, y2 = pane.pane  # type: ignore[misc]
         if pane.gutter_x is not None and pane.first_number is not None:
             # dim numbers the detector missed above the first line it read: at most as many as the topmost
@@ -562,8 +570,9 @@ class OcrEngine(RecognitionEngine):
             elif row not in read and ln.text.strip() and self._row_is_pane(gray, layout, row) \
                     and self._numbered(gray, layout, row):
                 read[row] = ln
+        gp = self._policy.grid
         lines = [ln for ln in read.values()
-                 if not (len(ln.text) - len(ln.text.lstrip()) >= STRAY_TEXT_COLS and ln.confidence < STRAY_TEXT_SCORE)]
+                 if not (len(ln.text) - len(ln.text.lstrip()) >= gp.stray_text_cols and ln.confidence < gp.stray_text_score)]
         mixed = is_mixed(boxes, pane.rows, w, pp)
         if mixed and pane.gutter_x is None and pane.score < 0.7:  # a docs page's table of contents, not code
             return Recognition(segment_type="learning", confidence=0.6, learning_topic=learning_topic(boxes, h, pp))
@@ -655,14 +664,15 @@ class OcrEngine(RecognitionEngine):
     def _row_ink(self, gray: np.ndarray, layout: CodeLayout, row: int, bg: float | None = None) -> np.ndarray:
         """A row's ink columns (pane x), each part measured against its own surface when a band starts
         mid-line."""
+        gp = self._policy.grid
         ink_strip = self._ink_strip(gray, layout, row)
         band = self._band_start(gray, layout, row)
         if band is None:
-            return ink_columns(ink_strip, bg)
+            return ink_columns(ink_strip, bg, gp)
         x0 = int(max(0.0, layout.x0 - layout.pane[0]))
         left, right = ink_strip[:, :band], ink_strip[:, band:]
         code_bg = float(np.median(ink_strip[:, x0:band])) if band > x0 else None
-        return np.concatenate([ink_columns(left, code_bg), ink_columns(right)])
+        return np.concatenate([ink_columns(left, code_bg, gp), ink_columns(right, policy=gp)])
 
     def _fit_grid(self, gray: np.ndarray, layout: CodeLayout, rows: list[int], key: int, n_lines: int,
                   texts: dict[int, str]) -> None:
@@ -675,7 +685,7 @@ class OcrEngine(RecognitionEngine):
         known = self._grids.get(key)
         fit = self._fit_grid_from_ink(gray, layout, rows, key, texts)
         if known is not None and abs(known.pitch - layout.pitch) < self._policy.same_pitch_share * known.pitch:
-            known_agree = known.agree_on(fit.ink_rows, layout.pane[0]) if fit is not None else 0
+            known_agree = known.agree_on(fit.ink_rows, layout.pane[0], self._policy.grid) if fit is not None else 0
             if fit is None or fit.agree < known_agree or (fit.agree == known_agree and known.n_lines >= n_lines):
                 layout.char_width, layout.x0 = known.char_width, known.x0
                 left = [x for r in rows if self._row_is_pane(gray, layout, r) and self._numbered(gray, layout, r)
@@ -705,7 +715,7 @@ class OcrEngine(RecognitionEngine):
             cols = self._row_ink(gray, layout, r)
             if layout.gutter_x is not None:
                 clear_number_ink(cols, layout, self._policy)
-            span = text_span(cols, layout.char_width)
+            span = text_span(cols, layout.char_width, policy=self._policy.grid)
             if span is None or span[0] <= 1:  # text cut by the pane's left edge is not in the editor
                 continue
             starts.append(x1 + span[0])
@@ -719,9 +729,9 @@ class OcrEngine(RecognitionEngine):
         ink_x0 = float(min(starts))
         cw, agree = layout.char_width, 0
         if len(starts) >= self._policy.min_grid_lines:
-            cw, phase = refine_char_width(profile, layout.char_width, ink_x0 - x1)
+            cw, phase = refine_char_width(profile, layout.char_width, ink_x0 - x1, self._policy.grid)
             if len(ink_rows) >= 2:
-                cw, phase, agree = fit_grid_to_text(ink_rows, cw, phase % cw)
+                cw, phase, agree = fit_grid_to_text(ink_rows, cw, phase % cw, self._policy.grid)
             cell0 = x1 + phase
             # the cell holding the leftmost ink
             k = np.floor((ink_x0 - cell0) / cw + self._policy.grid_snap)
@@ -824,12 +834,12 @@ class OcrEngine(RecognitionEngine):
         cols = self._row_ink(gray, layout, row)
         if layout.gutter_x is not None:
             clear_number_ink(cols, layout, self._policy)
-        span = text_span(cols, layout.char_width)
+        span = text_span(cols, layout.char_width, policy=self._policy.grid)
         x0, cw = layout.x0 - layout.pane[0], layout.char_width
         if span is None or span[0] <= 1 or span[0] >= x0 - self._policy.number_gap_cells * cw:
             return None
         n = int(np.ceil((x0 - span[0]) / cw))
-        cells = cell_pattern(cols, x0 - n * cw, cw, n)
+        cells = cell_pattern(cols, x0 - n * cw, cw, n, self._policy.grid)
         return layout.pane[0] + float(span[0]) if sum(cells) >= self._policy.text_left_cells else None
 
     def _numbered(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
@@ -844,10 +854,11 @@ class OcrEngine(RecognitionEngine):
                  max(0, int(layout.gutter_x - self._policy.last_digit_cells * layout.char_width)): int(layout.gutter_x + 1)]
         if g.size == 0:
             return False
-        return bool((np.abs(g.astype(np.int16) - float(np.median(g))) > INK_LEVEL).any())
+        return bool((np.abs(g.astype(np.int16) - float(np.median(g))) > self._policy.grid.ink_level).any())
 
     def _read_grid_rows(self, gray: np.ndarray, layout: CodeLayout, rows: list[int]) -> dict[int, TextLine]:
         """Re-read grid rows with recognition only; indentation from where the ink starts on the grid."""
+        gp = self._policy.grid
         crops, where = [], []
         for r in rows:
             if not self._numbered(gray, layout, r):
@@ -860,16 +871,16 @@ class OcrEngine(RecognitionEngine):
                 continue
             ink_strip = self._ink_strip(gray, layout, r)
             cols_all = self._row_ink(gray, layout, r, bg)
-            bars = cursor_bars(strip, bg, layout.char_width, layout.x0 - layout.pane[0])
+            bars = cursor_bars(strip, bg, layout.char_width, layout.x0 - layout.pane[0], gp)
             for x1, x2 in bars:
                 cols_all[x1:x2] = False
             if layout.gutter_x is not None:
                 clear_number_ink(cols_all, layout, self._policy)
-            span = text_span(cols_all, layout.char_width, cursor_like=cursor_test(strip, bg))
+            span = text_span(cols_all, layout.char_width, cursor_test(strip, bg, gp), gp)
             if span is None:
                 continue
             a, b = span
-            if far_and_tiny(ink_strip, bg, span, layout):
+            if far_and_tiny(ink_strip, bg, span, layout, gp):
                 continue
             pad = int(max(self._policy.crop_pad_min_px, layout.char_width * self._policy.crop_pad_cells))
             colour = self._row_strip(self._frame, layout, r) if self._frame is not None else strip
@@ -896,12 +907,12 @@ class OcrEngine(RecognitionEngine):
             if len(text) <= self._policy.pointer_chars and (ax - layout.x0) > self._policy.pointer_cells * cw:
                 continue  # a mark or two far right on an empty row: the mouse pointer or the minimap
             n_cells = int(np.ceil((layout.pane[0] + len(cols) - layout.x0) / cw)) + 1
-            cells = cell_pattern(cols, layout.x0 - layout.pane[0], cw, n_cells)
+            cells = cell_pattern(cols, layout.x0 - layout.pane[0], cw, n_cells, gp)
             # the first cell with ink in its middle: a narrow glyph (a quote, a dot) starts well inside its cell
             indent = cells.index(True) if True in cells else max(0, int(np.floor((ax - layout.x0) / cw + self._policy.grid_snap)))
             cells = cells[indent:]
             # only the grid row itself: the next line's letter tops sit right below its boundary
-            under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells)[indent:]
+            under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:]
             fixed = respace(text, cells, under) if layout.fit_lines >= self._policy.min_grid_lines else None  # rough grid: no
             out[r] = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), got.score, r,
                               got.weakest)
@@ -1060,7 +1071,8 @@ class OcrEngine(RecognitionEngine):
         a wrapped line's continuation has text."""
         for r in range(n_rows):
             if not self._numbered(gray, layout, r) and \
-                    text_span(ink_columns(self._ink_strip(gray, layout, r)), layout.char_width) is None:
+                    text_span(ink_columns(self._ink_strip(gray, layout, r), policy=self._policy.grid), layout.char_width,
+                              policy=self._policy.grid) is None:
                 return r
         return n_rows
 
@@ -1113,7 +1125,7 @@ def gap_inked(gray: np.ndarray, layout: CodeLayout, row: int, policy: ReadPolicy
     if b - a < m:
         return False
     top = layout.row_top(row)
-    ink = gray[max(0, top + m): int(round(top + layout.pitch)) - m, a:b] > INK_LEVEL
+    ink = gray[max(0, top + m): int(round(top + layout.pitch)) - m, a:b] > policy.grid.ink_level
     if ink.size == 0 or int(ink.sum()) <= policy.stray_ink_pixels:
         return False
     if b - a < policy.code_in_gap_cells * layout.char_width:
@@ -1128,7 +1140,7 @@ def gap_inked(gray: np.ndarray, layout: CodeLayout, row: int, policy: ReadPolicy
     # narrow numbers (vim) starts there too; it is this line's code when a blank gap parts it from the
     # number's ink, as a space does (a shell's or status bar's glyphs run on across the edge)
     left = max(0, int(layout.gutter_x - policy.gutter_strip_cells * layout.char_width))
-    number = np.flatnonzero((gray[max(0, top + m): int(round(top + layout.pitch)) - m, left:a + first] > INK_LEVEL)
+    number = np.flatnonzero((gray[max(0, top + m): int(round(top + layout.pitch)) - m, left:a + first] > policy.grid.ink_level)
                             .any(axis=0))
     return len(number) == 0 or (a + first) - (left + int(number[-1]) + 1) < policy.pane.number_gap_min_cells * layout.char_width
 
