@@ -560,11 +560,11 @@ def test_a_check_on_the_grid_confirms_only_a_layout_the_boxes_still_fit() -> Non
     inc = Recognition(segment_type="code", confidence=0.9, code_content="\n".join(lines), layout=layout(),
                       lines=[TextLine(t, r * PITCH, 0.99, r, 0.98) for r, t in enumerate(lines)])
     on_grid = [Box(9, r * PITCH + 1, 10 + cw * len(t) + 1, (r + 1) * PITCH - 1, "", 1.0) for r, t in enumerate(lines)]
-    got = Stub(on_grid)._reread_on_grid(frame, inc)
+    got = Stub(on_grid)._reread_on_grid(frame, inc, on_grid)
     assert got is not None and got.code_content == "\n".join(lines)
     off_grid = [Box(b.x1, b.y1 + 0.4 * PITCH, b.x2, b.y2 + 0.4 * PITCH, "", 1.0) for b in on_grid]
-    assert Stub(off_grid)._reread_on_grid(frame, inc) is None
-    assert Stub(on_grid[:2])._reread_on_grid(frame, inc) is None  # the third row's text without a box
+    assert Stub(off_grid)._reread_on_grid(frame, inc, off_grid) is None
+    assert Stub(on_grid[:2])._reread_on_grid(frame, inc, on_grid[:2]) is None  # the third row's text without a box
 
 
 def test_a_row_painted_from_mid_line_has_its_ink_measured_against_each_surface() -> None:

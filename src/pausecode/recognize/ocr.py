@@ -334,7 +334,8 @@ class OcrEngine(RecognitionEngine):
         """The check stage on an incremental reading: a fresh reading of the same frame (on the grid when the
         layout still fits, else of the whole frame) confirms it, or replaces it when they disagree."""
         since = self._last_full_t
-        on_grid = self._reread_on_grid(frame, inc)
+        boxes = self._detect(frame)
+        on_grid = self._reread_on_grid(frame, inc, boxes) if boxes is not None else None
         if on_grid is not None and readings_agree(on_grid.code_content, inc.code_content):
             # the detector's boxes still fit the layout and every row read again agrees: confirmed
             # without reading every box again (a whole-frame reading costs ~2x this)
@@ -343,7 +344,7 @@ class OcrEngine(RecognitionEngine):
             on_grid.confidence = capped_by_lines(
                 self._check, checked_confidence(self._check, on_grid.confidence, True), on_grid.lines)
             return on_grid
-        fresh = self._full(frame)  # the check: read the whole frame again, from scratch
+        fresh = self._full(frame, boxes)  # the check: read the whole frame again (the same detection)
         self._last_full_t = t
         agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
         self.checks += 1
@@ -375,13 +376,13 @@ class OcrEngine(RecognitionEngine):
         """Fill in the text of the given boxes."""
         raise NotImplementedError
 
-    def _boxes_for_pane(self, frame: np.ndarray) -> list[Box]:
+    def _boxes_for_pane(self, frame: np.ndarray, detected: list[Box] | None = None) -> list[Box]:
         """Detect everything, but read only what finding the pane needs.
 
         Reading costs ~3x detecting, and an IDE frame is full of text that is not code (file tree, menus,
         status bar, minimap). Line numbers are read first; when they form a gutter only the boxes right of
         it (and the tab/title strip above, for the file name) are read. Otherwise everything is read."""
-        boxes = self._detect(frame)
+        boxes = detected if detected is not None else self._detect(frame)
         if boxes is None:
             return self._detect_and_read(frame)
         pp = self._policy.pane
@@ -415,10 +416,10 @@ class OcrEngine(RecognitionEngine):
         self._read_boxes(frame, wanted)
         return [b for b in boxes if b.text]
 
-    def _full(self, frame: np.ndarray) -> Recognition:
+    def _full(self, frame: np.ndarray, detected: list[Box] | None = None) -> Recognition:
         self.full_reads += 1
         h, w = frame.shape[:2]
-        boxes = self._boxes_for_pane(frame)
+        boxes = self._boxes_for_pane(frame, detected)
         read = [b for b in boxes if b.text.strip()]
         pp = self._policy.pane
         gutter = find_gutter(read, w, pp)
@@ -1022,17 +1023,15 @@ class OcrEngine(RecognitionEngine):
                             prev.segment_type == "mixed")
 
 
-    def _reread_on_grid(self, frame: np.ndarray, inc: Recognition) -> Recognition | None:
-        """The check stage's fresh reading when the layout still fits: detect the text boxes (not read) and
-        require each one in the pane to sit on a grid row, every row with a box to hold text and every row
-        with text a box, nothing written across the gutter, and no box on the grid right below a pane that
-        ended at a border (the file grew past it); then read every row again on the grid. None when the
-        boxes do not fit the layout (zoomed, scrolled by a fraction, a panel opened): read the whole frame."""
+    def _reread_on_grid(self, frame: np.ndarray, inc: Recognition, boxes: list[Box]) -> Recognition | None:
+        """The check stage's fresh reading when the layout still fits: each of the detector's text boxes (not
+        read) in the pane sits on a grid row, every row with a box holds text and every row with text a box,
+        nothing is written across the gutter, and no box is on the grid right below a pane that ended at a
+        border (the file grew past it); then every row is read again on the grid. None when the boxes do not
+        fit the layout (zoomed, scrolled by a fraction, a panel opened): the whole frame is read, from the
+        same detection."""
         layout = inc.layout
         assert layout is not None
-        boxes = self._detect(frame)
-        if boxes is None:  # the backend detects and reads together: nothing saved
-            return None
         pol = self._policy
         x1, _, x2, _ = layout.pane
         h = frame.shape[0]
