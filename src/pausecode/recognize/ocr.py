@@ -805,7 +805,11 @@ class OcrEngine(RecognitionEngine):
             return True
         x1, y1, x2, _ = layout.pane
         upper = row_surface(self._frame, x1, top, x2, top + layout.pitch / 2)
-        lower = row_surface(self._frame, x1, top + (1 - self._policy.cut_row_share) * layout.pitch, x2, top + layout.pitch)
+        # the lowest part's first pixel row, not its most common colour: a panel or vim's filler rows starting a
+        # pixel or two above a whole line's grid edge (the grid is fitted to the blank band between lines) paint
+        # its last pixel rows, not its glyphs (dev_terminal_light: the line being typed right above vim's "~" rows)
+        cut_y = top + (1 - self._policy.cut_row_share) * layout.pitch
+        lower = row_surface(self._frame, x1, cut_y, x2, cut_y + 1)
         # the code's own surface under a highlighted row's upper half is the highlight ending above the grid
         # row's edge (a current line a pixel or two shorter than a measured pitch), not a bar
         code = row_surface(self._frame, x1, y1, x2, top) if top > y1 else upper
