@@ -490,7 +490,7 @@ def test_a_row_cut_by_a_bar_below_it_is_found() -> None:
     frame[20:40] = (227, 246, 253)
     frame[40:56] = (215, 230, 240)  # row 2: a current line a few pixels shorter than the measured pitch
     assert not engine._cut_below(layout, 2)  # the code's own surface under it, not a bar
-    frame[76:78] = (227, 246, 253)  # another surface from 2 px above row 3's edge (vim's "~" rows): a whole line
+    frame[76:77] = (227, 246, 253)  # another surface from 3 px above row 3's edge (vim's "~" rows): a whole line
     assert not engine._cut_below(layout, 3)
 
 
