@@ -648,6 +648,10 @@ class OcrEngine(RecognitionEngine):
         light, 60-170 s)."""
         if self._frame is None:
             return None
+        strip = self._row_strip(gray, layout, row)
+        if self._pane_bg is None or strip.size == 0 \
+                or abs(float(np.median(strip)) - self._pane_bg) <= self._policy.pane_bg_tolerance:
+            return None  # mostly on the pane's own surface: measured against it, as every row (and cheaply)
         top = layout.row_top(row)
         own = self._row_surface(layout, row)
         start = row_surface(self._frame, layout.x0, max(0, top), layout.x0 + layout.char_width, top + layout.pitch)
