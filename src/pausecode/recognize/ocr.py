@@ -339,22 +339,19 @@ class OcrEngine(RecognitionEngine):
         if on_grid is not None and readings_agree(on_grid.code_content, inc.code_content):
             # the detector's boxes still fit the layout and every row read again agrees: confirmed
             # without reading every box again (a whole-frame reading costs ~2x this)
-            self._last_full_t = t
-            self.checks += 1
-            on_grid.confidence = capped_by_lines(
-                self._check, checked_confidence(self._check, on_grid.confidence, True), on_grid.lines)
-            return on_grid
-        fresh = self._full(frame, boxes)  # the check: read the whole frame again (the same detection)
+            fresh, agreed = on_grid, True
+        else:
+            fresh = self._full(frame, boxes)  # the check: read the whole frame again (the same detection)
+            agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
+            self.checks_disagreed += not agreed
+            if not agreed and log.isEnabledFor(logging.DEBUG):
+                log.debug("check at %.2f s disagreed (on-grid check %s):\n%s", t,
+                          "fell through" if on_grid is not None else "refused",
+                          "\n".join(difflib.unified_diff(normalised(inc.code_content).split("\n"),
+                                                          normalised(fresh.code_content).split("\n"),
+                                                          "incremental", "fresh", n=0, lineterm="")))
         self._last_full_t = t
-        agreed = readings_agree(fresh.code_content, inc.code_content) and fresh.segment_type != "learning"
         self.checks += 1
-        self.checks_disagreed += not agreed
-        if not agreed and log.isEnabledFor(logging.DEBUG):
-            log.debug("check at %.2f s disagreed (on-grid check %s):\n%s", t,
-                      "fell through" if on_grid is not None else "refused",
-                      "\n".join(difflib.unified_diff(normalised(inc.code_content).split("\n"),
-                                                      normalised(fresh.code_content).split("\n"),
-                                                      "incremental", "fresh", n=0, lineterm="")))
         if not agreed and not measured_grid(fresh, self._policy) and measured_grid(inc, self._policy):
             # the fresh reading found no grid to read on (too few lines, a fallback): weaker evidence
             # than the incremental one, which keeps its text but not a high confidence
@@ -387,7 +384,7 @@ class OcrEngine(RecognitionEngine):
             return self._detect_and_read(frame)
         pp = self._policy.pane
         h, w = frame.shape[:2]
-        narrow = [b for b in boxes if b.w <= self._policy.number_box_aspect * max(b.h, 1) and b.x2 < self._policy.pane.numbers_x_share * w]
+        narrow = [b for b in boxes if b.w <= self._policy.number_box_aspect * max(b.h, 1) and b.x2 < pp.numbers_x_share * w]
         line_h = float(np.median([b.h for b in boxes])) if boxes else 0.0
         stacks = {id(b): cut for b in narrow if len(cut := cut_stacked_rows([b], line_h, frame, pp)) > 1}
         narrow = [p for b in narrow for p in stacks.get(id(b), [b])]
@@ -623,13 +620,16 @@ class OcrEngine(RecognitionEngine):
         """Is this row on the pane's background (not a status bar or a panel's header)? The current line may
         be painted in a colour far from it (Thonny's dark themes: black on gray), but only right of the line
         numbers: a bar that is not the editor's is painted across the gutter too."""
-        strip = self._row_strip(gray, layout, row)
-        pane_bg = self._pane_bg
-        if strip.size == 0:
+        if self._row_strip(gray, layout, row).size == 0:
             return False
-        if pane_bg is None or abs(float(np.median(strip)) - pane_bg) <= self._policy.pane_bg_tolerance:
-            return True
-        return self._painted_right_of_numbers(layout, row)
+        return not self._off_pane_surface(gray, layout, row) or self._painted_right_of_numbers(layout, row)
+
+    def _off_pane_surface(self, gray: np.ndarray, layout: CodeLayout, row: int) -> bool:
+        """Is this row mostly painted in another colour than the pane's (its median gray further than
+        `pane_bg_tolerance` from the pane's)? An empty row or an unknown pane colour is not."""
+        strip = self._row_strip(gray, layout, row)
+        return self._pane_bg is not None and strip.size > 0 \
+            and abs(float(np.median(strip)) - self._pane_bg) > self._policy.pane_bg_tolerance
 
     def _painted_right_of_numbers(self, layout: CodeLayout, row: int) -> bool:
         """Is the gutter under this row the same surface as under the pane's first rows (the row's own colour
@@ -646,21 +646,17 @@ class OcrEngine(RecognitionEngine):
         current line painted in full). Its ink has to be measured against each surface apart: measured against
         the band's, the code's surface left of it is all ink (column 0 moved a cell left on held-out Thonny
         light, 60-170 s)."""
-        if self._frame is None:
-            return None
-        strip = self._row_strip(gray, layout, row)
-        if self._pane_bg is None or strip.size == 0 \
-                or abs(float(np.median(strip)) - self._pane_bg) <= self._policy.pane_bg_tolerance:
+        if self._frame is None or not self._off_pane_surface(gray, layout, row):
             return None  # mostly on the pane's own surface: measured against it, as every row (and cheaply)
         top = layout.row_top(row)
         own = self._row_surface(layout, row)
         start = row_surface(self._frame, layout.x0, max(0, top), layout.x0 + layout.char_width, top + layout.pitch)
         if own is None or same_surface(start, own, BACKGROUND.similar_surface):
             return None
-        strip = self._row_strip(self._frame, layout, row)
-        if strip.ndim != 3 or strip.shape[0] < 4:
+        colour = self._row_strip(self._frame, layout, row)
+        if colour.ndim != 3 or colour.shape[0] < 4:
             return None
-        leading = np.concatenate([strip[:2], strip[-2:]]).astype(np.int16)  # the line spacing: surface only
+        leading = np.concatenate([colour[:2], colour[-2:]]).astype(np.int16)  # the line spacing: surface only
         off = np.abs(leading - np.array(own, dtype=np.int16)).max(axis=2).min(axis=0) <= BACKGROUND.similar_surface
         x0 = int(max(0.0, layout.x0 - layout.pane[0]))
         band = np.flatnonzero(off[x0:])
@@ -950,7 +946,7 @@ class OcrEngine(RecognitionEngine):
         gray, pgray = to_ink(frame), to_ink(prev_frame)
         h = gray.shape[0]
         # new lines appear below the last one read, down to the frame's or the editor's bottom
-        n_rows = int(((layout.bottom or h) - layout.y0 + 2) // layout.pitch)
+        n_rows = rows_to_bottom(layout, h)
         if n_rows <= 0:
             return None
         if layout.bottom is not None and layout.gutter_x is not None:
@@ -1044,7 +1040,7 @@ class OcrEngine(RecognitionEngine):
         x1, _, x2, _ = layout.pane
         h = frame.shape[0]
         pitch, cw = layout.pitch, layout.char_width
-        n_rows = int(((layout.bottom or h) - layout.y0 + 2) // pitch)
+        n_rows = rows_to_bottom(layout, h)
         texted = {ln.row for ln in inc.lines if ln.row is not None and ln.text.strip()}
         boxed: set[int] = set()
         for b in boxes:
@@ -1093,6 +1089,12 @@ class OcrEngine(RecognitionEngine):
                     and abs(float(np.median(new)) - bg) > self._policy.pane_bg_tolerance:
                 return True
         return False
+
+
+def rows_to_bottom(layout: CodeLayout, frame_h: int) -> int:
+    """Grid rows from row 0 down to the editor's bottom (a border found under it) or the frame's: new lines
+    appear below the last one read."""
+    return int(((layout.bottom or frame_h) - layout.y0 + 2) // layout.pitch)
 
 
 def measured_grid(rec: Recognition, policy: ReadPolicy = READ) -> bool:
