@@ -128,8 +128,8 @@ class PanePolicy:
     middle_top_share: float = 0.08
     middle_bottom_share: float = 0.94
     middle_min_boxes: int = 3
-    # cells: an empty vertical band this wide parts two text columns (indentation inside code is narrower
-    # than the gap to a side panel... measured against the column split, not a single space)
+    # cells: an empty vertical band this wide parts two text columns (a file tree, the editor, a docs panel);
+    # the gaps inside a code line are one or two cells
     column_gap_cells: float = 2.5
     # lines: a vertical gap longer than this ends the pane
     pane_gap_lines: float = 6.5
