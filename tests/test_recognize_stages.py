@@ -447,6 +447,19 @@ def test_a_row_surface_is_its_most_common_colour_not_pulled_by_dense_text() -> N
     assert not same_surface(box_surface(row, 0, 0, 200, 20), (53, 42, 39), 12)  # the median is pulled away
 
 
+def test_a_noisy_coloured_bar_is_its_own_colour_not_its_white_texts() -> None:
+    """The encoder scatters a flat colour over neighbouring colour bins while saturated text stays in one:
+    emacs's blue mode line with white text and dashes came out white, and was read as the last line of code
+    (held-out emacs case)."""
+    from pausecode.recognize.layout import row_surface
+
+    rng = np.random.default_rng(0)
+    bar = np.clip(np.full((20, 1200, 3), (168, 94, 51), np.int16) + rng.integers(-3, 4, (20, 1200, 3)), 0, 255)
+    bar = bar.astype(np.uint8)
+    bar[5:15, ::3] = 255  # white text on a sixth of it
+    assert same_surface(row_surface(bar, 0, 0, 1200, 20), (168, 94, 51), 4)
+
+
 def test_numbers_stacked_into_one_tall_box_are_cut_into_one_box_per_line() -> None:
     from pausecode.recognize.classify import cut_stacked_rows
 

@@ -42,6 +42,9 @@ class BackgroundPolicy:
     stroke_pixels: int = 4
     # Colour levels per bin when finding a row's most common colour (H.264 moves flat colours by 2-4).
     surface_bin: int = 4
+    # The most populated bins whose neighbourhoods are compared for it (the text's own colours and their
+    # anti-aliased edges take a few; a noisy surface's central bin is always among the first ones).
+    surface_candidates: int = 8
     # Line heights: text rows closer than this are neighbouring lines of one text block.
     adjacent_lines: float = 1.5
     # Gray levels: a pixel row this far from the code's surface is painted in another colour (a border, a band).
@@ -146,7 +149,9 @@ def row_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float,
                 policy: BackgroundPolicy = BackgroundPolicy()) -> tuple[int, int, int]:
     """The colour a line of text is painted on: its most common colour. A long line covers half its row with
     glyphs and their anti-aliased edges, which pulls a median towards the text's colour; the surface stays
-    the single most frequent colour (binned by `surface_bin` levels against encoder noise)."""
+    the most frequent colour. Counted with encoder noise in mind: H.264 scatters a flat colour over the
+    neighbouring `surface_bin`-level bins while saturated text (white, black) stays in one, so a bin's count is
+    that of its 3x3x3 neighbourhood (a status bar's blue came out as its white text's colour without)."""
     region = clipped_region(frame, x1, y1, x2, y2)
     if region.size == 0:
         return (0, 0, 0)
@@ -154,10 +159,21 @@ def row_surface(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float,
         region = region[:, :, None].repeat(3, axis=2)
     bin_ = policy.surface_bin
     levels = 256 // bin_
-    px = region.reshape(-1, 3).astype(np.int32) // bin_
-    code = int(np.bincount((px[:, 0] * levels + px[:, 1]) * levels + px[:, 2]).argmax())
-    channels = (code // (levels * levels), (code // levels) % levels, code % levels)
-    return tuple(int(v) * bin_ + bin_ // 2 for v in channels)  # type: ignore[return-value]
+    q = region.reshape(-1, 3) // np.uint8(bin_)
+    codes = (q[:, 0].astype(np.int32) * levels + q[:, 1]) * levels + q[:, 2]
+    bins, counts = np.unique(codes, return_counts=True)
+    top = bins[np.argsort(counts)[-policy.surface_candidates:]]  # the surface's central bin is among these
+    near = np.stack([top // (levels * levels), (top // levels) % levels, top % levels], axis=1)[:, None, :] \
+        + _NEIGHBOURS[None]
+    near_code = (near[..., 0] * levels + near[..., 1]) * levels + near[..., 2]
+    at = np.clip(np.searchsorted(bins, near_code), 0, len(bins) - 1)
+    mass = np.where((near >= 0).all(axis=2) & (near < levels).all(axis=2) & (bins[at] == near_code), counts[at], 0)
+    best = int(mass.sum(axis=1).argmax())
+    centre = (near[best] * mass[best][:, None]).sum(axis=0) / max(1, int(mass[best].sum()))
+    return tuple(int(v) * bin_ + bin_ // 2 for v in np.round(centre))  # type: ignore[return-value]
+
+
+_NEIGHBOURS = np.array([(a, b, c) for a in (-1, 0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1)])
 
 
 def surface_runs(colours: list[tuple[int, int, int]], centres: list[float], line_h: float,
