@@ -567,6 +567,12 @@ def test_a_check_on_the_grid_confirms_only_a_layout_the_boxes_still_fit() -> Non
     off_grid = [Box(b.x1, b.y1 + 0.4 * PITCH, b.x2, b.y2 + 0.4 * PITCH, "", 1.0) for b in on_grid]
     assert Stub(off_grid)._reread_on_grid(frame, inc, off_grid) is None
     assert Stub(on_grid[:2])._reread_on_grid(frame, inc, on_grid[:2]) is None  # the third row's text without a box
+    # text from column 0 on, well below the border: another notebook cell (its numbers missed by the last
+    # whole-frame read) or the file grown past it; a panel's text starting left of column 0 is neither
+    cell = Box(9, 6 * PITCH + 1, 10 + cw * 8, 7 * PITCH - 1, "", 1.0)
+    assert Stub(on_grid + [cell])._reread_on_grid(frame, inc, on_grid + [cell]) is None
+    shell = Box(0, 6 * PITCH + 1, 10 + cw * 8, 7 * PITCH - 1, "", 1.0)
+    assert Stub(on_grid + [shell])._reread_on_grid(frame, inc, on_grid + [shell]) is not None
 
 
 def test_a_row_painted_from_mid_line_has_its_ink_measured_against_each_surface() -> None:

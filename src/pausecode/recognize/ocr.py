@@ -151,8 +151,6 @@ class ReadPolicy:
     # share of the pitch: a detector box whose centre is this far or less from a grid row's centre sits on it
     # (boxes are padded evenly; a view zoomed or scrolled by part of a line puts them a third of a row off)
     on_row_share: float = 0.25
-    # grid rows below a pane that ended at a border where a box on the grid means the file grew past it
-    grown_rows: int = 2
     # cells: a mark or two (at most `pointer_chars`) this far right on an empty row is the mouse pointer or the
     # minimap, not code
     pointer_cells: float = 30
@@ -1030,10 +1028,10 @@ class OcrEngine(RecognitionEngine):
     def _reread_on_grid(self, frame: np.ndarray, inc: Recognition, boxes: list[Box]) -> Recognition | None:
         """The check stage's fresh reading when the layout still fits: each of the detector's text boxes (not
         read) in the pane sits on a grid row, every row with a box holds text and every row with text a box,
-        nothing is written across the gutter, and no box is on the grid right below a pane that ended at a
-        border (the file grew past it); then every row is read again on the grid. None when the boxes do not
-        fit the layout (zoomed, scrolled by a fraction, a panel opened): the whole frame is read, from the
-        same detection."""
+        nothing is written across the gutter, and no box starts at column 0 or right of it below a pane that
+        ended at a border (the file grew past it, or another region lies there); then every row is read again
+        on the grid. None when the boxes do not fit the layout (zoomed, scrolled by a fraction, a panel
+        opened): the whole frame is read, from the same detection."""
         layout = inc.layout
         assert layout is not None
         pol = self._policy
@@ -1051,9 +1049,10 @@ class OcrEngine(RecognitionEngine):
                 return None  # text across the gutter's edge on a file line
             if not x1 <= (b.x1 + b.x2) / 2 <= x2:  # a line number, a side panel's text
                 continue
-            if layout.bottom is not None and n_rows <= row < n_rows + pol.grown_rows \
-                    and abs(pos - row) <= pol.on_row_share and b.x1 >= layout.x0 - cw:
-                return None  # a line on the grid below the border: the file grew past it
+            if layout.bottom is not None and row >= n_rows and b.x1 >= layout.x0 - cw:
+                # text from column 0 on below the border: the file grew past it, or another code region (a
+                # notebook cell whose numbers the last whole-frame read missed) or its output lies there
+                return None
             if not 0 <= row < n_rows:
                 continue
             if abs(pos - row) > pol.on_row_share:
