@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pausecode.recognize.grid import cell_pattern, fit_grid_to_text, grid_agreement, ink_columns, refine_char_width
+from pausecode.recognize.grid import (cell_pattern, fit_grid_to_text, grid_agreement, ink_columns, refine_char_width,
+                                      respace, underscore_cells)
 from pausecode.recognize.layout import border_below
 from pausecode.recognize.marks import cursor_bars
 from pausecode.recognize.ocr import OcrEngine, clear_number_ink, gap_inked, row_changed, same_screen
@@ -79,6 +80,19 @@ def test_grid_fit_recovers_fractional_advance():
     for (cols, text), line in zip(rows, lines):
         cells = cell_pattern(cols, x0, cw, len(line) + 2)
         assert cells == [not ch.isspace() for ch in line] + [False, False], line
+
+
+@pytest.mark.parametrize("read", ["def _init_(self):", "def __init_(self):", "def init__(self):",
+                                  "def ___init__(self):"])
+def test_underscores_dropped_or_doubled_by_the_recogniser_come_back_from_the_pixels(read: str) -> None:
+    truth = "def __init__(self):"
+    img = render_rows([truth])
+    cw = cell_width(FONT, SIZE)
+    cells = cell_pattern(ink_columns(img, 30.0), 30, cw, len(truth) + 2)
+    under = underscore_cells(img, 30.0, 30, cw, len(truth) + 2)
+    assert [i for i, u in enumerate(under) if u] == [4, 5, 10, 11]  # the pixels see exactly the four underscores
+    assert respace(read, cells, under) == truth
+    assert respace("def __lnit__(self)", cells, under) is None  # a character lost besides: not guessed
 
 
 @pytest.mark.parametrize("what", ["guide", "cursor", "ruler"])

@@ -465,6 +465,15 @@ def respace(text: str, cells: list[bool], under: list[bool] | None = None) -> st
         and all(under[i] for i, (c, inked) in enumerate(zip(text, cells)) if c.isspace() and inked)
     ):
         return "".join("_" if c.isspace() and inked else c for c, inked in zip(text, cells))
+    # it also drops or doubles underscores in a run ("__init_", "_init__", "init__" for `__init__`): when the
+    # text's other characters fit the cells holding more than an underscore one to one, the underscores are
+    # where the pixels have them
+    if under is not None:
+        others = [c for c in chars if c != "_"]
+        body = [inked and not (k < len(under) and under[k]) for k, inked in enumerate(cells)]
+        if others and len(others) == sum(body) and sum(body) < sum(cells):
+            it = iter(others)
+            return "".join(next(it) if b else ("_" if inked else " ") for b, inked in zip(body, cells))
     return None
 
 
