@@ -94,6 +94,25 @@ def test_an_empty_editor_is_code_not_learning():
     assert [[b.text for b in r] for r in editor_text_rows(vim, 1280, 720)] == [["import sys"]]
 
 
+def test_an_empty_vim_buffer_in_a_terminal_is_code_with_no_text_not_the_window_title() -> None:
+    """Boxes as the detector read an empty vim in xterm + tmux (dev_terminal_light): the window's title has
+    user@host:path without the shell's sigil, so it is no prompt; the ruler and its "All" came as two boxes;
+    the lone "1" is the buffer's first (empty) line, so the tmux bar above it is not the file."""
+    from pausecode.recognize.classify import PROMPT_RE, code_likeness, editor_on_screen, editor_text_rows
+    from pausecode.recognize.grid import Box
+
+    title = Box(557.0, 1.0, 723.0, 17.0, "alex@devbox: ~/tempconv")
+    boxes = [title, Box(11.0, 22.0, 98.0, 44.0, "lesson-9"), Box(100.0, 20.0, 169.0, 45.0, "0:vim*"),
+             Box(1103.0, 22.0, 1189.0, 44.0, "tempconv"), Box(1211.0, 22.0, 1269.0, 44.0, "06:40"),
+             Box(22.0, 45.0, 38.0, 63.0, "1"), Box(1.0, 670.0, 198.0, 699.0, '"tempconv.py" [New]'),
+             Box(1090.0, 672.0, 1150.0, 698.0, "0,0-1"), Box(1230.0, 672.0, 1269.0, 695.0, "All")]
+    assert not PROMPT_RE.match(title.text) and PROMPT_RE.match("alex@devbox:~/tempconv$ ls -a")
+    assert code_likeness([[title]], False, 16.0, 720) < 0.5
+    assert editor_on_screen(boxes)
+    assert not editor_on_screen(boxes[:-1])  # the ruler's numbers alone could be anything
+    assert all(not r for r in editor_text_rows(boxes, 1280, 720))
+
+
 def test_slides_and_docs_are_not_an_editor():
     from pausecode.recognize.classify import editor_on_screen
 

@@ -42,7 +42,9 @@ def drop_status_lines(texts: list[str]) -> list[str]:
     return out
 
 
-PROMPT_RE = re.compile(r"(^[\w.-]+@[\w.-]+:\s?[~/]|^(>>>|\.\.\.|In \[\d+\]:|\$|PS [A-Z]:\\)(\s|$))")
+# user@host:path ends in the shell's sigil ($ # %); without it the same words are a terminal window's title
+USER_HOST_PROMPT = r"[\w.-]+@[\w.-]+:\s?[~/]\S*\s?[$#%]"
+PROMPT_RE = re.compile(rf"(^{USER_HOST_PROMPT}|^(>>>|\.\.\.|In \[\d+\]:|\$|PS [A-Z]:\\)(\s|$))")
 UI_ROW_RE = re.compile(r"^(?:[^\w\s]{0,2}\s*)?(?:\.?[\w-]+(?:\.[A-Za-z0-9]{1,5})?|[A-Z][A-Z _-]{2,})$")
 # A comment being typed ("# Recursi") is one word after a marker, like a tree entry after its icon; but "#",
 # "//" and "--" followed by a space start comments, never file names or headings.
@@ -265,9 +267,11 @@ EDITOR_WEAK_RES = [
     re.compile(rf"\S+\s*>\s*{CODE_FILE_RE}\b"),  # breadcrumbs: folder > file.py
     re.compile(rf"^\W{{0,2}}{CODE_FILE_RE}\W{{0,3}}$"),  # a tab holding a code file
 ]
-SHELL_PROMPT_RE = re.compile(r"^(?:[\w.-]+@[\w.-]+:\s?[~/]\S*\s?[$#%]|>>>|In \[\d+\]:|PS [A-Z]:\\)")
+SHELL_PROMPT_RE = re.compile(rf"^(?:{USER_HOST_PROMPT}|>>>|In \[\d+\]:|PS [A-Z]:\\)")
 VIM_MODE_RE = re.compile(r"^(?:--\s*)?(?:INSERT|VISUAL|REPLACE)(?:\s*--)?$")
 VIM_RULER_RE = re.compile(r"^\d+,\d+(?:-\d+)?(?:\s+(?:All|Top|Bot|\d+%))?$")
+VIM_POSITION_RE = re.compile(r"^(?:All|Top|Bot|\d+%)$")
+VIM_RULER_POS_RE = re.compile(r"^\d+,\d+(?:-\d+)?\s+(?:All|Top|Bot|\d+%)$")
 CHROME_RE = re.compile("|".join(
     [EDITOR_STRONG_RE.pattern, VIM_MODE_RE.pattern, VIM_RULER_RE.pattern, r"^(?:All|Top|Bot)$", r"^\[[\w.-]+\]\s*\d+:"]
     + [r.pattern for r in EDITOR_WEAK_RES]))
@@ -280,6 +284,12 @@ def editor_on_screen(boxes: list[Box]) -> bool:
     if any(EDITOR_STRONG_RE.search(t) for t in texts):
         return True
     if any(VIM_MODE_RE.match(t) for t in texts) and any(VIM_RULER_RE.match(t) for t in texts):
+        return True
+    # vim's ruler with its place in the file ("0,0-1   All"), read as one box or two on one line
+    lined = [b for b in boxes if b.text.strip()]
+    rulers = [b for b in lined if VIM_RULER_RE.match(b.text.strip())]
+    if any(VIM_RULER_POS_RE.match(b.text.strip()) for b in rulers) or any(
+            VIM_POSITION_RE.match(p.text.strip()) and r.y1 <= p.cy <= r.y2 and p.x1 > r.x2 for r in rulers for p in lined):
         return True
     if any(SHELL_PROMPT_RE.match(t) for t in texts):  # a terminal: user@host:path$ or a REPL prompt
         return True
@@ -304,7 +314,10 @@ def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int, policy: PaneP
     left, top = (anchor.x1 - policy.anchor_left_heights * anchor.h, anchor.y2) if anchor is not None else (0.0, 0.0)
     status = [b.y1 for b in texts if CHROME_RE.search(b.text.strip()) and b.cy > policy.status_below_share * frame_h]
     bottom = min(status) if status else policy.text_bottom_share * frame_h
-    keep = [b for b in texts if b.x1 >= left and b.cy > top and b.y2 <= bottom + 2 and len(b.text.strip()) > 1
+    # a lone mark is the mouse pointer, but a number alone on its row is an empty line's number: it says
+    # where the file starts (an empty vim buffer shows "1" and nothing else of the file)
+    keep = [b for b in texts if b.x1 >= left and b.cy > top and b.y2 <= bottom + 2
+            and (len(b.text.strip()) > 1 or (b.text.strip().isdigit() and _alone_on_row(b, texts)))
             and not CHROME_RE.search(b.text.strip())]
     rows = cluster_rows(keep)
     if anchor is not None:  # an editor's text starts right under its tabs; text further down is another panel
@@ -318,6 +331,11 @@ def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int, policy: PaneP
         rows = block
     numbered = numbered_rows(rows, float(np.median([b.h for b in keep])) * policy.char_w_per_height, policy) if keep else None
     return numbered if numbered is not None else rows
+
+
+def _alone_on_row(box: Box, boxes: list[Box]) -> bool:
+    """No other text box shares the box's line (their vertical centres are within each other's extent)."""
+    return not any(b is not box and box.y1 <= b.cy <= box.y2 for b in boxes)
 
 
 def numbered_rows(rows: list[list[Box]], char_w: float, policy: PanePolicy = PANE) -> list[list[Box]] | None:
