@@ -298,6 +298,33 @@ def test_typing_is_derived_from_pixels_when_the_later_read_refit_its_grid_by_a_p
     assert derive(st, a, b).code_content == "def aud"
 
 
+def test_typing_into_an_empty_buffer_is_derived_on_the_later_reads_grid() -> None:
+    """An empty editor has no line to measure a grid on: the read before typing starts has no layout. The
+    short states until the next read are derived on that read's grid, as prefixes of its rows."""
+    from pausecode.frames.states import State
+    from pausecode.recognize.base import CodeLayout, Recognition, TextLine
+    from pausecode.segments.interpolate import KeyRead, derive
+
+    def screen(n_chars: int) -> np.ndarray:
+        luma = np.full((200, 400), 30, np.uint8)
+        for i in range(n_chars):
+            luma[24:36, 12 + 10 * i: 19 + 10 * i] = 220
+        return luma
+
+    layout = CodeLayout(x0=10.0, y0=0.0, pitch=20.0, char_width=10.0, pane=(8, 0, 400, 200))
+    empty = KeyRead(State(0, 0.0, key=True, luma=screen(0)),
+                    Recognition(segment_type="code", confidence=0.55, code_content=""))
+    later = KeyRead(State(0, 0.0, key=True, luma=screen(12)),
+                    Recognition(segment_type="code", confidence=0.9, code_content="#!/usr/bin/e", layout=layout,
+                                lines=[TextLine("#!/usr/bin/e", 20, 0.9, 1)]))
+    lum = screen(5)
+    st = State(1, 1.0, band=(20, 40), band_runs=[(20, lum[20:40])])
+    assert derive(st, empty, later).code_content == "#!/us"
+    assert derive(st, empty, None).code_content == ""  # no later grid: the empty reading stands
+    shell = KeyRead(empty.state, Recognition(segment_type="code", confidence=0.55, code_content="$ vim t.py"))
+    assert derive(st, shell, later).code_content == "$ vim t.py"  # a read with text keeps it (no grid to cut on)
+
+
 def test_a_line_half_scrolled_under_the_header_is_not_read() -> None:
     from pausecode.recognize.classify import PaneGuess
     from pausecode.recognize import regions

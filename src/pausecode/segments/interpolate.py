@@ -194,11 +194,13 @@ def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool
             read_line: LineReader | None = None) -> Recognition | None:
     """`derive` on one layout; `within_region`: only the rows of `a`'s region (and one new row below it) are
     its own, the rest of the screen belongs to other regions."""
-    if a is None or a.rec.layout is None or a.rec.segment_type == "learning" or st.band is None:
+    if a is None or a.rec.segment_type == "learning" or st.band is None:
+        return _nearest(st, a, b)
+    layout = a.rec.layout if a.rec.layout is not None else _grid_of_empty_editor(a, b)
+    if layout is None:
         return _nearest(st, a, b)
     if st.band_runs is None or a.state.luma is None:
         return replace(a.rec, confidence=min(a.rec.confidence, GUESSED_STATE_CONFIDENCE), failed_check_since=None)
-    layout = a.rec.layout
     b_ok = (
         b is not None
         and b.rec.layout is not None
@@ -258,6 +260,16 @@ def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool
         lines=tl,
         layout=layout,
     )
+
+
+def _grid_of_empty_editor(a: KeyRead, b: KeyRead | None) -> CodeLayout | None:
+    """The grid to derive on when the earlier read found an editor with no text, so no grid (an empty buffer, a
+    new file): the later read's. Typing starts there; the rows of a short state that are a prefix of the later
+    read's rows are what has been typed so far, and rows still as in the empty screen hold nothing."""
+    empty = a.rec.segment_type != "learning" and not (a.rec.code_content or "").strip()
+    if empty and b is not None and b.rec.layout is not None and b.rec.segment_type != "learning":
+        return b.rec.layout
+    return None
 
 
 def _set(lines: dict[int, str], r: int, text: str | None) -> None:
