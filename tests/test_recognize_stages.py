@@ -299,8 +299,9 @@ def test_typing_is_derived_from_pixels_when_the_later_read_refit_its_grid_by_a_p
 
 
 def test_typing_into_an_empty_buffer_is_derived_on_the_later_reads_grid() -> None:
-    """An empty editor has no line to measure a grid on: the read before typing starts has no layout. The
-    short states until the next read are derived on that read's grid, as prefixes of its rows."""
+    """An empty editor (or one short line) has no grid to measure: the read before typing has no layout. The
+    short states until the next read are derived on that read's grid, as prefixes of its rows, when the
+    pixels bear out what the earlier read said."""
     from pausecode.frames.states import State
     from pausecode.recognize.base import CodeLayout, Recognition, TextLine
     from pausecode.segments.interpolate import KeyRead, derive
@@ -322,7 +323,10 @@ def test_typing_into_an_empty_buffer_is_derived_on_the_later_reads_grid() -> Non
     assert derive(st, empty, later).code_content == "#!/us"
     assert derive(st, empty, None).code_content == ""  # no later grid: the empty reading stands
     shell = KeyRead(empty.state, Recognition(segment_type="code", confidence=0.55, code_content="$ vim t.py"))
-    assert derive(st, shell, later).code_content == "$ vim t.py"  # a read with text keeps it (no grid to cut on)
+    assert derive(st, shell, later).code_content == "$ vim t.py"  # pixels do not bear it out: it stands
+    one_line = KeyRead(State(0, 0.0, key=True, luma=screen(3)),  # a line too short to measure a grid on
+                       Recognition(segment_type="code", confidence=0.55, code_content="#!/"))
+    assert derive(st, one_line, later).code_content == "#!/us"
 
 
 def test_a_line_half_scrolled_under_the_header_is_not_read() -> None:
@@ -575,3 +579,24 @@ def test_counts_in_a_shells_output_are_not_a_line_number_gutter() -> None:
     assert find_gutter(counts, 1280) is None
     assert find_gutter(_numbers([44, 45, 46]), 1280) is not None
     assert find_gutter(_numbers([10, 11, 13, 14]), 1280) is not None  # a fold hid line 12
+
+
+def test_two_numbered_lines_on_two_surfaces_both_stay_in_the_pane() -> None:
+    """An editor's second line under a tint (vim's string highlight, a cursor line) is on another surface than
+    the first; beside line numbers neither is a bar, and keeping one would guess the grid from one line."""
+    from pausecode.recognize.classify import PaneGuess
+    from pausecode.recognize.grid import Box
+    from pausecode.recognize.regions import one_surface
+
+    frame = np.full((200, 600, 3), 200, np.uint8)
+    frame[42:64, 40:600] = 235  # line 2 on a lighter tint
+    rows = [[Box(44.0, 22.0, 270.0, 42.0, "#!/usr/bin/env python3")],
+            [Box(44.0, 43.0, 560.0, 63.0, '"""Convert temperatures between')]]
+    pane = PaneGuess(rows=rows, gutter_x=40.0, pitch=21.0, char_w=10.0, x0=44.0, pane=(40, 21, 600, 64), score=0.8,
+                     first_number=(1, 32.0))
+    assert one_surface(frame, [b for r in rows for b in r], pane).rows == rows
+    title = PaneGuess(rows=rows, gutter_x=40.0, pitch=21.0, char_w=10.0, x0=44.0, pane=(40, 21, 600, 64),
+                      score=0.8, first_number=(1, 53.0))  # the top row is above line 1: a title bar (nano)
+    assert len(one_surface(frame, [b for r in rows for b in r], title).rows) == 1
+    bar = PaneGuess(rows=rows, pitch=21.0, char_w=10.0, x0=44.0, pane=(40, 21, 600, 64), score=0.8)
+    assert len(one_surface(frame, [b for r in rows for b in r], bar).rows) == 1  # no gutter: one is a bar

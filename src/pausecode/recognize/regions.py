@@ -62,19 +62,28 @@ def one_surface(frame: np.ndarray, boxes: list[Box], pane: PaneGuess, policy: Pa
     """A pane found from text alignment (or from line numbers that allow for missed ones above) can take
     in a title bar, a tab strip or a status line. Code sits on one surface: keep the run of consecutive
     rows painted on the same background that is longest (then most code-like), and find the pane again
-    among those, keeping its gutter."""
+    among those, keeping its gutter. Beside a line-number gutter, rows that each stand alone on their surface
+    (two lines, one under the cursor line's tint or a string's highlight) show no run to prefer when the top
+    one is numbered: the numbers vouch for the rows from there down, and dropping one would measure the grid
+    on a single line. A row above the first number read (nano's title bar over line 1) is not vouched for."""
     h, w = frame.shape[:2]
     colours = [box_surface(frame, min(b.x1 for b in r), min(b.y1 for b in r), max(b.x2 for b in r),
                            max(b.y2 for b in r)) for r in pane.rows]
     text_h = float(np.median([b.h for r in pane.rows for b in r]))
     centres = [float(np.median([b.cy for b in r])) for r in pane.rows]
     groups = surface_runs(colours, centres, text_h, BACKGROUND.similar_surface)
-    if len(groups) <= 1:
+    if len(groups) <= 1 or (all(len(g) == 1 for g in groups) and _numbered_from_the_top(pane, centres, text_h)):
         return pane
     best = max(groups, key=lambda g: (len(g), code_likeness([pane.rows[i] for i in g], False, text_h, h, policy)))
     rows = [pane.rows[i] for i in best]
     pitch = line_pitch(rows) if len(rows) >= 2 else None
     return pane_from_rows(replace(pane), rows, pitch, text_h, h, policy)
+
+
+def _numbered_from_the_top(pane: PaneGuess, centres: list[float], text_h: float) -> bool:
+    """Does the pane's top row carry the first line number read (its centre within half a line of it)?"""
+    return pane.gutter_x is not None and pane.first_number is not None and bool(centres) \
+        and abs(centres[0] - pane.first_number[1]) <= text_h / 2
 
 
 def without_rows_across_gutter(boxes: list[Box], pane: PaneGuess, frame_h: int, policy: PanePolicy = PANE) -> PaneGuess:

@@ -14,9 +14,11 @@ from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from ..frames.states import State
 from ..recognize.base import CodeLayout, Recognition, TextLine
+from ..recognize.check import normalised
 from ..recognize.grid import INK_LEVEL
 from ..recognize.text import join_parts, render_lines
 
@@ -196,7 +198,8 @@ def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool
     its own, the rest of the screen belongs to other regions."""
     if a is None or a.rec.segment_type == "learning" or st.band is None:
         return _nearest(st, a, b)
-    layout = a.rec.layout if a.rec.layout is not None else _grid_of_empty_editor(a, b)
+    borrowed = _borrowed_grid(a, b) if a.rec.layout is None else None
+    layout = a.rec.layout if a.rec.layout is not None else borrowed[0] if borrowed is not None else None
     if layout is None:
         return _nearest(st, a, b)
     if st.band_runs is None or a.state.luma is None:
@@ -209,7 +212,7 @@ def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool
         and abs(b.rec.layout.x0 - layout.x0) < SAME_GRID_SHARE * layout.char_width
         and abs(b.rec.layout.char_width - layout.char_width) < GRID_WIDTH_TOLERANCE * layout.char_width
     )
-    ta = _texts(a.rec)
+    ta = borrowed[1] if borrowed is not None else _texts(a.rec)
     tb = _texts(b.rec) if b_ok and b is not None else {}
     y1, y2 = st.band
     first = max(0, int((y1 - layout.y0) // layout.pitch))
@@ -262,14 +265,36 @@ def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool
     )
 
 
-def _grid_of_empty_editor(a: KeyRead, b: KeyRead | None) -> CodeLayout | None:
-    """The grid to derive on when the earlier read found an editor with no text, so no grid (an empty buffer, a
-    new file): the later read's. Typing starts there; the rows of a short state that are a prefix of the later
-    read's rows are what has been typed so far, and rows still as in the empty screen hold nothing."""
-    empty = a.rec.segment_type != "learning" and not (a.rec.code_content or "").strip()
-    if empty and b is not None and b.rec.layout is not None and b.rec.segment_type != "learning":
-        return b.rec.layout
-    return None
+# A read with no grid (one line cannot show the pitch, an empty buffer has none) is re-expressed on the later
+# read's grid from the pixels: each of its rows is the later row's text as far as the two rows' pixels agree.
+# That re-expression must say what the earlier read said, to this share of characters (a grid-less read may
+# misread a character or two; another screen, or rows the later read does not have, share far less).
+BORROWED_GRID_AGREEMENT = 0.8
+
+
+def _borrowed_grid(a: KeyRead, b: KeyRead | None) -> tuple[CodeLayout, dict[int, str]] | None:
+    """The grid to derive on, and the earlier read's text on it, when the earlier read has no grid because it
+    had at most one line to measure (an empty buffer, a file of one line): the later read's grid. Typing
+    starts there; the short states between are prefixes of the later read's rows. None when the pixels do not
+    bear out the earlier read's text."""
+    said = normalised(a.rec.code_content)
+    if b is None or b.rec.layout is None or b.rec.segment_type == "learning" or a.rec.segment_type == "learning" \
+            or a.state.luma is None or b.state.luma is None or "\n" in said:
+        return None  # a read of several lines had a grid to measure, unless the screen did not fit one
+    layout = b.rec.layout
+    texts: dict[int, str] = {}
+    for r, text in _texts(b.rec).items():
+        sa, sb = _strip(a.state.luma, 0, layout, r), _strip(b.state.luma, 0, layout, r)
+        if sa is None or sb is None:
+            continue
+        n = len(text) if _same(sa, sb) else \
+            int(round((layout.pane[0] + _prefix_px(sa, sb, layout) - layout.x0) / layout.char_width))
+        _set(texts, r, text[: max(0, n)].rstrip())
+    shown = normalised("\n".join(texts[r] if r in texts else "" for r in range(min(texts, default=0),
+                                                                              max(texts, default=-1) + 1)))
+    if Levenshtein.normalized_similarity(said, shown) < BORROWED_GRID_AGREEMENT:
+        return None
+    return layout, texts
 
 
 def _set(lines: dict[int, str], r: int, text: str | None) -> None:
