@@ -600,3 +600,14 @@ def test_two_numbered_lines_on_two_surfaces_both_stay_in_the_pane() -> None:
     assert len(one_surface(frame, [b for r in rows for b in r], title).rows) == 1
     bar = PaneGuess(rows=rows, pitch=21.0, char_w=10.0, x0=44.0, pane=(40, 21, 600, 64), score=0.8)
     assert len(one_surface(frame, [b for r in rows for b in r], bar).rows) == 1  # no gutter: one is a bar
+
+
+def test_unsure_text_far_in_on_its_row_is_a_minimap_not_a_line() -> None:
+    """Monaco's minimap beside a blank line reads as "305--" (mean character probability 0.73) at column 91;
+    a continuation line aligned that deep under an open bracket reads clearly and stays."""
+    from pausecode.recognize.base import TextLine
+    from pausecode.recognize.ocr import stray_text
+
+    assert stray_text(TextLine(" " * 91 + "305--", 40.0, 0.73, 2))
+    assert not stray_text(TextLine(" " * 36 + "operators='+-*/'):", 40.0, 0.97, 2))
+    assert not stray_text(TextLine("    x = 1", 40.0, 0.6, 2))  # unsure, but where code is

@@ -89,11 +89,12 @@ class GridPolicy:
     # within ±`boundary_px` of a boundary
     row_phase_step_px: float = 0.5
     boundary_px: int = 1
-    # Text starting this many columns in that the recogniser reads with less than `stray_text_score` is a
-    # hover widget, a minimap or the pointer over an empty stretch of the pane, not code: code is rarely
-    # indented that far, and a real line there reads clearly.
+    # Text starting this many columns in that the recogniser reads with less than `stray_text_score` (its mean
+    # character probability) is a hover widget, a minimap or the pointer over an empty stretch of the pane, not
+    # code: code is rarely indented that far, and a real line there reads clearly (0.9 and up). Monaco's minimap
+    # beside a blank line reads as "305--" at 0.73.
     stray_text_cols: int = 30
-    stray_text_score: float = 0.5
+    stray_text_score: float = 0.8
     # Height of a row's ink, as a share of the pitch, under which text far to the right is a minimap's or an
     # overview's miniature rendering (2-4 px tall at 720p), not a line: the lowest real line, "----", is
     # ~0.1 of the pitch, so this only applies with `stray_text_cols` of empty cells before it.

@@ -566,9 +566,7 @@ class OcrEngine(RecognitionEngine):
             elif row not in read and ln.text.strip() and self._row_is_pane(gray, layout, row) \
                     and self._numbered(gray, layout, row):
                 read[row] = ln
-        gp = self._policy.grid
-        lines = [ln for ln in read.values()
-                 if not (len(ln.text) - len(ln.text.lstrip()) >= gp.stray_text_cols and ln.confidence < gp.stray_text_score)]
+        lines = [ln for ln in read.values() if not stray_text(ln, self._policy.grid)]
         mixed = is_mixed(boxes, pane.rows, w, pp)
         if mixed and pane.gutter_x is None and pane.score < 0.7:  # a docs page's table of contents, not code
             return Recognition(segment_type="learning", confidence=0.6, learning_topic=learning_topic(boxes, h, pp))
@@ -917,8 +915,10 @@ class OcrEngine(RecognitionEngine):
             # only the grid row itself: the next line's letter tops sit right below its boundary
             under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:]
             fixed = respace(text, cells, under) if layout.fit_lines >= self._policy.min_grid_lines else None  # rough grid: no
-            out[r] = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), got.score, r,
-                              got.weakest)
+            line = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), got.score, r,
+                            got.weakest)
+            if not stray_text(line, gp):
+                out[r] = line
         return out
 
     def _reread_unsure(self, crops: list[np.ndarray], results: list[RowRead]) -> list[RowRead]:
@@ -1088,6 +1088,13 @@ class OcrEngine(RecognitionEngine):
                     and abs(float(np.median(new)) - bg) > self._policy.pane_bg_tolerance:
                 return True
         return False
+
+
+def stray_text(line: TextLine, policy: GridPolicy = GRID) -> bool:
+    """Text far in on its row that the recogniser is unsure of: a minimap's miniature, a hover widget or the
+    pointer over an empty stretch of the pane (a real line that deep, a continuation aligned under an open
+    bracket, reads clearly)."""
+    return len(line.text) - len(line.text.lstrip()) >= policy.stray_text_cols and line.confidence < policy.stray_text_score
 
 
 def rows_to_bottom(layout: CodeLayout, frame_h: int) -> int:
