@@ -606,7 +606,7 @@ def test_unsure_text_far_in_on_its_row_is_a_minimap_not_a_line() -> None:
     """Monaco's minimap beside a blank line reads as "305--" (mean character probability 0.73) at column 91;
     a continuation line aligned that deep under an open bracket reads clearly and stays."""
     from pausecode.recognize.base import TextLine
-    from pausecode.recognize.ocr import stray_text
+    from pausecode.recognize.marks import stray_text
 
     assert stray_text(TextLine(" " * 91 + "305--", 40.0, 0.73, 2))
     assert not stray_text(TextLine(" " * 36 + "operators='+-*/'):", 40.0, 0.97, 2))

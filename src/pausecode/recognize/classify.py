@@ -269,9 +269,11 @@ EDITOR_WEAK_RES = [
 ]
 SHELL_PROMPT_RE = re.compile(rf"^(?:{USER_HOST_PROMPT}|>>>|In \[\d+\]:|PS [A-Z]:\\)")
 VIM_MODE_RE = re.compile(r"^(?:--\s*)?(?:INSERT|VISUAL|REPLACE)(?:\s*--)?$")
-VIM_RULER_RE = re.compile(r"^\d+,\d+(?:-\d+)?(?:\s+(?:All|Top|Bot|\d+%))?$")
-VIM_POSITION_RE = re.compile(r"^(?:All|Top|Bot|\d+%)$")
-VIM_RULER_POS_RE = re.compile(r"^\d+,\d+(?:-\d+)?\s+(?:All|Top|Bot|\d+%)$")
+VIM_CURSOR = r"\d+,\d+(?:-\d+)?"  # vim's ruler: line,column(-screen column)
+VIM_PLACE = r"(?:All|Top|Bot|\d+%)"  # ... and where the window is in the file
+VIM_RULER_RE = re.compile(rf"^{VIM_CURSOR}(?:\s+{VIM_PLACE})?$")
+VIM_POSITION_RE = re.compile(rf"^{VIM_PLACE}$")
+VIM_RULER_POS_RE = re.compile(rf"^{VIM_CURSOR}\s+{VIM_PLACE}$")
 CHROME_RE = re.compile("|".join(
     [EDITOR_STRONG_RE.pattern, VIM_MODE_RE.pattern, VIM_RULER_RE.pattern, r"^(?:All|Top|Bot)$", r"^\[[\w.-]+\]\s*\d+:"]
     + [r.pattern for r in EDITOR_WEAK_RES]))
@@ -289,7 +291,7 @@ def editor_on_screen(boxes: list[Box]) -> bool:
     lined = [b for b in boxes if b.text.strip()]
     rulers = [b for b in lined if VIM_RULER_RE.match(b.text.strip())]
     if any(VIM_RULER_POS_RE.match(b.text.strip()) for b in rulers) or any(
-            VIM_POSITION_RE.match(p.text.strip()) and r.y1 <= p.cy <= r.y2 and p.x1 > r.x2 for r in rulers for p in lined):
+            VIM_POSITION_RE.match(p.text.strip()) and _on_line_of(r, p) and p.x1 > r.x2 for r in rulers for p in lined):
         return True
     if any(SHELL_PROMPT_RE.match(t) for t in texts):  # a terminal: user@host:path$ or a REPL prompt
         return True
@@ -333,9 +335,14 @@ def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int, policy: PaneP
     return numbered if numbered is not None else rows
 
 
+def _on_line_of(box: Box, other: Box) -> bool:
+    """Does `other` stand on `box`'s line (its vertical centre within the box's extent)?"""
+    return box.y1 <= other.cy <= box.y2
+
+
 def _alone_on_row(box: Box, boxes: list[Box]) -> bool:
-    """No other text box shares the box's line (their vertical centres are within each other's extent)."""
-    return not any(b is not box and box.y1 <= b.cy <= box.y2 for b in boxes)
+    """No other text box shares the box's line."""
+    return not any(b is not box and _on_line_of(box, b) for b in boxes)
 
 
 def numbered_rows(rows: list[list[Box]], char_w: float, policy: PanePolicy = PANE) -> list[list[Box]] | None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .base import CodeLayout
+from .base import CodeLayout, TextLine
 from .grid import GRID, GridPolicy, runs
 
 CURSOR_GLYPHS = "■█▌▍▎▏"  # how the recogniser reads a block cursor
@@ -23,6 +23,13 @@ def far_and_tiny(ink_strip: np.ndarray, bg: float, span: tuple[int, int], layout
         return False
     rows = np.flatnonzero((np.abs(ink_strip[:, a:b].astype(np.int16) - bg) > policy.ink_level).any(axis=1))
     return len(rows) > 0 and (rows[-1] - rows[0] + 1) < policy.miniature_ink_share * layout.pitch
+
+
+def stray_text(line: TextLine, policy: GridPolicy = GRID) -> bool:
+    """Text far in on its row that the recogniser is unsure of: a minimap's miniature, a hover widget or the
+    pointer over an empty stretch of the pane (a real line that deep, a continuation aligned under an open
+    bracket, reads clearly)."""
+    return len(line.text) - len(line.text.lstrip()) >= policy.stray_text_cols and line.confidence < policy.stray_text_score
 
 
 def strip_cursor(text: str) -> str:

@@ -52,7 +52,7 @@ from .grid import (
     underscore_cells,
 )
 from .layout import border_below, row_surface, same_surface
-from .marks import cursor_bars, cursor_test, far_and_tiny, strip_cursor
+from .marks import cursor_bars, cursor_test, far_and_tiny, stray_text, strip_cursor
 from .regions import (
     BACKGROUND,
     cell_spans,
@@ -1088,13 +1088,6 @@ class OcrEngine(RecognitionEngine):
                     and abs(float(np.median(new)) - bg) > self._policy.pane_bg_tolerance:
                 return True
         return False
-
-
-def stray_text(line: TextLine, policy: GridPolicy = GRID) -> bool:
-    """Text far in on its row that the recogniser is unsure of: a minimap's miniature, a hover widget or the
-    pointer over an empty stretch of the pane (a real line that deep, a continuation aligned under an open
-    bracket, reads clearly)."""
-    return len(line.text) - len(line.text.lstrip()) >= policy.stray_text_cols and line.confidence < policy.stray_text_score
 
 
 def rows_to_bottom(layout: CodeLayout, frame_h: int) -> int:

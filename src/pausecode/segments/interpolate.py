@@ -112,6 +112,11 @@ def _prefix_px(t: np.ndarray, ref: np.ndarray | None, layout: CodeLayout | None 
     return t.shape[1]
 
 
+def _cells_before(layout: CodeLayout, px: int) -> int:
+    """Characters from column 0 to pixel column `px` of a row strip (strip x 0 is the pane's left edge)."""
+    return int(round((layout.pane[0] + px - layout.x0) / layout.char_width))
+
+
 def _texts(rec: Recognition) -> dict[int, str]:
     return {ln.row: ln.text for ln in rec.lines if ln.row is not None}
 
@@ -198,10 +203,10 @@ def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool
     its own, the rest of the screen belongs to other regions."""
     if a is None or a.rec.segment_type == "learning" or st.band is None:
         return _nearest(st, a, b)
-    borrowed = _borrowed_grid(a, b) if a.rec.layout is None else None
-    layout = a.rec.layout if a.rec.layout is not None else borrowed[0] if borrowed is not None else None
-    if layout is None:
+    grid = (a.rec.layout, _texts(a.rec)) if a.rec.layout is not None else _borrowed_grid(a, b)
+    if grid is None:
         return _nearest(st, a, b)
+    layout, ta = grid
     if st.band_runs is None or a.state.luma is None:
         return replace(a.rec, confidence=min(a.rec.confidence, GUESSED_STATE_CONFIDENCE), failed_check_since=None)
     b_ok = (
@@ -212,7 +217,6 @@ def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool
         and abs(b.rec.layout.x0 - layout.x0) < SAME_GRID_SHARE * layout.char_width
         and abs(b.rec.layout.char_width - layout.char_width) < GRID_WIDTH_TOLERANCE * layout.char_width
     )
-    ta = borrowed[1] if borrowed is not None else _texts(a.rec)
     tb = _texts(b.rec) if b_ok and b is not None else {}
     y1, y2 = st.band
     first = max(0, int((y1 - layout.y0) // layout.pitch))
@@ -249,7 +253,7 @@ def _derive(st: State, a: KeyRead | None, b: KeyRead | None, within_region: bool
                 if line is not None:
                     _set(lines, r, line.text)
                     continue
-            n = int(round((layout.pane[0] + px - layout.x0) / layout.char_width))
+            n = _cells_before(layout, px)
             _set(lines, r, (src or "")[: max(0, n)].rstrip() if n > 0 else "")
             continue
         _set(lines, r, shifted)
@@ -287,8 +291,7 @@ def _borrowed_grid(a: KeyRead, b: KeyRead | None) -> tuple[CodeLayout, dict[int,
         sa, sb = _strip(a.state.luma, 0, layout, r), _strip(b.state.luma, 0, layout, r)
         if sa is None or sb is None:
             continue
-        n = len(text) if _same(sa, sb) else \
-            int(round((layout.pane[0] + _prefix_px(sa, sb, layout) - layout.x0) / layout.char_width))
+        n = len(text) if _same(sa, sb) else _cells_before(layout, _prefix_px(sa, sb, layout))
         _set(texts, r, text[: max(0, n)].rstrip())
     shown = normalised("\n".join(texts[r] if r in texts else "" for r in range(min(texts, default=0),
                                                                               max(texts, default=-1) + 1)))
