@@ -43,3 +43,37 @@ def test_greedy_ctc_reads_as_rapidocr_decodes() -> None:
         (text, score), = theirs(probs[np.newaxis])[0]
         got = greedy_ctc(probs, ALPHABET)
         assert (got.text, got.score) == (text, score)
+
+
+DIGITS_ALPHABET = ["blank", "1", "l", "0", "O", "s", "t", "a", "x", " ", "."]
+
+
+def _steps(spec: list[dict[str, float]]) -> np.ndarray:
+    """One kept step per character: the given class probabilities, the rest spread over the other classes."""
+    probs = np.zeros((len(spec), len(DIGITS_ALPHABET)))
+    for i, cls in enumerate(spec):
+        rest = (1 - sum(cls.values())) / (len(DIGITS_ALPHABET) - len(cls))
+        probs[i] = rest
+        for name, p in cls.items():
+            probs[i, DIGITS_ALPHABET.index(name)] = p
+    return probs
+
+
+def test_a_word_starting_with_an_unsure_digit_starts_with_the_letter() -> None:
+    # "1s" where the model gave "l" 0.108 (terminal light, `ls -a`): a word is not a number with a letter
+    got = greedy_ctc(_steps([{"1": 0.89, "l": 0.108}, {"s": 0.99}]), DIGITS_ALPHABET)
+    assert got.text == "ls"
+    assert got.weakest >= 0.99  # the glyph was one of the two: their probabilities together
+    got = greedy_ctc(_steps([{"0": 0.54, "O": 0.44}, {"s": 0.99}, {"l": 0.99}, {"0": 0.99}]), DIGITS_ALPHABET)
+    assert got.text == "Osl0"  # only the first character: a digit inside a word is allowed ("x0")
+
+
+def test_numbers_and_sure_digits_stay_digits() -> None:
+    sure = _steps([{"1": 0.997, "l": 0.002}, {"s": 0.99}, {"t": 0.99}])
+    assert greedy_ctc(sure, DIGITS_ALPHABET).text == "1st"
+    for word in (["1", "0"], ["0", "x", "1"], ["1", "blank", "1", "0"]):  # numbers, however unsure
+        spec = [{c: 0.8, "l": 0.19} if c.isdigit() else {c: 0.99} for c in word]
+        assert greedy_ctc(_steps(spec), DIGITS_ALPHABET).text == "".join(word).replace("blank", "")
+    # the fraction of a number with an exponent-like tail is not a word
+    spec = [{"1": 0.99}, {".": 0.99}, {"0": 0.6, "O": 0.39}, {"s": 0.99}]
+    assert greedy_ctc(_steps(spec), DIGITS_ALPHABET).text == "1.0s"

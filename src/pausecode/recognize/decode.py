@@ -5,9 +5,13 @@ character and for the CTC blank. Greedy CTC (argmax, collapse repeats, drop blan
 decoding it here keeps each character's probability without RapidOCR's word grouping. Decoding on the
 character grid instead (one character per inked cell, ../shared/notes/decoding-findings.md) was tried on real
 recordings and lost exact rows: the measured grid is off by a fraction of a cell on some fonts (bench notes).
+One rule of code text is applied while the probabilities are still at hand: a word that starts with a digit is
+a number, so a digit the model hesitated over at the start of a word that is not one was the letter beside it.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -16,6 +20,16 @@ from .base import RowRead
 # the CTC blank's class index: RapidOCR puts "blank" before the model's own character list (and a space after it)
 BLANK = 0
 ROUND_DIGITS = 5  # RapidOCR rounds each probability and their mean to 5 decimals; so does this, to match it
+# Probability a letter must have at a step where a digit won for the glyph to be read as either (a probability,
+# 0-1). A word in code starts with a digit only when it is a number, so "1s", "1ru_cache" and "0slo" are
+# misread words. The model's letter at those steps, measured on real recordings: "l" 0.108 and 0.178 against
+# "1" (terminal light, `ls -a`, `lru_cache`), "O" 0.438 against "0" (JupyterLab, "Oslo"); a digit the
+# model is sure of leaves its letters near 0 (under 0.003 on the digits of the same rows): "1st" stays.
+LETTER_ALT_PROB = 0.05
+# A Python number as one word (digits, underscores, an exponent without its sign, a complex or a based
+# literal): a word that starts with a digit and is not one of these is a misread.
+NUMBER_WORD = re.compile(r"0[xX][0-9a-fA-F_]*|0[oO][0-7_]*|0[bB][01_]*|[0-9][0-9_]*(?:[eE][0-9_]*)?[jJ]?")
+WORD = re.compile(r"[0-9A-Za-z_]+")
 
 
 def greedy_ctc(probs: np.ndarray, alphabet: list[str]) -> RowRead:
@@ -28,8 +42,34 @@ def greedy_ctc(probs: np.ndarray, alphabet: list[str]) -> RowRead:
     keep &= idx != BLANK
     chars = [alphabet[i] for i in idx[keep]]
     confs = [round(float(c), ROUND_DIGITS) for c in best[keep]]
+    words_start_with_letters(chars, confs, probs[keep], alphabet)
     if not chars:
         return RowRead("", 0.0, 0.0)
     mean = round(float(np.mean(confs)), ROUND_DIGITS)
     visible = [c for c, ch in zip(confs, chars) if not ch.isspace()]
     return RowRead("".join(chars), mean, float(min(visible, default=mean)))
+
+
+def words_start_with_letters(chars: list[str], confs: list[float], steps: np.ndarray,
+                             alphabet: list[str]) -> None:
+    """A word that starts with one digit, is not a number and has a letter as the model's runner-up for that
+    digit starts with that letter ("1s -a" is "ls -a", "0slo" is "Oslo"): the glyph was one of the two and the
+    word decides which. Its probability becomes the two together. In place; `steps` are the kept steps'
+    probabilities, one per character."""
+    text = "".join(chars)
+    for word in WORD.finditer(text):
+        i = word.start()
+        w = word.group()
+        if len(w) < 2 or not w[0].isdigit() or not (w[1].isalpha() or w[1] == "_"):
+            continue
+        if NUMBER_WORD.fullmatch(w):
+            continue
+        if i >= 2 and text[i - 1] == "." and text[i - 2].isdigit():  # the fraction of a number, "2.5j"
+            continue
+        order = np.argsort(-steps[i])
+        letter = next((k for k in order[1:6] if len(alphabet[k]) == 1 and alphabet[k].isascii()
+                       and alphabet[k].isalpha()), None)
+        if letter is None or steps[i, letter] < LETTER_ALT_PROB:
+            continue
+        chars[i] = alphabet[letter]
+        confs[i] = round(float(steps[i, letter] + steps[i, order[0]]), ROUND_DIGITS)
