@@ -33,8 +33,8 @@ WORD = re.compile(r"[0-9A-Za-z_]+")
 
 
 def greedy_ctc(probs: np.ndarray, alphabet: list[str]) -> RowRead:
-    """RapidOCR's own decoding (`CTCLabelDecode`): text, mean probability of the kept frames, and the
-    lowest probability among its visible characters."""
+    """RapidOCR's own decoding (`CTCLabelDecode`), then `words_start_with_letters`: text, mean probability
+    of the kept frames, and the lowest probability among its visible characters."""
     idx = probs.argmax(axis=1)
     best = probs.max(axis=1)
     keep = np.ones(len(idx), dtype=bool)
@@ -42,7 +42,7 @@ def greedy_ctc(probs: np.ndarray, alphabet: list[str]) -> RowRead:
     keep &= idx != BLANK
     chars = [alphabet[i] for i in idx[keep]]
     confs = [round(float(c), ROUND_DIGITS) for c in best[keep]]
-    words_start_with_letters(chars, confs, probs[keep], alphabet)
+    words_start_with_letters(chars, confs, probs, np.flatnonzero(keep), alphabet)
     if not chars:
         return RowRead("", 0.0, 0.0)
     mean = round(float(np.mean(confs)), ROUND_DIGITS)
@@ -50,12 +50,14 @@ def greedy_ctc(probs: np.ndarray, alphabet: list[str]) -> RowRead:
     return RowRead("".join(chars), mean, float(min(visible, default=mean)))
 
 
-def words_start_with_letters(chars: list[str], confs: list[float], steps: np.ndarray,
+def words_start_with_letters(chars: list[str], confs: list[float], probs: np.ndarray, kept: np.ndarray,
                              alphabet: list[str]) -> None:
     """A word that starts with one digit, is not a number and has a letter as the model's runner-up for that
     digit starts with that letter ("1s -a" is "ls -a", "0slo" is "Oslo"): the glyph was one of the two and the
-    word decides which. Its probability becomes the two together. In place; `steps` are the kept steps'
-    probabilities, one per character."""
+    word decides which. Its probability becomes the two together. In place; `kept[i]` is the step of `probs`
+    that gave character i. Runs on every row read, so a row without a digit costs one scan."""
+    if not any(ch.isdigit() for ch in chars):
+        return
     text = "".join(chars)
     for word in WORD.finditer(text):
         i = word.start()
@@ -66,10 +68,11 @@ def words_start_with_letters(chars: list[str], confs: list[float], steps: np.nda
             continue
         if i >= 2 and text[i - 1] == "." and text[i - 2].isdigit():  # the fraction of a number, "2.5j"
             continue
-        order = np.argsort(-steps[i])
+        step = probs[kept[i]]
+        order = np.argsort(-step)
         letter = next((k for k in order[1:6] if len(alphabet[k]) == 1 and alphabet[k].isascii()
                        and alphabet[k].isalpha()), None)
-        if letter is None or steps[i, letter] < LETTER_ALT_PROB:
+        if letter is None or step[letter] < LETTER_ALT_PROB:
             continue
         chars[i] = alphabet[letter]
-        confs[i] = round(float(steps[i, letter] + steps[i, order[0]]), ROUND_DIGITS)
+        confs[i] = round(float(step[letter] + step[order[0]]), ROUND_DIGITS)
