@@ -630,3 +630,34 @@ def test_the_grid_stage_uses_the_policy_it_is_given() -> None:
     assert ink_columns(img, 30.0).any()
     blind = read_policy({"grid.ink_level": 250})
     assert blind.grid.ink_level == 250 and not ink_columns(img, 30.0, blind.grid).any()
+
+
+def test_a_border_beside_column_0_does_not_come_back_as_edge_ink():
+    """A window's 1-px border a few pixels left of the first glyph is a thin stroke, not text: it must not
+    rejoin the row as "ink near a letter" (the row's text would then start at the border and the row be
+    dropped from the grid fit as cut by the pane's edge)."""
+    img = render_rows(["alex@devbox:~$ ls"]).copy()
+    img[:, 30 - 4] = 30 + 160  # a full-height border line 4 px left of the text
+    cols = ink_columns(img, 30.0)
+    assert not cols[30 - 4]
+    assert int(np.flatnonzero(cols)[0]) >= 30 - 1  # the text starts at the text
+
+
+def test_an_ellipsis_read_for_three_dots_becomes_the_dots_when_the_cells_say_so():
+    cells = [True, True, True, False, True, True, True]  # "... def"
+    assert respace("\u2026 def", cells) == "... def"
+    assert respace("\u2026", [True, True, True]) == "..."
+    assert respace("\u2026", [True]) == "\u2026"  # one inked cell: a real ellipsis stays
+
+
+@pytest.mark.parametrize("text", [
+    "memo[n] = fib(n - 1) + fib(n - 2)", "if not ok!", "x = y(z)",
+    # a pipe between two spaces is a thin stroke with no letter beside it: cleared like a guide (known, open)
+    pytest.param("a | b", marks=pytest.mark.xfail(strict=True, reason="a lone '|' reads as a guide")),
+])
+def test_thin_glyphs_between_letters_fill_their_cells(text):
+    """Thin glyphs ("(", "|", "!") are cleared as strokes at first and come back as ink beside the letters;
+    the border rule must not keep them out: every glyph's cell stays inked, every space's cell empty."""
+    cw = cell_width(FONT, SIZE)
+    cells = cell_pattern(ink_columns(render_rows([text]), 30.0), 30, cw, len(text))
+    assert cells == [not c.isspace() for c in text]

@@ -118,6 +118,19 @@ def test_one_unsure_character_caps_a_reading() -> None:
     assert capped_by_lines(p, 0.97, [TextLine("x", 0, 0.85, 0, weakest=0.7)]) == 0.8
 
 
+def test_a_line_the_grid_does_not_confirm_caps_a_reading() -> None:
+    from pausecode.recognize.base import TextLine
+    from pausecode.recognize.check import capped_by_lines, checked_confidence
+
+    p = CheckPolicy(off_grid_confidence=0.8)
+    fits = TextLine("import csv", 0, 0.99, 0, weakest=0.93, on_grid=True)
+    unchecked = TextLine("x = 1", 20, 0.98, 1, weakest=0.9)  # no measured grid: nothing to hold against
+    misfit = TextLine("ifch.isdigit()o rc h", 40, 0.99, 2, weakest=0.95, on_grid=False)
+    assert capped_by_lines(p, 0.97, [fits, unchecked]) == 0.97
+    # two reads that agree do not lift it: the same grid misplaces the same spaces both times
+    assert capped_by_lines(p, checked_confidence(p, 0.9, agreed=True), [fits, misfit]) == 0.8
+
+
 def test_a_failed_check_condemns_the_readings_it_checked() -> None:
     from pausecode.recognize.base import Recognition
     from pausecode.segments.build import TimedReading, distrust_failed_checks

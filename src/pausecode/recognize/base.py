@@ -52,6 +52,8 @@ class TextLine:
     confidence: float = 1.0
     row: int | None = None  # index on the layout's grid
     weakest: float = 1.0  # the recogniser's lowest probability for any one character of the line (1.0: unknown)
+    # did the text's glyphs fit the measured grid's inked cells one to one (None: not checked, no grid)
+    on_grid: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,10 @@ class CheckPolicy:
     unsure_char_prob: float = 0.5
     # Confidence ceiling for a reading holding a character below `unsure_char_prob`.
     unsure_char_confidence: float = 0.6
+    # Confidence ceiling for a reading holding a line whose glyphs do not fit the measured grid's inked cells
+    # one to one: the recogniser dropped or invented a glyph, or the grid is off (spaces then land a cell
+    # away). Either way the pixels disagree with the text.
+    off_grid_confidence: float = 0.8
 
 
 def normalised(code: str | None) -> str:
@@ -67,9 +71,12 @@ def checked_confidence(policy: CheckPolicy, fresh: float, agreed: bool) -> float
 
 
 def capped_by_lines(policy: CheckPolicy, confidence: float, lines: list[TextLine]) -> float:
-    """A reading is no surer than its least sure line, nor than its least sure character."""
+    """A reading is no surer than its least sure line, nor than its least sure character, nor than a line
+    whose glyphs the grid's cells do not confirm."""
     if lines and min(ln.weakest for ln in lines) < policy.unsure_char_prob:
         confidence = min(confidence, policy.unsure_char_confidence)
     if lines and min(ln.confidence for ln in lines) < policy.unsure_line_score:
         confidence = min(confidence, policy.unsure_line_confidence)
+    if any(ln.on_grid is False for ln in lines):
+        confidence = min(confidence, policy.off_grid_confidence)
     return confidence

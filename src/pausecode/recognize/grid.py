@@ -52,6 +52,9 @@ class GridPolicy:
     thin_px: int = 2
     thin_height_share: float = 0.5
     thin_clear_px: int = 3
+    # share of a row strip's height: a thin stroke inked over this much of it runs from row to row (a window's
+    # border, an indent guide); glyphs stop short of it (line spacing)
+    border_height_share: float = 0.95
     # faint indent guides: in the band [guide_top, guide_bottom) of the strip (strips reach into the next
     # row), columns above `guide_faint` x the ink level over `guide_height_share` of it, never above
     # `guide_max` x the ink level, with no ink within `thin_clear_px`
@@ -312,7 +315,12 @@ def ink_columns(strip: np.ndarray, bg: float | None = None, policy: GridPolicy =
     core = ink[c1:c2].sum(axis=0)
     cols = core > 0
     _isolated_thin(cols, core, c2 - c1, policy)
-    edge = ink.any(axis=0) & ~cols
+    # a thin stroke cleared above that runs the strip's whole height is a border or a guide (line spacing
+    # leaves glyphs a gap above and below): it must not come back below as edge ink next to a letter (a
+    # window's border a few px left of column 0 would start every row's text there). A thin glyph cleared
+    # above ("(" between letters) does come back that way.
+    border = (core > 0) & (ink.sum(axis=0) >= policy.border_height_share * h)
+    edge = ink.any(axis=0) & ~cols & ~border
     if edge.any() and cols.any():
         # edge ink counts when its run is next to text ink (an underscore joins the letters beside it; the
         # quotes of a docstring chain up to the letter after them), so passes repeat while runs join
@@ -445,12 +453,19 @@ def underscore_cells(strip: np.ndarray, bg: float, start: float, cw: float, n_ce
     return out
 
 
+ELLIPSIS = "\u2026"
+
+
 def respace(text: str, cells: list[bool], under: list[bool] | None = None) -> str | None:
     """Put spaces where the grid has empty cells, if the OCR text's visible characters fit the inked cells
     one to one (OCR engines drop and merge spaces; the pixels don't). None when they don't fit."""
-    chars = [c for c in text if not c.isspace()]
     while cells and not cells[-1]:
         cells = cells[:-1]
+    if ELLIPSIS in text:  # the recogniser reads three dots (a REPL's "..." prompt) as one ellipsis glyph
+        dots = text.replace(ELLIPSIS, "...")
+        if sum(not c.isspace() for c in dots) == sum(cells):
+            text = dots
+    chars = [c for c in text if not c.isspace()]
     if not chars:
         return None
     if len(chars) == sum(cells):

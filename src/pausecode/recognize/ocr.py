@@ -914,9 +914,10 @@ class OcrEngine(RecognitionEngine):
             cells = cells[indent:]
             # only the grid row itself: the next line's letter tops sit right below its boundary
             under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:]
-            fixed = respace(text, cells, under) if layout.fit_lines >= self._policy.min_grid_lines else None  # rough grid: no
+            measured = layout.fit_lines >= self._policy.min_grid_lines  # a rough grid can't check the text
+            fixed = respace(text, cells, under) if measured else None
             line = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), got.score, r,
-                            got.weakest)
+                            got.weakest, on_grid=(fixed is not None) if measured else None)
             if not stray_text(line, gp):
                 out[r] = line
         return out
