@@ -652,8 +652,7 @@ def test_an_ellipsis_read_for_three_dots_becomes_the_dots_when_the_cells_say_so(
 
 @pytest.mark.parametrize("text", [
     "memo[n] = fib(n - 1) + fib(n - 2)", "if not ok!", "x = y(z)",
-    # a pipe between two spaces is a thin stroke with no letter beside it: cleared like a guide (known, open)
-    pytest.param("a | b", marks=pytest.mark.xfail(strict=True, reason="a lone '|' reads as a guide")),
+    "def f(path: str | Path) -> None:", "python3 t.py 2>&1 | tail -n 1",
 ])
 def test_thin_glyphs_between_letters_fill_their_cells(text):
     """Thin glyphs ("(", "|", "!") are cleared as strokes at first and come back as ink beside the letters;
@@ -661,3 +660,15 @@ def test_thin_glyphs_between_letters_fill_their_cells(text):
     cw = cell_width(FONT, SIZE)
     cells = cell_pattern(ink_columns(render_rows([text]), 30.0), 30, cw, len(text))
     assert cells == [not c.isspace() for c in text]
+
+
+@pytest.mark.parametrize("where", ["indentation", "after the text"])
+def test_a_bright_stroke_in_the_indentation_or_after_the_text_is_still_not_ink(where):
+    """A bright indent guide has no word left of it; a bar cursor after the last word has none right of it:
+    both stay cleared (only a stroke with a word on each side is a glyph)."""
+    cw = cell_width(FONT, SIZE)
+    img = render_rows(["        x = 1"]).copy()
+    x = 30 + 4 * cw if where == "indentation" else 30 + 14 * cw
+    img[:, x: x + 1] = 30 + 160
+    cols = ink_columns(img, 30.0)
+    assert not cols[x]

@@ -52,6 +52,10 @@ class GridPolicy:
     thin_px: int = 2
     thin_height_share: float = 0.5
     thin_clear_px: int = 3
+    # core-band heights: a thin stroke with glyph ink (not another stroke) on both sides within this distance
+    # stands between two words, one space each side (`a | b`: ~1.2 core heights from the stroke to either
+    # letter in the fonts tried); an indent guide has no word on its left, a cursor after the text none right
+    between_words_heights: float = 2.0
     # share of a row strip's height: a thin stroke inked over this much of it runs from row to row (a window's
     # border, an indent guide); glyphs stop short of it (line spacing)
     border_height_share: float = 0.95
@@ -261,17 +265,25 @@ def runs(idx: np.ndarray) -> list[np.ndarray]:
 
 
 def _isolated_thin(cols: np.ndarray, counts: np.ndarray, h: int, policy: GridPolicy = GRID) -> None:
-    """Clear thin tall strokes with no ink beside them: indent guides, box edges, the text cursor."""
+    """Clear thin tall strokes with no ink beside them: indent guides, box edges, the text cursor. A stroke
+    with a word on each side, one space away, is a glyph (`str | Path`, `2>&1 | tail`): guides stand in the
+    indentation with no word left of them, and a cursor after the last word has none right of it."""
     idx = np.flatnonzero(cols)
     if not len(idx):
         return
     parts = runs(idx)
+    thin = [len(run) <= policy.thin_px and counts[run].max() >= policy.thin_height_share * h for run in parts]
+    reach = policy.between_words_heights * h
     for i, run in enumerate(parts):
-        if len(run) > policy.thin_px or counts[run].max() < policy.thin_height_share * h:
+        if not thin[i]:
             continue
         gap_l = run[0] - parts[i - 1][-1] if i > 0 else 99
         gap_r = parts[i + 1][0] - run[-1] if i + 1 < len(parts) else 99
-        if gap_l > policy.thin_clear_px and gap_r > policy.thin_clear_px:
+        if gap_l <= policy.thin_clear_px or gap_r <= policy.thin_clear_px:
+            continue
+        word_left = i > 0 and not thin[i - 1] and gap_l <= reach
+        word_right = i + 1 < len(parts) and not thin[i + 1] and gap_r <= reach
+        if not (word_left and word_right):
             cols[run] = False
 
 
