@@ -325,13 +325,14 @@ def ink_columns(strip: np.ndarray, bg: float | None = None, policy: GridPolicy =
     c1 = int(round(policy.core_top * h))
     c2 = max(int(round(policy.core_bottom * h)), c1 + 1)
     core = ink[c1:c2].sum(axis=0)
-    cols = core > 0
+    core_ink = core > 0
+    cols = core_ink.copy()
     _isolated_thin(cols, core, c2 - c1, policy)
     # a thin stroke cleared above that runs the strip's whole height is a border or a guide (line spacing
     # leaves glyphs a gap above and below): it must not come back below as edge ink next to a letter (a
     # window's border a few px left of column 0 would start every row's text there). A thin glyph cleared
     # above ("(" between letters) does come back that way.
-    border = (core > 0) & (ink.sum(axis=0) >= policy.border_height_share * h)
+    border = core_ink & (ink.sum(axis=0) >= policy.border_height_share * h)
     edge = ink.any(axis=0) & ~cols & ~border
     if edge.any() and cols.any():
         # edge ink counts when its run is next to text ink (an underscore joins the letters beside it; the

@@ -900,6 +900,7 @@ class OcrEngine(RecognitionEngine):
             return out
         results = self._reread_unsure(crops, self._read_row_images(crops))
         self.rows_read += len(crops)
+        measured = layout.fit_lines >= self._policy.min_grid_lines  # a rough grid can't check the text
         for (r, ax, cols, row_strip, bg), got in zip(where, results):
             text = strip_cursor(got.text.strip())
             if not text or (len(text) == 1 and text.isalpha() and layout.gutter_x is not None):
@@ -914,7 +915,6 @@ class OcrEngine(RecognitionEngine):
             cells = cells[indent:]
             # only the grid row itself: the next line's letter tops sit right below its boundary
             under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:]
-            measured = layout.fit_lines >= self._policy.min_grid_lines  # a rough grid can't check the text
             fixed = respace(text, cells, under) if measured else None
             line = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), got.score, r,
                             got.weakest, on_grid=(fixed is not None) if measured else None)
