@@ -69,6 +69,27 @@ def test_a_lone_number_under_the_line_it_follows_is_a_gutter() -> None:
     assert find_gutter(two, 800) is None
 
 
+def test_two_numbers_far_down_a_file_are_a_gutter_when_its_lines_show_above_them() -> None:
+    # a notebook cell: dim numbers 1-9 not detected, 10 and 11 (the cursor's lines) read; the cell's lines
+    # start at the code column above them, with a blank line between; a toolbar icon and a tab further up
+    nums = _numbers([10, 11], y0=280.0)
+    code = [Box(48.0, 267.0, 300.0, 293.0, "reader = csv.DictReader(io.StringIO(DATA))"),
+            Box(48.0, 287.0, 200.0, 313.0, "rows = list(reader)")]
+    above = [Box(48.0, cy - 13, 260.0, cy + 13, "import csv, io") for cy in (140.0, 160.0, 180.0, 240.0)]
+    chrome = [Box(48.0, 27.0, 160.0, 53.0, "notebook.ipynb"), Box(50.0, 67.0, 70.0, 93.0, "\u767d")]
+    gutter = find_gutter(nums + code + above + chrome, 1280)
+    assert gutter is not None and gutter[1] == nums
+    # without the file's lines above, two numbers far down are a listing's, not a gutter
+    assert find_gutter(nums + code, 1280) is None
+    # nor when the lines above run up higher than line 1 could sit (text above 12 and 13 on 12 rows)
+    listing = [Box(48.0, cy - 13, 260.0, cy + 13, "a line") for cy in range(40, 280, 20)]
+    assert find_gutter(_numbers([12, 13], y0=280.0) + code + listing, 1280) is None
+    assert find_gutter(_numbers([13, 14], y0=280.0) + code + listing, 1280) is not None
+    assert find_gutter(_numbers([4, 5], y0=280.0) + code, 1280) is not None  # a short file's numbers need no lines above
+    # nor with text on only two rows above, which a tab strip and a title can give
+    assert find_gutter(nums + code + above[:2], 1280) is None
+
+
 def test_gutter_regions_split_where_numbering_restarts() -> None:
     digits = _numbers([3, 4, 5, 6, 8, 9, 10, 11]) + _numbers([2, 3, 4, 5], y0=300)
     regions = gutter_regions(digits)

@@ -121,6 +121,16 @@ class PanePolicy:
     increasing_share: float = 0.7
     # a short file's first line number is at most this (1-2 numbers further down are a listing's, not a file's)
     short_file_first_max: int = 9
+    # rows: 1-2 numbers further down (10, 11: the cursor's line and its neighbour, the dim numbers above not
+    # detected) are still a gutter when the file's own lines show above them, starting at the code column
+    # beside the numbers, on at least this many rows (one or two rows above could be a tab strip or a title)
+    missed_numbers_min_rows: int = 3
+    # lines: those rows reach no higher than the file's first line would sit (first number - 1 line steps up),
+    # plus this slack for the detector's box centres
+    missed_numbers_slack_lines: float = 0.5
+    # lines: those rows run up from the numbers with gaps of at most this many line steps (a blank line or two
+    # between a file's lines); what sits further above (a notebook's toolbar, a tab strip) is not the file
+    missed_numbers_gap_lines: float = 3.5
     # number heights: code beside a number starts at most this far right of it, and its centre within
     # `same_row_heights` of the number's
     beside_number_heights: float = 8
@@ -529,7 +539,7 @@ def _valid_gutter(best: list[Box], boxes: list[Box], policy: PanePolicy = PANE) 
         if steps and float(np.median(steps)) < policy.gutter_min_step_heights * float(np.median([b.h for b in best])):
             return False
         return increasing >= policy.increasing_share * (len(nums) - 1)
-    if nums != list(range(nums[0], nums[0] + len(nums))) or nums[0] > policy.short_file_first_max or nums[0] < 1:
+    if nums != list(range(nums[0], nums[0] + len(nums))) or nums[0] < 1:
         return False
     def right_of(b: Box, d: Box) -> bool:  # both boxes padded: with a one-cell gap their paddings overlap
         return b.x1 + min(b.w, b.h) / 2 > d.x2 and b.x1 - d.x2 < policy.beside_number_heights * d.h
@@ -541,8 +551,41 @@ def _valid_gutter(best: list[Box], boxes: list[Box], policy: PanePolicy = PANE) 
     first = best[0]
     above = [b for b in boxes if b not in best and nums[0] > 1 and right_of(b, first)
              and policy.next_line_min < (first.cy - b.cy) / first.h < policy.next_line_max]
+    if nums[0] > policy.short_file_first_max:
+        return bool(beside) and _lines_above_numbers(best, beside, boxes, policy)
     # one number alone needs its line beside it; two consecutive ones need one (the other line may be blank)
     return len(beside) + len(above) >= 1
+
+
+def _lines_above_numbers(best: list[Box], beside: list[Box], boxes: list[Box], policy: PanePolicy = PANE) -> bool:
+    """Whether the lines of a file show above 1-2 line numbers read far down it (the dim numbers of the lines
+    above were not detected): text starting at the code column beside the numbers, row after row up from them
+    (a toolbar further up is not the file's, nor is an icon), on enough rows, none higher than the file's
+    first line can be."""
+    first = best[0]
+    h = first.h
+    col = min(b.x1 for b in beside)
+    above = sorted(b.cy for b in boxes if b not in best and abs(b.x1 - col) < h
+                   and any(c.isascii() for c in b.text.strip())  # an icon reads as CJK glyphs only
+                   and b.cy < first.cy - policy.next_line_min * h)
+    rows: list[float] = []
+    for cy in above:  # distinct rows: box centres further apart than half a number's height
+        if not rows or cy - rows[-1] >= policy.same_row_heights * h:
+            rows.append(cy)
+    if len(rows) < policy.missed_numbers_min_rows:
+        return False
+    step = best[1].cy - best[0].cy if len(best) >= 2 else float(np.min(np.diff(rows + [first.cy])))
+    if step <= 0:
+        return False
+    run = [first.cy]  # the rows joined to the numbers, going up
+    for cy in reversed(rows):
+        if (run[-1] - cy) / step > policy.missed_numbers_gap_lines:
+            break
+        run.append(cy)
+    if len(run) - 1 < policy.missed_numbers_min_rows:
+        return False
+    top_line = int(first.text.strip()) - 1 + policy.missed_numbers_slack_lines
+    return (first.cy - run[-1]) / step <= top_line
 
 
 def split_columns(boxes: list[Box], min_gap: float, frame_h: int, policy: PanePolicy = PANE) -> list[list[Box]]:
