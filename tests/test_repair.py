@@ -29,13 +29,14 @@ def test_vote_from_other_frames_fixes_case():
 
 
 @pytest.mark.parametrize("status", ["-- INSERT --", "INSERT --", "-- VISUAL LINE --", '"wordfreq.py" [New]',
-                                    '"w.py" 12L, 300B written', "[tutorial]0:vim*"])
+                                    '"w.py" 12L, 300B written', "[tutorial]0:vim*", "ep4 0:vim*", "4 0:vim*",
+                                    "lesson-9 0:bash- 1:vim*     tokens | Thu 03:19"])
 def test_terminal_editor_status_line_is_not_code(status):
     assert drop_status_lines(["x = 1", "", "", status]) == ["x = 1"]
 
 
 def test_code_that_mentions_a_mode_is_kept():
-    lines = ["MODE = 'INSERT'", 'print("INSERT")', "INSERT = 3"]
+    lines = ["MODE = 'INSERT'", 'print("INSERT")', "INSERT = 3", "d = {0:x*2}", "print(a, 1:b*)"]
     assert drop_status_lines(lines) == lines
 
 

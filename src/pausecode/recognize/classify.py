@@ -26,10 +26,14 @@ CODE_WORDS = re.compile(
 )
 DIGITS_RE = re.compile(r"^\d{1,5}$")
 # what terminal editors and multiplexers draw on their last rows: vim's mode and message line, tmux's bar
+# (its session name bracketed, "[lesson]0:vim*", or in a box of its own, "ep4 0:bash- 1:vim*": the window
+# list, the current window flagged with "*")
+TMUX_WINDOW = r"\d+:[\w.-]+[*#!~Z-]?"
 STATUS_LINE_RE = re.compile(
     r"^\s*(?:(?:--\s*)?(?:INSERT|VISUAL(?: LINE| BLOCK)?|REPLACE|TERMINAL)(?:\s*--)?(?:\s+recording\s+@\w)?"
     r"|\"[^\"]+\"\s+(?:\[New\]|\d+L,?\s*\d+B)(?:\s+written)?.*"
-    r"|\[[\w.-]+\]\s*\d+:\S+.*)\s*$"
+    r"|\[[\w.-]+\]\s*\d+:\S+.*"
+    rf"|(?:[\w.-]+\s+)?(?:{TMUX_WINDOW}\s+)*\d+:[\w.-]+\*(?:\s.*)?)\s*$"
 )
 
 
