@@ -550,13 +550,13 @@ def _valid_gutter(best: list[Box], boxes: list[Box], policy: PanePolicy = PANE) 
 
     beside = [b for b in boxes if b not in best and any(
         abs(b.cy - d.cy) < policy.same_row_heights * d.h and right_of(b, d) for d in best)]
+    if nums[0] > policy.short_file_first_max:  # far down a file: its lines must show above the numbers
+        return bool(beside) and _lines_above_numbers(best, beside, boxes, policy)
     # the line above the first number, when that number is not 1: a thin "1" the detector missed, its line
     # typed and the number read under it on a line still blank (the cursor's)
     first = best[0]
     above = [b for b in boxes if b not in best and nums[0] > 1 and right_of(b, first)
              and policy.next_line_min < (first.cy - b.cy) / first.h < policy.next_line_max]
-    if nums[0] > policy.short_file_first_max:
-        return bool(beside) and _lines_above_numbers(best, beside, boxes, policy)
     # one number alone needs its line beside it; two consecutive ones need one (the other line may be blank)
     return len(beside) + len(above) >= 1
 
