@@ -77,3 +77,12 @@ def test_numbers_and_sure_digits_stay_digits() -> None:
     # the fraction of a number with an exponent-like tail is not a word
     spec = [{"1": 0.99}, {".": 0.99}, {"0": 0.6, "O": 0.39}, {"s": 0.99}]
     assert greedy_ctc(_steps(spec), DIGITS_ALPHABET).text == "1.0s"
+
+
+def test_full_width_forms_are_read_as_the_ascii_typed() -> None:
+    """The model's alphabet has full-width forms ("＃" for a light # in a map of dots and hashes): code is ASCII."""
+    alphabet = ["blank", "＃", ".", "（", "）", "\u3000", "a"]
+    probs = np.full((5, len(alphabet)), 0.02)
+    for i, k in enumerate([1, 2, 3, 5, 4]):
+        probs[i, k] = 0.9
+    assert greedy_ctc(probs, alphabet).text == "#.( )"

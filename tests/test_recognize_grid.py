@@ -672,3 +672,32 @@ def test_a_bright_stroke_in_the_indentation_or_after_the_text_is_still_not_ink(w
     img[:, x: x + 1] = 30 + 160
     cols = ink_columns(img, 30.0)
     assert not cols[x]
+
+
+def test_text_far_below_the_last_line_is_another_program_not_typing() -> None:
+    """A shell grows a line at a time; when an editor opens in the terminal its first line replaces the prompt
+    and its status bar appears far down the screen at once: the shell's layout no longer holds (micro's
+    status line was read as code under the old grid, with the pointer as "(1)")."""
+    from pausecode.recognize.base import CodeLayout, Recognition, TextLine
+
+    layout = CodeLayout(x0=10.0, y0=0.0, pitch=20.0, char_width=10.0, pane=(0, 0, 600, 480), fit_lines=3)
+    shell = np.zeros((480, 600), np.uint8)
+    for r in range(3):
+        shell[r * 20 + 5:r * 20 + 16, 10:200] = 200
+    prev = Recognition(segment_type="code", confidence=0.9, code_content="$ ls\na b\n$",
+                       lines=[TextLine(t, r * 20, 1.0, r) for r, t in enumerate(["$ ls", "a b", "$"])], layout=layout)
+    typed = shell.copy()
+    typed[2 * 20 + 5:2 * 20 + 16, 200:260] = 200  # a command typed at the prompt
+    eng = NoModel(None)
+    assert eng._incremental(typed, shell, prev) is not None
+    opened = typed.copy()
+    opened[20 * 20 + 5:20 * 20 + 16, 0:500] = 200  # a status bar seventeen rows below the last line
+    assert eng._incremental(opened, shell, prev) is None
+    pointed = shell.copy()
+    pointed[20 * 20 + 2:20 * 20 + 18, 300:312] = 200  # the mouse pointer stood on that row before: still blank
+    assert eng._incremental(opened, pointed, prev) is None
+    ruled = shell.copy()
+    ruled[20 * 20 + 5:20 * 20 + 16, 500:540] = 200  # a ruler far down that was there before ...
+    moved = typed.copy()
+    moved[20 * 20 + 5:20 * 20 + 16, 500:550] = 200  # ... changes with the keystroke: typing, not a new program
+    assert eng._incremental(moved, ruled, prev) is not None

@@ -636,6 +636,42 @@ def test_two_numbered_lines_on_two_surfaces_both_stay_in_the_pane() -> None:
     assert len(one_surface(frame, [b for r in rows for b in r], bar).rows) == 1  # no gutter: one is a bar
 
 
+def test_the_cursor_line_painted_below_the_code_stays_when_its_number_follows_on() -> None:
+    """vim's cursor line is a band of another colour under the line being typed, at the bottom of the text:
+    the longest run of one surface leaves it out, but its line number follows the run's last; a status bar
+    under the code carries no such number."""
+    from pausecode.recognize.classify import PaneGuess
+    from pausecode.recognize.grid import Box
+    from pausecode.recognize.regions import one_surface
+
+    frame = np.full((200, 600, 3), 30, np.uint8)
+    frame[85:106, 0:600] = 97  # line 4, the cursor's, painted gray across
+    code = [[Box(44.0, 22.0 + 21 * i, 270.0, 42.0 + 21 * i, "x = 1")] for i in range(3)]
+    typed = [Box(44.0, 85.0, 90.0, 105.0, "stat")]
+    numbers = [Box(20.0, 22.0 + 21 * i, 38.0, 42.0 + 21 * i, str(i + 1)) for i in range(4)]
+    rows = code + [typed]
+    pane = PaneGuess(rows=rows, gutter_x=38.0, pitch=21.0, char_w=10.0, x0=44.0, pane=(40, 21, 600, 106),
+                     score=0.8, first_number=(1, 32.0))
+    boxes = [b for r in rows for b in r] + numbers
+    assert one_surface(frame, boxes, pane).rows == rows
+    bar = [Box(0.0, 85.0, 150.0, 105.0, "-- INSERT --")]  # no number: a bar, left out
+    assert one_surface(frame, [b for r in code for b in r] + bar + numbers[:3],
+                       PaneGuess(rows=code + [bar], gutter_x=38.0, pitch=21.0, char_w=10.0, x0=44.0,
+                                 pane=(40, 21, 600, 106), score=0.8, first_number=(1, 32.0))).rows == code
+    # micro: two blank lines (numbered, no code box) between the code and the cursor line, painted across the
+    # gutter too; kept, and the pane keeps the pitch it was found with
+    frame2 = np.full((200, 600, 3), 255, np.uint8)
+    frame2[127:148, 0:600] = 228  # line 6
+    typed2 = [Box(44.0, 127.0, 80.0, 147.0, "cla")]
+    numbers2 = [Box(20.0, 22.0 + 21 * i, 38.0, 42.0 + 21 * i, str(i + 1)) for i in range(6)]
+    pane2 = PaneGuess(rows=code + [typed2], gutter_x=38.0, pitch=21.0, char_w=10.0, x0=44.0,
+                      pane=(40, 21, 600, 148), score=0.8, first_number=(1, 32.0))
+    kept = one_surface(frame2, [b for r in code for b in r] + typed2 + numbers2, pane2)
+    assert kept.rows == code + [typed2] and kept.pitch == 21.0
+    skipped = numbers2[:3] + [Box(20.0, 127.0, 38.0, 147.0, "9")]  # a number that does not follow on
+    assert one_surface(frame2, [b for r in code for b in r] + typed2 + skipped, pane2).rows == code
+
+
 def test_unsure_text_far_in_on_its_row_is_a_minimap_not_a_line() -> None:
     """Monaco's minimap beside a blank line reads as "305--" (mean character probability 0.73) at column 91;
     a continuation line aligned that deep under an open bracket reads clearly and stays."""
@@ -645,3 +681,18 @@ def test_unsure_text_far_in_on_its_row_is_a_minimap_not_a_line() -> None:
     assert stray_text(TextLine(" " * 91 + "305--", 40.0, 0.73, 2))
     assert not stray_text(TextLine(" " * 36 + "operators='+-*/'):", 40.0, 0.97, 2))
     assert not stray_text(TextLine("    x = 1", 40.0, 0.6, 2))  # unsure, but where code is
+
+
+def test_a_bulleted_list_with_code_chips_is_a_slide_not_code() -> None:
+    """A slide's bullets hold code in monospace chips ("• CUTOFFS = [50, 60] must stay sorted"): the grid reads
+    every item with its bullet. No line of code starts with one; one bullet among code lines is not a list."""
+    from pausecode.recognize.base import TextLine
+    from pausecode.recognize.ocr import READ, bulleted
+
+    def lines(texts: list[str]) -> list[TextLine]:
+        return [TextLine(t, 20 * i, 1.0, i) for i, t in enumerate(texts)]
+
+    assert bulleted(lines(["• CUTOFFS = [50, 60] must stay sorted", "• bisect(CUTOFFS, 72) is 3",
+                           "• LETTERS[3] is \"C\""]), READ)
+    assert not bulleted(lines(["x = 1", "print('•', x)", "• not python", "y = 2", "z = 3"]), READ)
+    assert not bulleted(lines(["• alone"]), READ)

@@ -114,6 +114,45 @@ def test_an_empty_vim_buffer_in_a_terminal_is_code_with_no_text_not_the_window_t
     assert all(not r for r in editor_text_rows(boxes, 1280, 720))
 
 
+def test_a_zsh_or_fedora_prompt_is_a_shell_but_the_window_title_is_not() -> None:
+    """zsh writes user@host, a space, the folder and "%"; Fedora's bash brackets them before "$". A terminal
+    showing only such a prompt is a shell (micro's recording starts so), its title bar without the sigil is
+    not."""
+    from pausecode.recognize.classify import PROMPT_RE, editor_on_screen
+
+    for prompt in ("lena@atlas islands %", "lena@atlas islands % ls", "[lena@atlas islands]$ python3 x.py",
+                   "alex@devbox:~/tempconv$ ls -a"):
+        assert PROMPT_RE.match(prompt), prompt
+    for title in ("lena@atlas: ~/islands", "lena@atlas ~/islands", "mail lena@atlas.org about it"):
+        assert not PROMPT_RE.match(title), title
+    assert editor_on_screen(_row_boxes([(0, 30, "lena@atlas islands % ls"), (0, 52, "README.md"),
+                                        (0, 74, "lena@atlas islands %")]))
+
+
+def test_an_empty_terminal_editor_is_told_by_its_status_line_or_key_help_and_its_bars_are_not_code() -> None:
+    """Boxes as the detector read an empty emacs in xterm + tmux (held-out recording): the mode line names the
+    file and gives the cursor's place "(1,0)" in another box of the same row; the window's title, tmux's bar
+    and the menu bar above the buffer are UI. nano's key help is a row of "^X Exit" bindings."""
+    from pausecode.recognize.classify import editor_on_screen, editor_text_rows
+    from pausecode.recognize.grid import Box
+
+    emacs = [Box(558.0, 1.0, 722.0, 17.0, "ines@school: ~/gradebook"), Box(8.0, 22.0, 80.0, 47.0, "unit 5"),
+             Box(92.0, 26.0, 178.0, 47.0, "0:emacs*"), Box(1091.0, 22.0, 1270.0, 49.0, "gradebook | 03:29"),
+             Box(2.0, 45.0, 438.0, 72.0, "File Edit Options Buffers Tools Python Help"),
+             Box(3.0, 642.0, 129.0, 670.0, "-UUU:----F1"), Box(280.0, 644.0, 379.0, 669.0, "All (1,0)"),
+             Box(432.0, 645.0, 515.0, 667.0, "(Python)"), Box(129.0, 643.0, 229.0, 671.0, "grades.py"),
+             Box(2.0, 666.0, 108.0, 694.0, "(New file)")]
+    assert editor_on_screen(emacs)
+    assert not any(editor_text_rows(emacs, 1280, 720))
+    typed = emacs + [Box(40.0, 66.0, 126.0, 93.0, '"""Grad')]
+    assert [[b.text for b in r] for r in editor_text_rows(typed, 1280, 720)] == [['"""Grad']]
+    assert not editor_on_screen([b for b in emacs if b.text != "All (1,0)"])  # the file name alone: no cursor
+    nano = [Box(2.0, 683.0, 80.0, 708.0, "^X Exit"), Box(153.0, 684.0, 279.0, 705.0, "^R Read File"),
+            Box(452.0, 682.0, 541.0, 708.0, "^U Paste"), Box(1051.0, 664.0, 1181.0, 687.0, "M-A Set Mark")]
+    assert editor_on_screen(nano)
+    assert not editor_on_screen(_row_boxes([(100, 100, "Press ^C Cancel to stop"), (100, 200, "Tips")]))
+
+
 def test_slides_and_docs_are_not_an_editor():
     from pausecode.recognize.classify import editor_on_screen
 

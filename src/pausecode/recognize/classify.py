@@ -29,6 +29,7 @@ DIGITS_RE = re.compile(r"^\d{1,5}$")
 # (its session name bracketed, "[lesson]0:vim*", or in a box of its own, "ep4 0:bash- 1:vim*": the window
 # list, the current window flagged with "*")
 TMUX_WINDOW = r"\d+:[\w.-]+[*#!~Z-]?"
+TMUX_CURRENT_WINDOW = r"\d+:[\w.-]+\*"
 STATUS_LINE_RE = re.compile(
     r"^\s*(?:(?:--\s*)?(?:INSERT|VISUAL(?: LINE| BLOCK)?|REPLACE|TERMINAL)(?:\s*--)?(?:\s+recording\s+@\w)?"
     r"|\"[^\"]+\"\s+(?:\[New\]|\d+L,?\s*\d+B)(?:\s+written)?.*"
@@ -46,8 +47,9 @@ def drop_status_lines(texts: list[str]) -> list[str]:
     return out
 
 
-# user@host:path ends in the shell's sigil ($ # %); without it the same words are a terminal window's title
-USER_HOST_PROMPT = r"[\w.-]+@[\w.-]+:\s?[~/]\S*\s?[$#%]"
+# A shell's user@host prompt ends in its sigil ($ # % >), whatever sits between: bash's "user@host:~/dir$",
+# zsh's "user@host dir %", Fedora's "[user@host dir]$"; without the sigil the same words are a window's title.
+USER_HOST_PROMPT = r"\[?[\w.-]+@[\w.-]+(?::\s?[~/]\S*|\s+[~\w./-]+)?\]?\s?[$#%>]"
 PROMPT_RE = re.compile(rf"(^{USER_HOST_PROMPT}|^(>>>|\.\.\.|In \[\d+\]:|\$|PS [A-Z]:\\)(\s|$))")
 UI_ROW_RE = re.compile(r"^(?:[^\w\s]{0,2}\s*)?(?:\.?[\w-]+(?:\.[A-Za-z0-9]{1,5})?|[A-Z][A-Z _-]{2,})$")
 # A comment being typed ("# Recursi") is one word after a marker, like a tree entry after its icon; but "#",
@@ -185,6 +187,8 @@ class PanePolicy:
     # bar below `status_below_share`; with none found, its text ends at `text_bottom_share`
     chrome_top_share: float = 0.3
     status_below_share: float = 0.5
+    # boxes of key help ("^X Exit") that make a terminal editor's help bar, not a mention in prose
+    key_help_min_boxes: int = 3
     text_bottom_share: float = 0.95
     # anchor heights: an editor's text starts at most this far left of its tabs' or breadcrumbs' left edge
     anchor_left_heights: float = 2
@@ -282,6 +286,16 @@ EDITOR_WEAK_RES = [
     re.compile(rf"^\W{{0,2}}{CODE_FILE_RE}\W{{0,3}}$"),  # a tab holding a code file
 ]
 SHELL_PROMPT_RE = re.compile(rf"^(?:{USER_HOST_PROMPT}|>>>|In \[\d+\]:|PS [A-Z]:\\)")
+# A terminal editor's status line names the file and where the cursor is in it, the position in parentheses
+# (emacs' mode line "grades.py   All (2,3)", micro's "islands.py + (12,4) | ft:python"); a slide or a page
+# quoting a file name gives no cursor position after it.
+FILE_POSITION_RE = re.compile(rf"\b{CODE_FILE_RE}\b.*\(\d+,\s?\d+\)")
+# A terminal editor's key help: bindings written as a control or meta key and what it does (nano and pico's
+# "^X Exit  ^O Write Out  M-U Undo"); one such box could be prose, `key_help_min_boxes` of them are the bar.
+KEY_HELP_RE = re.compile(r"^(?:\^.|M-.)\s+[A-Z]\w*")
+WINDOW_TITLE_RE = re.compile(r"^[\w.-]+@[\w.-]+:\s?[~/]\S*$")
+# An application's menu bar ("File Edit Options Buffers Tools ... Help"), UI and never code.
+MENU_BAR_RE = re.compile(r"^File\s+Edit\s+\w+")
 VIM_MODE_RE = re.compile(r"^(?:--\s*)?(?:INSERT|VISUAL|REPLACE)(?:\s*--)?$")
 VIM_CURSOR = r"\d+,\d+(?:-\d+)?"  # vim's ruler: line,column(-screen column)
 VIM_PLACE = r"(?:All|Top|Bot|\d+%)"  # ... and where the window is in the file
@@ -293,9 +307,10 @@ CHROME_RE = re.compile("|".join(
     + [r.pattern for r in EDITOR_WEAK_RES]))
 
 
-def editor_on_screen(boxes: list[Box]) -> bool:
-    """Is a code editor on screen, even an empty one? Its status bar (Ln/Col, vim's mode and ruler) says so;
-    otherwise two weaker signs (IDE name, encoding, explorer, breadcrumbs, a code file's tab)."""
+def editor_on_screen(boxes: list[Box], policy: PanePolicy = PANE) -> bool:
+    """Is a code editor on screen, even an empty one? Its status bar (Ln/Col, vim's mode and ruler, a file
+    name with the cursor's position) or a terminal editor's key help says so; otherwise two weaker signs (IDE
+    name, encoding, explorer, breadcrumbs, a code file's tab)."""
     texts = [b.text.strip() for b in boxes if b.text.strip()]
     if any(EDITOR_STRONG_RE.search(t) for t in texts):
         return True
@@ -308,6 +323,11 @@ def editor_on_screen(boxes: list[Box]) -> bool:
             VIM_POSITION_RE.match(p.text.strip()) and _on_line_of(r, p) and p.x1 > r.x2 for r in rulers for p in lined):
         return True
     if any(SHELL_PROMPT_RE.match(t) for t in texts):  # a terminal: user@host:path$ or a REPL prompt
+        return True
+    if any(FILE_POSITION_RE.search(" ".join(b.text.strip() for b in sorted(r, key=lambda b: b.x1)))
+           for r in cluster_rows(lined)):  # a status line: the file and the cursor's place in it
+        return True
+    if sum(bool(KEY_HELP_RE.match(t)) for t in texts) >= policy.key_help_min_boxes:
         return True
     return sum(any(r.search(t) for t in texts) for r in EDITOR_WEAK_RES) >= 2
 
@@ -328,14 +348,21 @@ def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int, policy: PaneP
     texts = [b for b in boxes if b.text.strip()]
     anchor = editor_anchor(boxes, frame_h, policy)
     left, top = (anchor.x1 - policy.anchor_left_heights * anchor.h, anchor.y2) if anchor is not None else (0.0, 0.0)
-    status = [b.y1 for b in texts if CHROME_RE.search(b.text.strip()) and b.cy > policy.status_below_share * frame_h]
+    low = [b for b in texts if b.cy > policy.status_below_share * frame_h]
+    status = [b.y1 for b in low if CHROME_RE.search(b.text.strip()) or KEY_HELP_RE.match(b.text.strip())] + [
+        min(b.y1 for b in r) for r in cluster_rows(low)
+        if FILE_POSITION_RE.search(" ".join(b.text.strip() for b in sorted(r, key=lambda b: b.x1)))]
     bottom = min(status) if status else policy.text_bottom_share * frame_h
     # a lone mark is the mouse pointer, but a number alone on its row is an empty line's number: it says
     # where the file starts (an empty vim buffer shows "1" and nothing else of the file)
     keep = [b for b in texts if b.x1 >= left and b.cy > top and b.y2 <= bottom + 2
             and (len(b.text.strip()) > 1 or (b.text.strip().isdigit() and _alone_on_row(b, texts)))
             and not CHROME_RE.search(b.text.strip())]
-    rows = cluster_rows(keep)
+    # a menu bar, tmux's bar at the top (its current window flagged "0:emacs*" in a box of its own), the
+    # terminal window's title ("user@host: ~/dir", a prompt without its sigil)
+    rows = [r for r in cluster_rows(keep) if not any(
+        MENU_BAR_RE.match(t := b.text.strip()) or re.fullmatch(TMUX_CURRENT_WINDOW, t)
+        or WINDOW_TITLE_RE.match(t) for b in r)]
     if anchor is not None:  # an editor's text starts right under its tabs; text further down is another panel
         reach, last_y = policy.editor_line_gap * anchor.h, anchor.y2
         block: list[list[Box]] = []

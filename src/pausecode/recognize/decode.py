@@ -30,6 +30,10 @@ LETTER_ALT_PROB = 0.05
 # literal): a word that starts with a digit and is not one of these is a misread.
 NUMBER_WORD = re.compile(r"0[xX][0-9a-fA-F_]*|0[oO][0-7_]*|0[bB][01_]*|[0-9][0-9_]*(?:[eE][0-9_]*)?[jJ]?")
 WORD = re.compile(r"[0-9A-Za-z_]+")
+# The model's alphabet has the full-width forms of ASCII (it reads Chinese too), and picks them for glyphs a
+# monospace font draws wide and light ("＃" for the # of a map drawn in dots and hashes). Code is typed in
+# ASCII: each full-width form is its ASCII character, the ideographic space a space.
+FULLWIDTH_TO_ASCII = {**{cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 
 
 def greedy_ctc(probs: np.ndarray, alphabet: list[str]) -> RowRead:
@@ -40,7 +44,7 @@ def greedy_ctc(probs: np.ndarray, alphabet: list[str]) -> RowRead:
     keep = np.ones(len(idx), dtype=bool)
     keep[1:] = idx[1:] != idx[:-1]
     keep &= idx != BLANK
-    chars = [alphabet[i] for i in idx[keep]]
+    chars = [c.translate(FULLWIDTH_TO_ASCII) for c in (alphabet[i] for i in idx[keep])]
     confs = [round(float(c), ROUND_DIGITS) for c in best[keep]]
     words_start_with_letters(chars, confs, probs, np.flatnonzero(keep), alphabet)
     if not chars:

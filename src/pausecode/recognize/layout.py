@@ -247,6 +247,8 @@ def border_below(gray: np.ndarray, pane: tuple[int, int, int, int], pitch: float
     if region.size == 0:
         return None
     code = gray[y1:code_bottom, x1:x2] if code_bottom is not None and code_bottom > y1 else region
+    if code.size == 0:  # the grid's first row starts above the frame (y1 < 0): no surface measured, no border
+        return None
     bg = float(np.median(code))
     painted = (np.abs(region.astype(np.int16) - bg) > policy.border_contrast).mean(axis=1)
     ruled = painted >= policy.ruled_share

@@ -102,6 +102,16 @@ class ReadPolicy:
     # rows to re-read: more than this share of the pane's rows (and more than `new_rows_min`) is another view
     new_rows_share: float = 0.4
     new_rows_min: int = 6
+    # grid rows left blank between the last line read and a blank row that now has text: a file or a shell
+    # grows a line (or a few blank lines) at a time, so text appearing further down is a program that took the
+    # whole screen (an editor's status bar and key help under its first line), or another view: read it whole.
+    # A row far down that had text before (vim's ruler, a clock) only changed; one with at most
+    # `blank_row_cells` cells of ink (the mouse pointer, a cursor block) was blank.
+    new_text_gap_rows: int = 6
+    blank_row_cells: float = 2.0
+    # lines starting with a bullet that make a list, not code: at least this many, and this share of the lines
+    bullet_min_lines: int = 2
+    bullet_share: float = 0.5
     # grid rows a scroll is searched for beyond the shift the first changed rows show
     scroll_search_rows: int = 3
     # seconds: a learning screen that keeps changing a little is read again this often
@@ -217,6 +227,18 @@ def same_screen(a: np.ndarray, b: np.ndarray, policy: ReadPolicy = READ) -> bool
     level = policy.grid.ink_level
     ink = (cv2.absdiff(a, float(np.median(a))) > level) | (cv2.absdiff(b, float(np.median(b))) > level)
     return float((changed & ink).sum()) < policy.moved_ink_share * max(float(ink.sum()), 1.0)
+
+
+# What a list item starts with on a slide or a page: no line of code does (Python, C, JS: not an operator).
+BULLETS = "•●▪◦‣■□➤►"
+
+
+def bulleted(lines: list[TextLine], policy: ReadPolicy) -> bool:
+    """Do most of the lines read start with a bullet? Then the text is a list (a slide's or a page's, with
+    code in its monospace chips), whatever the font."""
+    texts = [ln.text.strip() for ln in lines if ln.text.strip()]
+    marked = sum(t[0] in BULLETS for t in texts)
+    return marked >= policy.bullet_min_lines and marked >= policy.bullet_share * len(texts)
 
 
 def to_ink(frame: np.ndarray) -> np.ndarray:
@@ -567,6 +589,9 @@ class OcrEngine(RecognitionEngine):
                     and self._numbered(gray, layout, row):
                 read[row] = ln
         lines = [ln for ln in read.values() if not stray_text(ln, self._policy.grid)]
+        if pane.gutter_x is None and bulleted(lines, self._policy):  # a slide's list, code in its chips
+            return Recognition(segment_type="learning", confidence=0.6,
+                               learning_topic=learning_topic(boxes, h, pp))
         mixed = is_mixed(boxes, pane.rows, w, pp)
         if mixed and pane.gutter_x is None and pane.score < 0.7:  # a docs page's table of contents, not code
             return Recognition(segment_type="learning", confidence=0.6, learning_topic=learning_topic(boxes, h, pp))
@@ -995,6 +1020,12 @@ class OcrEngine(RecognitionEngine):
                 to_read.append(r)
         if len(to_read) > max(self._policy.new_rows_min, self._policy.new_rows_share * n_rows):
             return None  # most of the screen is new: another view, read the whole frame
+        last_text_row = max(old_text, default=-1)
+        blank_before = self._policy.blank_row_cells * layout.char_width  # the pointer over an empty row
+        if any(r > last_text_row + self._policy.new_text_gap_rows
+               and ink_columns(old_strips[r], policy=self._policy.grid).sum() <= blank_before
+               for r in to_read):
+            return None  # text far down on a row that was blank: another program took the screen
         if layout.gutter_x is not None and any(gap_inked(gray, layout, r, self._policy) for r in to_read):
             return None  # text runs across the gap between line numbers and code: the gutter is gone
         if self._covered(gray, pgray, layout, to_read):

@@ -75,9 +75,40 @@ def one_surface(frame: np.ndarray, boxes: list[Box], pane: PaneGuess, policy: Pa
     if len(groups) <= 1 or (all(len(g) == 1 for g in groups) and _numbered_from_the_top(pane, centres, text_h)):
         return pane
     best = max(groups, key=lambda g: (len(g), code_likeness([pane.rows[i] for i in g], False, text_h, h, policy)))
+    best = _with_numbered_neighbours(pane, boxes, sorted(best), centres, text_h)
+    if len(best) == len(pane.rows):  # every row is the file's after all: the pane as found, with its pitch
+        return pane
     rows = [pane.rows[i] for i in best]
     pitch = line_pitch(rows) if len(rows) >= 2 else None
     return pane_from_rows(replace(pane), rows, pitch, text_h, h, policy)
+
+
+def _with_numbered_neighbours(pane: PaneGuess, boxes: list[Box], run: list[int], centres: list[float],
+                              text_h: float, policy: PanePolicy = PANE) -> list[int]:
+    """The run of rows on the code's surface, grown by the rows above and below it whose line numbers carry
+    on from the run's (the number grows by as many lines as the row lies further down; empty lines between
+    have no box): a line painted in another colour (the cursor line, a selection) is still the file's when
+    its number follows on. A status or title bar carries no such number."""
+    if pane.gutter_x is None or not run or not pane.pitch:
+        return run
+    gx, pitch = pane.gutter_x, pane.pitch
+
+    def number(i: int) -> int | None:
+        reads = [b.text.strip() for b in boxes
+                 if b.x2 <= gx + policy.gutter_pad_px and b.text.strip().isdigit()
+                 and abs(b.cy - centres[i]) <= text_h / 2]
+        return int(reads[0]) if len(reads) == 1 else None
+
+    def follows(i: int, j: int) -> bool:  # row j's number is row i's plus the lines between them
+        a, b = number(i), number(j)
+        return a is not None and b is not None and b - a == round((centres[j] - centres[i]) / pitch) != 0
+
+    out = list(run)
+    while out[-1] + 1 < len(centres) and follows(out[-1], out[-1] + 1):
+        out.append(out[-1] + 1)
+    while out[0] > 0 and follows(out[0] - 1, out[0]):
+        out.insert(0, out[0] - 1)
+    return out
 
 
 def _numbered_from_the_top(pane: PaneGuess, centres: list[float], text_h: float) -> bool:
