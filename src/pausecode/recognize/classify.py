@@ -29,7 +29,7 @@ DIGITS_RE = re.compile(r"^\d{1,5}$")
 # (its session name bracketed, "[lesson]0:vim*", or in a box of its own, "ep4 0:bash- 1:vim*": the window
 # list, the current window flagged with "*")
 TMUX_WINDOW = r"\d+:[\w.-]+[*#!~Z-]?"
-TMUX_CURRENT_WINDOW = r"\d+:[\w.-]+\*"
+TMUX_CURRENT_WINDOW_RE = re.compile(r"\d+:[\w.-]+\*")  # the flagged one, in a box of its own
 STATUS_LINE_RE = re.compile(
     r"^\s*(?:(?:--\s*)?(?:INSERT|VISUAL(?: LINE| BLOCK)?|REPLACE|TERMINAL)(?:\s*--)?(?:\s+recording\s+@\w)?"
     r"|\"[^\"]+\"\s+(?:\[New\]|\d+L,?\s*\d+B)(?:\s+written)?.*"
@@ -49,7 +49,8 @@ def drop_status_lines(texts: list[str]) -> list[str]:
 
 # A shell's user@host prompt ends in its sigil ($ # % >), whatever sits between: bash's "user@host:~/dir$",
 # zsh's "user@host dir %", Fedora's "[user@host dir]$"; without the sigil the same words are a window's title.
-USER_HOST_PROMPT = r"\[?[\w.-]+@[\w.-]+(?::\s?[~/]\S*|\s+[~\w./-]+)?\]?\s?[$#%>]"
+USER_HOST = r"[\w.-]+@[\w.-]+"
+USER_HOST_PROMPT = rf"\[?{USER_HOST}(?::\s?[~/]\S*|\s+[~\w./-]+)?\]?\s?[$#%>]"
 PROMPT_RE = re.compile(rf"(^{USER_HOST_PROMPT}|^(>>>|\.\.\.|In \[\d+\]:|\$|PS [A-Z]:\\)(\s|$))")
 UI_ROW_RE = re.compile(r"^(?:[^\w\s]{0,2}\s*)?(?:\.?[\w-]+(?:\.[A-Za-z0-9]{1,5})?|[A-Z][A-Z _-]{2,})$")
 # A comment being typed ("# Recursi") is one word after a marker, like a tree entry after its icon; but "#",
@@ -293,7 +294,8 @@ FILE_POSITION_RE = re.compile(rf"\b{CODE_FILE_RE}\b.*\(\d+,\s?\d+\)")
 # A terminal editor's key help: bindings written as a control or meta key and what it does (nano and pico's
 # "^X Exit  ^O Write Out  M-U Undo"); one such box could be prose, `key_help_min_boxes` of them are the bar.
 KEY_HELP_RE = re.compile(r"^(?:\^.|M-.)\s+[A-Z]\w*")
-WINDOW_TITLE_RE = re.compile(r"^[\w.-]+@[\w.-]+:\s?[~/]\S*$")
+# A terminal window's title: the prompt's user@host:path without the sigil.
+WINDOW_TITLE_RE = re.compile(rf"^{USER_HOST}:\s?[~/]\S*$")
 # An application's menu bar ("File Edit Options Buffers Tools ... Help"), UI and never code.
 MENU_BAR_RE = re.compile(r"^File\s+Edit\s+\w+")
 VIM_MODE_RE = re.compile(r"^(?:--\s*)?(?:INSERT|VISUAL|REPLACE)(?:\s*--)?$")
@@ -324,8 +326,7 @@ def editor_on_screen(boxes: list[Box], policy: PanePolicy = PANE) -> bool:
         return True
     if any(SHELL_PROMPT_RE.match(t) for t in texts):  # a terminal: user@host:path$ or a REPL prompt
         return True
-    if any(FILE_POSITION_RE.search(" ".join(b.text.strip() for b in sorted(r, key=lambda b: b.x1)))
-           for r in cluster_rows(lined)):  # a status line: the file and the cursor's place in it
+    if any(_names_file_position(r) for r in cluster_rows(lined)):  # a status line: file, cursor's place
         return True
     if sum(bool(KEY_HELP_RE.match(t)) for t in texts) >= policy.key_help_min_boxes:
         return True
@@ -350,8 +351,7 @@ def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int, policy: PaneP
     left, top = (anchor.x1 - policy.anchor_left_heights * anchor.h, anchor.y2) if anchor is not None else (0.0, 0.0)
     low = [b for b in texts if b.cy > policy.status_below_share * frame_h]
     status = [b.y1 for b in low if CHROME_RE.search(b.text.strip()) or KEY_HELP_RE.match(b.text.strip())] + [
-        min(b.y1 for b in r) for r in cluster_rows(low)
-        if FILE_POSITION_RE.search(" ".join(b.text.strip() for b in sorted(r, key=lambda b: b.x1)))]
+        min(b.y1 for b in r) for r in cluster_rows(low) if _names_file_position(r)]
     bottom = min(status) if status else policy.text_bottom_share * frame_h
     # a lone mark is the mouse pointer, but a number alone on its row is an empty line's number: it says
     # where the file starts (an empty vim buffer shows "1" and nothing else of the file)
@@ -361,7 +361,7 @@ def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int, policy: PaneP
     # a menu bar, tmux's bar at the top (its current window flagged "0:emacs*" in a box of its own), the
     # terminal window's title ("user@host: ~/dir", a prompt without its sigil)
     rows = [r for r in cluster_rows(keep) if not any(
-        MENU_BAR_RE.match(t := b.text.strip()) or re.fullmatch(TMUX_CURRENT_WINDOW, t)
+        MENU_BAR_RE.match(t := b.text.strip()) or TMUX_CURRENT_WINDOW_RE.fullmatch(t)
         or WINDOW_TITLE_RE.match(t) for b in r)]
     if anchor is not None:  # an editor's text starts right under its tabs; text further down is another panel
         reach, last_y = policy.editor_line_gap * anchor.h, anchor.y2
@@ -374,6 +374,11 @@ def editor_text_rows(boxes: list[Box], frame_w: int, frame_h: int, policy: PaneP
         rows = block
     numbered = numbered_rows(rows, float(np.median([b.h for b in keep])) * policy.char_w_per_height, policy) if keep else None
     return numbered if numbered is not None else rows
+
+
+def _names_file_position(row: list[Box]) -> bool:
+    """Does this row of boxes, read left to right, name a code file and the cursor's place in it?"""
+    return bool(FILE_POSITION_RE.search(" ".join(b.text.strip() for b in sorted(row, key=lambda b: b.x1))))
 
 
 def _on_line_of(box: Box, other: Box) -> bool:

@@ -496,7 +496,7 @@ class OcrEngine(RecognitionEngine):
             pane, clipped_top = without_clipped_top_row(boxes, pane, h, pp)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h, pp)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
-            if editor_on_screen(boxes):  # an editor with too little text for the pane finder: still code
+            if editor_on_screen(boxes, pp):  # an editor with too little text for the pane finder: still code
                 rows = on_editor_surface(frame, editor_text_rows(boxes, w, h, pp), editor_anchor(boxes, h, pp), pp)
                 rows = [kept for kept in ([b for b in r if not icon_junk(b.text) and not NOTEBOOK_PROMPT_RE.match(b.text)]
                                           for r in rows) if kept]

@@ -93,14 +93,12 @@ def _with_numbered_neighbours(pane: PaneGuess, boxes: list[Box], run: list[int],
         return run
     gx, pitch = pane.gutter_x, pane.pitch
 
-    def number(i: int) -> int | None:
-        reads = [b.text.strip() for b in boxes
-                 if b.x2 <= gx + policy.gutter_pad_px and b.text.strip().isdigit()
-                 and abs(b.cy - centres[i]) <= text_h / 2]
-        return int(reads[0]) if len(reads) == 1 else None
+    digits = [b for b in boxes if b.x2 <= gx + policy.gutter_pad_px and b.text.strip().isdigit()]
+    reads = [[b.text.strip() for b in digits if abs(b.cy - cy) <= text_h / 2] for cy in centres]
+    number = [int(r[0]) if len(r) == 1 else None for r in reads]  # each row's line number, when read once
 
     def follows(i: int, j: int) -> bool:  # row j's number is row i's plus the lines between them
-        a, b = number(i), number(j)
+        a, b = number[i], number[j]
         return a is not None and b is not None and b - a == round((centres[j] - centres[i]) / pitch) != 0
 
     out = list(run)
