@@ -120,7 +120,7 @@ def run(out: Path, src: Path, log: Path, only: list[str] | None) -> None:
 
 
 def compare(before: Path, after: Path) -> int:
-    load = lambda p: {r["window"]: r for r in map(json.loads, p.read_text().split("\n")) if r}  # noqa: E731
+    load = lambda p: {r["window"]: r for r in map(json.loads, filter(None, p.read_text().splitlines()))}  # noqa: E731
     a, b = load(before), load(after)
     worse = 0
     for name in WINDOWS:

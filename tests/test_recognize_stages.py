@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from pausecode.recognize.check import CheckPolicy, checked_confidence, needs_confirmation, readings_agree
-from pausecode.recognize.classify import digit_pitch, find_gutter, gutter_regions, gutter_span
+from pausecode.recognize.classify import (
+    centred_on_digits,
+    confirmed_numbers,
+    digit_pitch,
+    find_gutter,
+    gutter_regions,
+    gutter_span,
+    number_probes,
+)
 from pausecode.recognize.grid import Box
 from pausecode.recognize.layout import colour_runs, inked, run_at, same_surface, strip_colours
 
@@ -696,3 +704,32 @@ def test_a_bulleted_list_with_code_chips_is_a_slide_not_code() -> None:
                            "• LETTERS[3] is \"C\""]), READ)
     assert not bulleted(lines(["x = 1", "print('•', x)", "• not python", "y = 2", "z = 3"]), READ)
     assert not bulleted(lines(["• alone"]), READ)
+
+
+def test_missed_line_numbers_are_probed_beside_unnumbered_lines_and_kept_when_they_fit() -> None:
+    three = Box(1, 66, 18, 86, "3")  # the cursor's bold number; the faint 1 and 2 above were not detected
+    lines = [Box(20, 18, 735, 48), Box(21, 42, 351, 69), Box(0, 632, 502, 656)]  # the last reaches the gutter
+    probes = number_probes([three], lines)
+    assert [round(p.cy) for p in probes] == [33, 56]  # the two code lines only, in the numbers' column
+    assert all(p.x2 == three.x2 and p.x1 < three.x1 for p in probes)
+    probes[0].text, probes[1].text = "1", "2"
+    assert [b.text for b in confirmed_numbers([three], probes)] == ["1", "2"]
+
+
+def test_probed_numbers_that_break_the_numbering_are_all_dropped() -> None:
+    three = Box(1, 66, 18, 86, "3")
+    one, two = Box(-11, 18, 18, 48, "1"), Box(-11, 42, 18, 69, "7")  # 7 above 3: a misread, or not a gutter
+    assert confirmed_numbers([three], [one, two]) == []
+    one.text, two.text = "1", "i"  # a letter (a status bar's text): dropped, the number kept
+    assert [b.text for b in confirmed_numbers([three], [one, two])] == ["1"]
+    # 2 two lines' height above 3, while 4 is one line below it: the steps per number disagree
+    assert confirmed_numbers([three, Box(1, 96, 18, 116, "4")], [Box(-11, 5, 18, 25, "2")]) == []
+
+
+def test_a_probed_number_is_centred_on_its_digits_not_on_a_neighbours_edge() -> None:
+    frame = np.full((100, 60), 230, np.uint8)
+    frame[40:56, 10:18] = 60  # the digit
+    frame[18:21, 5:40] = 60  # the bottom of the row above, inside the probe's padded span
+    probe = Box(5, 18, 40, 60, "1")
+    got = centred_on_digits(probe, frame, height=20)
+    assert (got.cy, got.h, got.text) == (48.0, 20, "1")

@@ -142,6 +142,16 @@ class PanePolicy:
     # `same_row_heights` of the number's
     beside_number_heights: float = 8
     same_row_heights: float = 0.5
+    # Line numbers the detector missed (faint numbers on a tinted gutter, away from the cursor's) are read
+    # again where they would be: in the numbers' column, left of each line of text with none beside it, at most
+    # this many per frame (each is a recogniser call on a few cells) and one digit wider than the widest number
+    # read (9 → 10).
+    number_probes_max: int = 40
+    number_probe_extra_digits: float = 1
+    # Probed only when at most this many numbers were read: three give two steps that check each other (the
+    # pitch is then measured); re-reading a gutter the detector mostly saw moved column 0 on vim at 1080p
+    # (more rows in the grid fit, one of them misjudged), for no gain.
+    number_probe_max_numbers: int = 2
     # shares of the frame's height: text columns are told apart in the band between these (a menu, title or
     # status bar spans every column), when it holds at least `middle_min_boxes` boxes
     middle_top_share: float = 0.08
@@ -451,6 +461,63 @@ def _numbers_pitch(digits: list[Box], rows_pitch: float | None, policy: PanePoli
     if consistent or rows_pitch is None or abs(numbers - rows_pitch) <= policy.numbers_pitch_agreement * rows_pitch:
         return numbers  # numbers that agree among themselves beat rows spaced by blank lines
     return rows_pitch
+
+
+def number_probes(digits: list[Box], boxes: list[Box], policy: PanePolicy = PANE) -> list[Box]:
+    """Where the numbers of lines whose number was not detected would be: the numbers' column (right-aligned at
+    the gutter's edge), on the rows of the text boxes that start right of that edge with no number read beside
+    them. Reading these crops checks the gutter instead of guessing its pitch from one or two numbers."""
+    if len(digits) > policy.number_probe_max_numbers:
+        return []
+    gx = float(np.median([d.x2 for d in digits]))
+    dh = float(np.median([d.h for d in digits]))
+    left = min(d.x1 for d in digits) - policy.number_probe_extra_digits * policy.char_w_per_height * dh
+    probes: list[Box] = []
+    for b in sorted(boxes, key=lambda b: b.cy):
+        if b in digits or b.x1 + min(b.w, b.h) / 2 <= gx:
+            continue  # a number itself, or a box reaching into the gutter (a number merged with its code)
+        if any(abs(b.cy - c.cy) < policy.same_row_heights * dh for c in digits + probes):
+            continue
+        probes.append(Box(left, b.y1, gx, b.y2))
+    return probes[:policy.number_probes_max]
+
+
+def centred_on_digits(probe: Box, frame: np.ndarray, height: float, policy: PanePolicy = PANE) -> Box:
+    """A probe moved so its centre is the centre of the number's ink, `height` tall (the numbers read): its
+    rows came from the text box beside it, padded unevenly by tall or low glyphs (quotes, brackets), and a
+    centre a few pixels off bends the pitch measured from the numbers."""
+    crop = clipped_region(frame, probe.x1, probe.y1, probe.x2, probe.y2)
+    if crop.ndim == 3 and crop.size:
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    if not crop.size:
+        return probe
+    rows = np.flatnonzero((np.abs(crop.astype(np.int16) - float(np.median(crop))) > INK_LEVEL).any(axis=1))
+    if not rows.size:
+        return probe
+    # the digits are the tallest run of inked rows; the rows above and below may show a neighbour's edge
+    runs = np.split(rows, np.flatnonzero(np.diff(rows) > policy.glyph_gap_px + 1) + 1)
+    digit = max(runs, key=len)
+    cy = max(0.0, probe.y1) + (digit[0] + digit[-1] + 1) / 2
+    return Box(probe.x1, cy - height / 2, probe.x2, cy + height / 2, probe.text, probe.score, probe.weakest)
+
+
+def confirmed_numbers(digits: list[Box], probes: list[Box], policy: PanePolicy = PANE) -> list[Box]:
+    """The probes that read as the line numbers their rows must have: digits, and, with the numbers read
+    before, one consistent step per number down the gutter (a line apart, blank lines counted). Anything else
+    (an empty gutter row, a wrapped line's continuation, a fold mark) is dropped, and all probes are dropped
+    when together they do not fit one numbering."""
+    read = [p for p in probes if DIGITS_RE.match(p.text.strip())]
+    if not read:
+        return []
+    both = sorted(digits + read, key=lambda b: b.cy)
+    nums = [int(b.text.strip()) for b in both]
+    if any(b <= a for a, b in zip(nums, nums[1:])):
+        return []
+    steps = [(b.cy - a.cy) / (nb - na) for a, b, na, nb in zip(both, both[1:], nums, nums[1:])]
+    lo, hi = min(steps), max(steps)
+    if lo <= 0 or hi - lo > policy.numbers_pitch_agreement * lo:
+        return []
+    return read
 
 
 def gutter_span(digits: list[Box], policy: PanePolicy = PANE) -> tuple[float, float]:

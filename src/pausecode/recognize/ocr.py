@@ -21,6 +21,8 @@ from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confi
 from .classify import (
     PANE,
     PanePolicy,
+    centred_on_digits,
+    confirmed_numbers,
     consecutive_numbers,
     cut_stacked_rows,
     editor_anchor,
@@ -32,6 +34,7 @@ from .classify import (
     gutter_regions,
     gutter_span,
     learning_topic,
+    number_probes,
     numbered_rows,
     split_line_numbers,
 )
@@ -422,6 +425,8 @@ class OcrEngine(RecognitionEngine):
             self._read_boxes(frame, rest)
             return boxes
         gx, digits = gutter
+        found = self._missed_numbers(frame, digits, [b for b in boxes if b not in narrow])
+        digits, boxes = digits + found, boxes + found
         dh = max(b.h for b in digits)
         first = min(digits, key=lambda b: b.cy)
         top, bot = gutter_span(digits, pp)
@@ -447,12 +452,26 @@ class OcrEngine(RecognitionEngine):
         split_gutter = find_gutter(split, w, pp) if len(split) > len(read) else None
         if split_gutter is not None and (gutter is None or len(split_gutter[1]) > len(gutter[1])):
             gutter, boxes = split_gutter, split
+        if gutter is not None and (found := self._missed_numbers(frame, gutter[1], boxes)):
+            boxes = boxes + found
+            gutter = find_gutter([b for b in boxes if b.text.strip()], w, pp) or gutter
         regions = gutter_regions(gutter[1], pp) if gutter is not None else []
         if gutter is not None and len(regions) >= 2:
             spans = cell_spans(frame, boxes, gutter[0], regions, pp)
             if len(spans) >= 2:
                 return self._read_regions(frame, boxes, spans, gutter[0])
         return self._read_region(frame, boxes)
+
+    def _missed_numbers(self, frame: np.ndarray, digits: list[Box], boxes: list[Box]) -> list[Box]:
+        """Line numbers the detector missed, read where the rows' text says they must be (see
+        `number_probes`); only those that fit the numbering read so far."""
+        probes = number_probes(digits, boxes, self._policy.pane)
+        if not probes:
+            return []
+        self._read_boxes(frame, probes)
+        height = float(np.median([d.h for d in digits]))
+        probes = [centred_on_digits(p, frame, height, self._policy.pane) for p in probes if p.text.strip()]
+        return confirmed_numbers(digits, probes, self._policy.pane)
 
     def _read_regions(self, frame: np.ndarray, boxes: list[Box], spans: list[tuple[int, int]],
                       gx: float) -> Recognition:
