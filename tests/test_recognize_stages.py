@@ -678,6 +678,9 @@ def test_the_cursor_line_painted_below_the_code_stays_when_its_number_follows_on
     assert kept.rows == code + [typed2] and kept.pitch == 21.0
     skipped = numbers2[:3] + [Box(20.0, 127.0, 38.0, 147.0, "9")]  # a number that does not follow on
     assert one_surface(frame2, [b for r in code for b in r] + typed2 + skipped, pane2).rows == code
+    # the cursor line's number boxed 4 px wider than the others (bold, on the tint): still its number
+    wider = numbers2[:5] + [Box(20.0, 127.0, 42.0, 147.0, "6")]
+    assert one_surface(frame2, [b for r in code for b in r] + typed2 + wider, pane2).rows == code + [typed2]
 
 
 def test_unsure_text_far_in_on_its_row_is_a_minimap_not_a_line() -> None:

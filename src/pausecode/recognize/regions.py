@@ -93,7 +93,9 @@ def _with_numbered_neighbours(pane: PaneGuess, boxes: list[Box], run: list[int],
         return run
     gx, pitch = pane.gutter_x, pane.pitch
 
-    digits = [b for b in boxes if b.x2 <= gx + policy.gutter_pad_px and b.text.strip().isdigit()]
+    # a number's box ends at the gutter's edge up to the detector's padding, which the cursor line's bold or
+    # tinted number takes further (the tolerance the gutter's numbers were chained with)
+    digits = [b for b in boxes if b.text.strip().isdigit() and b.x2 <= gx + policy.gutter_align_tol * b.h]
     reads = [[b.text.strip() for b in digits if abs(b.cy - cy) <= text_h / 2] for cy in centres]
     number = [int(r[0]) if len(r) == 1 else None for r in reads]  # each row's line number, when read once
 
