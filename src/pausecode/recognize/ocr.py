@@ -54,7 +54,7 @@ from .grid import (
     text_span,
     underscore_cells,
 )
-from .layout import border_below, row_surface, same_surface
+from .layout import border_below, clipped_region, row_surface, same_surface
 from .marks import cursor_bars, cursor_test, far_and_tiny, stray_text, strip_cursor
 from .regions import (
     BACKGROUND,
@@ -468,7 +468,10 @@ class OcrEngine(RecognitionEngine):
         probes = number_probes(digits, boxes, self._policy.pane)
         if not probes:
             return []
-        self._read_boxes(frame, probes)
+        # the recogniser on the crops (every OCR engine has it; some only detect and read together)
+        reads = self._read_row_images([clipped_region(frame, p.x1, p.y1, p.x2, p.y2) for p in probes])
+        for p, got in zip(probes, reads):
+            p.text, p.score, p.weakest = got.text, got.score, got.weakest
         height = float(np.median([d.h for d in digits]))
         probes = [centred_on_digits(p, frame, height, self._policy.pane) for p in probes if p.text.strip()]
         return confirmed_numbers(digits, probes, self._policy.pane)
