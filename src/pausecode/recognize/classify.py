@@ -463,6 +463,15 @@ def _numbers_pitch(digits: list[Box], rows_pitch: float | None, policy: PanePoli
     return rows_pitch
 
 
+def box_ink(frame: np.ndarray, b: Box) -> np.ndarray:
+    """Which pixels of a box (in the BGR or gray `frame`, clipped to it) are ink: far from the box's median,
+    its background. Empty when the box lies outside the frame."""
+    crop = clipped_region(frame, b.x1, b.y1, b.x2, b.y2)
+    if crop.ndim == 3 and crop.size:
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    return np.abs(crop.astype(np.int16) - float(np.median(crop))) > INK_LEVEL if crop.size else np.zeros((0, 0), bool)
+
+
 def number_probes(digits: list[Box], boxes: list[Box], policy: PanePolicy = PANE) -> list[Box]:
     """Where the numbers of lines whose number was not detected would be: the numbers' column (right-aligned at
     the gutter's edge), on the rows of the text boxes that start right of that edge with no number read beside
@@ -486,12 +495,8 @@ def centred_on_digits(probe: Box, frame: np.ndarray, height: float, policy: Pane
     """A probe moved so its centre is the centre of the number's ink, `height` tall (the numbers read): its
     rows came from the text box beside it, padded unevenly by tall or low glyphs (quotes, brackets), and a
     centre a few pixels off bends the pitch measured from the numbers."""
-    crop = clipped_region(frame, probe.x1, probe.y1, probe.x2, probe.y2)
-    if crop.ndim == 3 and crop.size:
-        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    if not crop.size:
-        return probe
-    rows = np.flatnonzero((np.abs(crop.astype(np.int16) - float(np.median(crop))) > INK_LEVEL).any(axis=1))
+    ink = box_ink(frame, probe)
+    rows = np.flatnonzero(ink.any(axis=1)) if ink.size else np.zeros(0, dtype=int)
     if not rows.size:
         return probe
     # the digits are the tallest run of inked rows; the rows above and below may show a neighbour's edge
@@ -562,10 +567,7 @@ def cut_stacked_rows(boxes: list[Box], line_h: float, frame: np.ndarray, policy:
             out.append(b)
             continue
         y1 = max(0, int(b.y1))
-        crop = clipped_region(frame, b.x1, b.y1, b.x2, b.y2)
-        if crop.ndim == 3 and crop.size:
-            crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-        ink = np.abs(crop.astype(np.int16) - float(np.median(crop))) > INK_LEVEL if crop.size else np.zeros((0, 0), bool)
+        ink = box_ink(frame, b)
         ink = ink[:, ink.mean(axis=0) < policy.rule_column_share] if ink.size else ink  # a frame's edge the box touches
         inked = np.flatnonzero(ink.any(axis=1)) if ink.size else np.zeros(0, dtype=int)
         glyphs: list[list[int]] = []
