@@ -60,6 +60,7 @@ from .regions import (
     BACKGROUND,
     cell_spans,
     is_mixed,
+    off_editor_anchor,
     on_editor_surface,
     one_surface,
     panel_border_x,
@@ -517,7 +518,8 @@ class OcrEngine(RecognitionEngine):
         if len(pane.rows) >= 3:
             pane, clipped_top = without_clipped_top_row(boxes, pane, h, pp)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h, pp)
-        if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None):
+        elsewhere = off_editor_anchor(pane, editor_anchor(boxes, h, pp), pp) and editor_on_screen(boxes, pp)
+        if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None) or elsewhere:
             if editor_on_screen(boxes, pp):  # an editor with too little text for the pane finder: still code
                 rows = on_editor_surface(frame, editor_text_rows(boxes, w, h, pp), editor_anchor(boxes, h, pp), pp)
                 rows = [kept for kept in ([b for b in r if not icon_junk(b.text) and not NOTEBOOK_PROMPT_RE.match(b.text)]

@@ -188,7 +188,10 @@ def panel_border_x(frame: np.ndarray, pane: PaneGuess, policy: PanePolicy = PANE
            > BACKGROUND.same_colour)
     for x in np.flatnonzero(off.mean(axis=0) >= policy.panel_border_share) + x_left:
         if any(b.x1 < x < b.x2 for b in flat):
-            continue
+            continue  # crossed by a line
+        if x - x_left < (pane.char_w or 0.0) and not any(b.x2 <= x for b in flat) \
+                and len(pane.rows) >= policy.border_skip_edge_rows:
+            continue  # the pane's own left edge within its first cell (the gutter's border under padded boxes)
         if any(b.x2 <= x for b in flat) and any(b.x1 >= x for b in flat):
             return float(x)
         return None
@@ -212,6 +215,18 @@ def on_editor_surface(frame: np.ndarray, rows: list[list[Box]], anchor: Box | No
     kept = [[b for b in r if same_surface(box_surface(frame, b.x1, b.y1, b.x2, b.y2), surface, tol)]
             for r in rows]
     return [r for r in kept if r]
+
+
+def off_editor_anchor(pane: PaneGuess, anchor: Box | None, policy: PanePolicy = PANE) -> bool:
+    """A pane of a line or two with no line numbers that does not start right under the editor's tabs or
+    breadcrumbs (a menu above them, a shell or terminal panel below an empty editor) is another panel's text,
+    not the editor's: an editor's first line is within `editor_line_gap` anchor heights under its tabs.
+    (A longer block is left to the pane finder: a file may start with blank lines.)"""
+    flat = [b for r in pane.rows for b in r]
+    if anchor is None or pane.gutter_x is not None or not flat or len(pane.rows) > policy.anchored_rows_max:
+        return False
+    gap = min(b.y1 for b in flat) - anchor.y2
+    return not -anchor.h / 2 <= gap <= policy.editor_line_gap * anchor.h
 
 
 def is_mixed(boxes: list[Box], rows: list[list[Box]], frame_w: int, policy: PanePolicy = PANE) -> bool:
