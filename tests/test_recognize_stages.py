@@ -241,22 +241,6 @@ def test_a_side_panels_border_ends_the_editor_but_an_indent_guide_does_not() -> 
     assert regions.panel_border_x(frame, pane) is None
 
 
-def test_the_gutters_border_under_the_first_padded_box_is_not_the_side_panels() -> None:
-    from pausecode.recognize.classify import PaneGuess
-    from pausecode.recognize import regions
-
-    frame = np.full((200, 400, 3), 250, np.uint8)
-    frame[:, 20:22] = 180  # the gutter's edge, where the padded boxes start
-    frame[:, 300:302] = 180  # a variables panel's border
-    code = [[Box(20.0, 10.0 + 20 * i, 150.0, 26.0 + 20 * i, "x = 1")] for i in range(8)]
-    panel = [[Box(310.0, 10.0 + 20 * i, 380.0, 26.0 + 20 * i, "name")] for i in range(8)]
-    pane = PaneGuess(rows=[c + p for c, p in zip(code, panel)], x0=20.0, char_w=10.0)
-    assert regions.panel_border_x(frame, pane) == 300.0
-    # a title bar and one line: a clear column there may be a gap inside the line, the search stops
-    short = PaneGuess(rows=[c + p for c, p in zip(code[:2], panel[:2])], x0=20.0, char_w=10.0)
-    assert regions.panel_border_x(frame, short) is None
-
-
 def test_a_line_or_two_far_from_the_editors_tab_is_another_panels() -> None:
     from pausecode.recognize.classify import PaneGuess
     from pausecode.recognize import regions
@@ -270,6 +254,11 @@ def test_a_line_or_two_far_from_the_editors_tab_is_another_panels() -> None:
     assert not regions.off_editor_anchor(PaneGuess(rows=first), tab)
     assert not regions.off_editor_anchor(PaneGuess(rows=shell), None)  # no tab: a terminal
     assert not regions.off_editor_anchor(PaneGuess(rows=shell, gutter_x=50.0), tab)  # numbered: the pane finder's
+    cells = [[Box(401.0, 169.0, 637.0, 189.0, 'RAW = """city,month,rain_mm')]]
+    browser_entry = Box(38.0, 177.0 - 100, 158.0, 197.0 - 100, "rainfall.ipynb")
+    assert not regions.off_editor_anchor(PaneGuess(rows=cells), browser_entry)  # another column: not judged
+    chrome = menu + [[Box(6.0, 53.0, 120.0, 77.0, "B# 3.")], [tab]]
+    assert regions.off_editor_anchor(PaneGuess(rows=chrome), tab)  # nothing under the tabs
     three = shell + [[Box(8.0, 600.0, 47.0, 620.0, ">>>")]]
     assert not regions.off_editor_anchor(PaneGuess(rows=three), tab)  # a longer block may start with blank lines
 

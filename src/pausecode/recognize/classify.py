@@ -210,10 +210,6 @@ class PanePolicy:
     # rows: a pane without line numbers this short is judged by where it starts (under the editor's tabs or
     # not); a longer block may be a file starting with blank lines, and is left to the pane finder
     anchored_rows_max: int = 2
-    # rows: a pane this tall whose first off-surface column is its own left edge (the gutter's border under
-    # the padded boxes) is searched on for a side panel's border; in a shorter one (a title bar and a line)
-    # a column clear of text is as likely a gap between two boxes of one line, and the search stops there
-    border_skip_edge_rows: int = 3
     # How far right of its tabs' or breadcrumbs' left edge (in their heights, ~2 characters each) an editor's
     # first line can start: a 1-2-line file starts at column 0 or a few indents in; a panel beside the editor
     # is far off.

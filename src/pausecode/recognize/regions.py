@@ -188,10 +188,7 @@ def panel_border_x(frame: np.ndarray, pane: PaneGuess, policy: PanePolicy = PANE
            > BACKGROUND.same_colour)
     for x in np.flatnonzero(off.mean(axis=0) >= policy.panel_border_share) + x_left:
         if any(b.x1 < x < b.x2 for b in flat):
-            continue  # crossed by a line
-        if x - x_left < (pane.char_w or 0.0) and not any(b.x2 <= x for b in flat) \
-                and len(pane.rows) >= policy.border_skip_edge_rows:
-            continue  # the pane's own left edge within its first cell (the gutter's border under padded boxes)
+            continue
         if any(b.x2 <= x for b in flat) and any(b.x1 >= x for b in flat):
             return float(x)
         return None
@@ -221,9 +218,18 @@ def off_editor_anchor(pane: PaneGuess, anchor: Box | None, policy: PanePolicy = 
     """A pane of a line or two with no line numbers that does not start right under the editor's tabs or
     breadcrumbs (a menu above them, a shell or terminal panel below an empty editor) is another panel's text,
     not the editor's: an editor's first line is within `editor_line_gap` anchor heights under its tabs.
-    (A longer block is left to the pane finder: a file may start with blank lines.)"""
+    Judged only in the anchor's column (a code file's name further off may be a file browser's entry); a
+    pane with no row under the tabs is their chrome (menu, toolbar, the tab strip); otherwise only a line or
+    two are judged (a longer block is left to the pane finder: a file may start with blank lines)."""
     flat = [b for r in pane.rows for b in r]
-    if anchor is None or pane.gutter_x is not None or not flat or len(pane.rows) > policy.anchored_rows_max:
+    if anchor is None or pane.gutter_x is not None or not flat:
+        return False
+    if abs(min(b.x1 for b in flat) - anchor.x1) > policy.editor_text_reach * anchor.h:
+        return False  # text in another column (a notebook's cells beside its file browser): not under these tabs
+    under = [r for r in pane.rows if min(b.y1 for b in r) - anchor.y2 >= -anchor.h / 2]
+    if not under:  # all of it at or above the tabs: the menu, the toolbar, the tab strip itself
+        return True
+    if len(pane.rows) > policy.anchored_rows_max:
         return False
     gap = min(b.y1 for b in flat) - anchor.y2
     return not -anchor.h / 2 <= gap <= policy.editor_line_gap * anchor.h
