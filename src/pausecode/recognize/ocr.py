@@ -518,10 +518,11 @@ class OcrEngine(RecognitionEngine):
         if len(pane.rows) >= 3:
             pane, clipped_top = without_clipped_top_row(boxes, pane, h, pp)
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h, pp)
-        elsewhere = off_editor_anchor(pane, editor_anchor(boxes, h, pp), pp) and editor_on_screen(boxes, pp)
+        anchor = editor_anchor(boxes, h, pp)
+        elsewhere = off_editor_anchor(pane, anchor, pp) and editor_on_screen(boxes, pp)
         if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None) or elsewhere:
-            if editor_on_screen(boxes, pp):  # an editor with too little text for the pane finder: still code
-                rows = on_editor_surface(frame, editor_text_rows(boxes, w, h, pp), editor_anchor(boxes, h, pp), pp)
+            if elsewhere or editor_on_screen(boxes, pp):  # an editor with too little text for the pane finder
+                rows = on_editor_surface(frame, editor_text_rows(boxes, w, h, pp), anchor, pp)
                 rows = [kept for kept in ([b for b in r if not icon_junk(b.text) and not NOTEBOOK_PROMPT_RE.match(b.text)]
                                           for r in rows) if kept]
                 cw = float(np.median([b.w / max(1, len(b.text)) for r in rows for b in r])) if rows else 0.0

@@ -221,18 +221,17 @@ def off_editor_anchor(pane: PaneGuess, anchor: Box | None, policy: PanePolicy = 
     Judged only in the anchor's column (a code file's name further off may be a file browser's entry); a
     pane with no row under the tabs is their chrome (menu, toolbar, the tab strip); otherwise only a line or
     two are judged (a longer block is left to the pane finder: a file may start with blank lines)."""
-    flat = [b for r in pane.rows for b in r]
-    if anchor is None or pane.gutter_x is not None or not flat:
+    if anchor is None or pane.gutter_x is not None or not pane.rows:
         return False
-    if abs(min(b.x1 for b in flat) - anchor.x1) > policy.editor_text_reach * anchor.h:
+    if abs(min(b.x1 for r in pane.rows for b in r) - anchor.x1) > policy.editor_text_reach * anchor.h:
         return False  # text in another column (a notebook's cells beside its file browser): not under these tabs
-    under = [r for r in pane.rows if min(b.y1 for b in r) - anchor.y2 >= -anchor.h / 2]
-    if not under:  # all of it at or above the tabs: the menu, the toolbar, the tab strip itself
+    gaps = [min(b.y1 for b in r) - anchor.y2 for r in pane.rows]  # each row's top under the tabs' bottom
+    under = -anchor.h / 2  # padded boxes overlap by up to half a box
+    if max(gaps) < under:  # all of it at or above the tabs: the menu, the toolbar, the tab strip itself
         return True
     if len(pane.rows) > policy.anchored_rows_max:
         return False
-    gap = min(b.y1 for b in flat) - anchor.y2
-    return not -anchor.h / 2 <= gap <= policy.editor_line_gap * anchor.h
+    return not under <= min(gaps) <= policy.editor_line_gap * anchor.h
 
 
 def is_mixed(boxes: list[Box], rows: list[list[Box]], frame_w: int, policy: PanePolicy = PANE) -> bool:
