@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pausecode.recognize.grid import (cell_pattern, fit_grid_to_text, grid_agreement, ink_columns, refine_char_width,
-                                      respace, underscore_cells)
+                                      respace, text_fit_advances, underscore_cells)
 from pausecode.recognize.layout import border_below
 from pausecode.recognize.marks import cursor_bars
 from pausecode.recognize.ocr import OcrEngine, clear_number_ink, gap_inked, row_changed, same_screen
@@ -80,6 +80,26 @@ def test_grid_fit_recovers_fractional_advance():
     for (cols, text), line in zip(rows, lines):
         cells = cell_pattern(cols, x0, cw, len(line) + 2)
         assert cells == [not ch.isspace() for ch in line] + [False, False], line
+
+
+def test_a_screen_of_long_lines_keeps_the_advance_its_ink_repeats_with():
+    """Many long rows pin the advance by their ink's periodicity far better than the OCR text can (its spaces
+    are dropped and doubled): the text may choose only among advances the ink cannot tell apart."""
+    lines = [f"    result_{i} = compute_total(values[{i}], weights, offset={i}) + adjust(k)"
+             for i in range(12)]
+    scale = 1.063
+    img = render_rows(lines, scale=scale)
+    true_cw = cell_width(FONT, SIZE) * scale
+    pitch = PITCH * scale
+    cols = [ink_columns(row(img, i, pitch)) for i in range(len(lines))]
+    profile = np.sum(cols, axis=0).astype(float)
+    cw0, phase0 = refine_char_width(profile, true_cw * 1.03, 30 * scale)
+    advances = text_fit_advances(profile, cw0)
+    assert advances.min() <= true_cw <= advances.max()
+    assert advances.max() - advances.min() < 0.02 * true_cw  # the text's ±4 % narrowed to the ink's peak
+    read = [text.replace(", ", ",", 1) for text in lines]  # the recogniser lost a space in every row
+    cw, _, _ = fit_grid_to_text(list(zip(cols, read)), cw0, phase0 % cw0, advances=advances)
+    assert abs(cw - true_cw) < 0.003 * true_cw
 
 
 @pytest.mark.parametrize("read", ["def _init_(self):", "def __init_(self):", "def init__(self):",

@@ -76,6 +76,11 @@ class GridPolicy:
     text_fit_spread: float = 0.04
     text_fit_step: float = 0.001
     phase_step_px: float = 0.5
+    # ...and only among advances the ink repeats with at least `periodicity_share` (of the best) as strongly:
+    # 1/sqrt(2), the half-power width of the periodicity peak. Within it the ink cannot tell advances apart
+    # and the text decides; outside it the ink says no. The text alone accepts advances ±1 % off (a row's
+    # glyphs still land in their cells), which put emacs at 10.18 px for 10.0 (held-out window em75).
+    periodicity_share: float = 0.7071
     # share of a cell: its middle [cell_mid_from, cell_mid_to) is where a glyph has ink (glyphs rarely touch
     # their cell's edges, a neighbour's overhang does)
     cell_mid_from: float = 0.2
@@ -375,6 +380,23 @@ def refine_char_width(profile: np.ndarray, cw: float, x0: float = 0.0, policy: G
     return best_cw, start
 
 
+def periodicity(profile: np.ndarray, advances: np.ndarray) -> np.ndarray:
+    """Per candidate advance (px): how strongly the summed ink repeats with that period (the magnitude of its
+    Fourier component)."""
+    x = np.arange(len(profile), dtype=np.float64)
+    p = profile.astype(np.float64) - profile.mean()
+    return np.abs(np.exp(-2j * np.pi * x[None, :] / np.asarray(advances, dtype=np.float64)[:, None]) @ p)
+
+
+def text_fit_advances(profile: np.ndarray, cw: float, policy: GridPolicy = GRID) -> np.ndarray:
+    """The advances a fit to the text may choose around the ink's estimate `cw`: those the ink's periodicity
+    cannot tell from the best (see `GridPolicy.periodicity_share`)."""
+    spread = policy.text_fit_spread
+    advances = cw * (1 + np.arange(-spread, spread + 1e-9, policy.text_fit_step))
+    strength = periodicity(profile, advances)
+    return advances[strength >= policy.periodicity_share * strength.max()]
+
+
 def _prepare(rows: list[tuple[np.ndarray, str]]) -> list[tuple]:
     out = []
     for cols, text in rows:
@@ -417,18 +439,21 @@ def _middle_phase(phases: np.ndarray, c: float) -> float:
     return float(np.median(phases) % c)
 
 
-def fit_grid_to_text(rows: list[tuple[np.ndarray, str]], cw: float, phase: float,
-                     policy: GridPolicy = GRID) -> tuple[float, float, int]:
+def fit_grid_to_text(rows: list[tuple[np.ndarray, str]], cw: float, phase: float, policy: GridPolicy = GRID,
+                     advances: np.ndarray | None = None) -> tuple[float, float, int]:
     """Refine (char width, phase) so that the grid's inked cells repeat the rows' OCR text.
 
     The ink's periodicity gives the advance to within a few percent when few lines are on screen, and over
     a 50-character line 1 % is half a cell: spaces land on the wrong cells. The OCR text says where each
     row's glyphs and spaces are; the right grid puts ink under exactly those cells.
+    `advances`: the candidates (default: ±`text_fit_spread` of `cw`; see `text_fit_advances`).
     Returns (char_width, phase, agreement score); ties stay nearest the given fit."""
     prepared = _prepare(rows)
     best = (int(_agreement(prepared, cw, np.array([phase]), policy)[0]), 0.0, cw, phase)
-    spread = policy.text_fit_spread
-    for c in cw * (1 + np.arange(-spread, spread + 1e-9, policy.text_fit_step)):
+    if advances is None:
+        spread = policy.text_fit_spread
+        advances = cw * (1 + np.arange(-spread, spread + 1e-9, policy.text_fit_step))
+    for c in advances:
         phases = np.arange(0.0, c, policy.phase_step_px)
         scores = _agreement(prepared, float(c), phases, policy)
         top = int(scores.max())

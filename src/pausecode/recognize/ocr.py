@@ -51,6 +51,7 @@ from .grid import (
     refine_row_phase,
     respace,
     runs,
+    text_fit_advances,
     text_span,
     underscore_cells,
 )
@@ -778,7 +779,8 @@ class OcrEngine(RecognitionEngine):
         if len(starts) >= self._policy.min_grid_lines:
             cw, phase = refine_char_width(profile, layout.char_width, ink_x0 - x1, self._policy.grid)
             if len(ink_rows) >= 2:
-                cw, phase, agree = fit_grid_to_text(ink_rows, cw, phase % cw, self._policy.grid)
+                cw, phase, agree = fit_grid_to_text(ink_rows, cw, phase % cw, self._policy.grid,
+                                                    text_fit_advances(profile, cw, self._policy.grid))
             cell0 = x1 + phase
             # the cell holding the leftmost ink
             k = np.floor((ink_x0 - cell0) / cw + self._policy.grid_snap)
