@@ -388,11 +388,16 @@ def periodicity(profile: np.ndarray, advances: np.ndarray) -> np.ndarray:
     return np.abs(np.exp(-2j * np.pi * x[None, :] / np.asarray(advances, dtype=np.float64)[:, None]) @ p)
 
 
+def _text_fit_spread(cw: float, policy: GridPolicy = GRID) -> np.ndarray:
+    """Every advance within ±`text_fit_spread` of `cw`, in steps of `text_fit_step`."""
+    spread = policy.text_fit_spread
+    return cw * (1 + np.arange(-spread, spread + 1e-9, policy.text_fit_step))
+
+
 def text_fit_advances(profile: np.ndarray, cw: float, policy: GridPolicy = GRID) -> np.ndarray:
     """The advances a fit to the text may choose around the ink's estimate `cw`: those the ink's periodicity
     cannot tell from the best (see `GridPolicy.periodicity_share`)."""
-    spread = policy.text_fit_spread
-    advances = cw * (1 + np.arange(-spread, spread + 1e-9, policy.text_fit_step))
+    advances = _text_fit_spread(cw, policy)
     strength = periodicity(profile, advances)
     return advances[strength >= policy.periodicity_share * strength.max()]
 
@@ -450,10 +455,7 @@ def fit_grid_to_text(rows: list[tuple[np.ndarray, str]], cw: float, phase: float
     Returns (char_width, phase, agreement score); ties stay nearest the given fit."""
     prepared = _prepare(rows)
     best = (int(_agreement(prepared, cw, np.array([phase]), policy)[0]), 0.0, cw, phase)
-    if advances is None:
-        spread = policy.text_fit_spread
-        advances = cw * (1 + np.arange(-spread, spread + 1e-9, policy.text_fit_step))
-    for c in advances:
+    for c in _text_fit_spread(cw, policy) if advances is None else advances:
         phases = np.arange(0.0, c, policy.phase_step_px)
         scores = _agreement(prepared, float(c), phases, policy)
         top = int(scores.max())
