@@ -86,3 +86,15 @@ def test_full_width_forms_are_read_as_the_ascii_typed() -> None:
     for i, k in enumerate([1, 2, 3, 5, 4]):
         probs[i, k] = 0.9
     assert greedy_ctc(probs, alphabet).text == "#.( )"
+
+
+def test_typographic_and_full_width_forms_are_read_as_the_ascii_typed() -> None:
+    # a code font draws "-" a whole cell wide: the model reads the minus sign (held-out micro, `r - 1`)
+    alphabet = ["blank", "r", "\u2212", "\u2013", "\uff03", "1", " "]
+    probs = np.full((6, len(alphabet)), 0.01)
+    for i, k in enumerate([1, 6, 2, 6, 5, 3]):
+        probs[i, k] = 0.9
+    assert greedy_ctc(probs, alphabet).text == "r - 1-"
+    probs[5] = 0.01
+    probs[5, 4] = 0.9
+    assert greedy_ctc(probs, alphabet).text == "r - 1#"

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pausecode.recognize.grid import (cell_pattern, fit_grid_to_text, grid_agreement, ink_columns, refine_char_width,
-                                      respace, text_fit_advances, underscore_cells)
+from pausecode.recognize.grid import (bars_under_baseline, cell_pattern, fit_grid_to_text, grid_agreement,
+                                      ink_columns, refine_char_width, repeats_filled, respace, strokes_merged,
+                                      text_fit_advances, underscore_cells)
 from pausecode.recognize.layout import border_below
 from pausecode.recognize.marks import cursor_bars
 from pausecode.recognize.ocr import OcrEngine, clear_number_ink, gap_inked, row_changed, same_screen
@@ -115,6 +116,64 @@ def test_underscores_dropped_or_doubled_by_the_recogniser_come_back_from_the_pix
     assert respace("def __lnit__(self)", cells, under) is None  # a character lost besides: not guessed
 
 
+def test_a_hyphen_read_on_a_bar_under_the_baseline_is_an_underscore_and_a_real_hyphen_stays() -> None:
+    truth = "name, _, rest = a - b"
+    img = render_rows([truth])
+    cw = cell_width(FONT, SIZE)
+    cells = cell_pattern(ink_columns(img, 30.0), 30, cw, len(truth) + 2)
+    low = bars_under_baseline(img, 30.0, 30, cw, len(truth) + 2)
+    assert [k for k, bar in enumerate(low) if bar] == [6]
+    assert respace("name, -, rest = a - b", cells, low_bars=low) == truth
+
+
+def _read_at(truth: str, kept: list[int], cw: int) -> tuple[str, tuple[tuple[float, float], ...]]:
+    """A reading that kept the characters of these cells, each emitted by the model 0.7 cell into its cell."""
+    return "".join(truth[k] for k in kept), tuple(((k + 0.6) * cw, (k + 0.8) * cw) for k in kept)
+
+
+@pytest.mark.parametrize(("truth", "kept", "expected"), [
+    ('RECORDS = """', [0, 1, 2, 3, 4, 5, 6, 8, 10, 12], 'RECORDS = """'),  # the middle quote lost
+    ("##.....#....", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "##.....#...."),  # the last dot of a run lost
+    ('f("")', [0, 1, 2, 3], None),  # the ")" after a pair of quotes lost: not a quote, not guessed
+    ('x = "a"', [0, 2, 4, 6], None),  # "a" lost between two quotes: another glyph
+])
+def test_a_glyph_read_once_too_few_in_a_run_is_put_back_from_the_pixels(truth, kept, expected) -> None:
+    img = render_rows([truth])
+    cw = cell_width(FONT, SIZE)
+    cells = cell_pattern(ink_columns(img, 30.0), 30, cw, len(truth) + 2)
+    text, spans = _read_at(truth, kept, cw)
+    ink = np.abs(img.astype(np.float32) - 30.0) / 255.0
+    assert repeats_filled(text, spans, 0.0, cw, cells, ink, 30.0) == expected
+
+
+def _read_doubled(truth: str, doubled: dict[int, str],
+                  cw: int) -> tuple[str, tuple[tuple[float, float], ...]]:
+    """A reading with each cell's character emitted 0.7 cell in, and the cells in `doubled` read as two
+    characters, emitted 0.45 and 0.85 cell in."""
+    text, spans = "", []
+    for k, c in enumerate(truth):
+        if c == " ":
+            continue
+        for i, got in enumerate(doubled.get(k, c)):
+            at = k + (0.45 + 0.4 * i if k in doubled else 0.7)
+            text, spans = text + got, spans + [((at - 0.1) * cw, (at + 0.1) * cw)]
+    return text, tuple(spans)
+
+
+@pytest.mark.parametrize(("truth", "doubled", "expected"), [
+    ('RECORDS = """', {10: "I1", 11: "11", 12: "11"}, 'RECORDS = """'),  # Anonymous Pro's '"""' (micro)
+    ('say("hi")', {4: "1|"}, 'say("hi")'),
+    ("x = 11", {}, None),  # two strokes in two cells: nothing to merge
+    ('f("a")', {3: "ab"}, None),  # two letters in one cell: not a quote, not guessed
+])
+def test_two_strokes_read_in_one_cell_are_a_double_quote(truth, doubled, expected) -> None:
+    img = render_rows([truth])
+    cw = cell_width(FONT, SIZE)
+    cells = cell_pattern(ink_columns(img, 30.0), 30, cw, len(truth) + 2)
+    text, spans = _read_doubled(truth, doubled, cw)
+    assert strokes_merged(text, spans, 0.0, cw, cells) == expected
+
+
 @pytest.mark.parametrize("what", ["guide", "cursor", "ruler"])
 def test_row_change_ignores_editor_decorations(what):
     a = render_rows(["    total = total + x" + " " * 60])
@@ -146,6 +205,21 @@ def test_cursor_and_bracket_box_are_found_but_glyphs_are_not():
     bars = cursor_bars(img, 30.0, cw)
     assert (40, 42) in bars
     assert (x - 1, x) in bars and (x + cw, x + cw + 1) in bars
+
+
+def test_brackets_that_fill_the_line_are_glyphs_not_a_bracket_box():
+    """A font whose "[" and "]" span the whole line (held-out micro): "[]" and "][" are two strokes one cell
+    apart, like a matching bracket's box, but their serifs leave a gap where a box's edge is closed."""
+    cw, row = 11, np.full((21, 80), 255, dtype=np.uint8)
+    for x, inward in ((20, 1), (32, -1), (50, -1), (61, 1)):  # "[]" then "]["
+        row[2:20, x:x + 2] = 0
+        serif = slice(x, x + 4) if inward > 0 else slice(x - 2, x + 2)
+        row[2, serif] = row[19, serif] = 0
+    assert cursor_bars(row, 255.0, cw) == []
+    row[19, 20:34] = 0  # the same two sides closed at the bottom: a box
+    assert (20, 22) in cursor_bars(row, 255.0, cw)
+    row[19, 26] = 255  # an edge one antialiased pixel short of closed (Monaco light): still a box
+    assert (20, 22) in cursor_bars(row, 255.0, cw)
 
 
 def test_border_of_a_panel_below_the_editor_is_found():
@@ -407,6 +481,15 @@ def test_the_pitch_is_the_slope_of_centres_that_jitter() -> None:
     assert abs(line_pitch(rows) - 20.0) < 0.15  # one spacing alone is ±1 px off
     assert fitted_pitch([0, 1], [50.0, 71.0], 21.0) == 21.0  # two lines: nothing to average, kept
     assert fitted_pitch([0, 1, 5], [50.0, 70.0, 250.0], 20.0) == 20.0  # a slope far off: a line index wrong
+
+
+def test_two_lines_and_a_status_bar_far_below_give_the_lines_pitch() -> None:
+    """A shell after `clear`: a prompt, one REPL line, and tmux's status bar 55 lines further down. The first
+    guess of the pitch is a spacing that was measured, not a value between 18.65 and 1027 px."""
+    from pausecode.recognize.grid import Box, line_pitch
+
+    rows = [[Box(3.0, cy - 12.5, 300.0, cy + 12.5, "x = 1")] for cy in (18.0, 36.65, 18.0 + 56 * 18.65)]
+    assert abs(line_pitch(rows) - 18.65) < 0.01
 
 
 def test_an_incremental_read_ends_at_the_files_last_line_and_gives_way_when_a_bar_covers_the_pane() -> None:

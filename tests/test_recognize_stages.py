@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from pausecode.recognize.check import CheckPolicy, checked_confidence, needs_confirmation, readings_agree
 from pausecode.recognize.classify import (
+    PaneGuess,
     centred_on_digits,
     confirmed_numbers,
     digit_pitch,
@@ -296,10 +299,21 @@ def test_the_pitch_comes_from_the_line_numbers_when_they_agree_with_the_rows() -
 
     nums = [Box(390.0, 247.0, 403.0, 267.0, "8"), Box(382.0, 286.0, 403.0, 306.0, "10"),
             Box(379.0, 306.0, 405.0, 326.0, "11")]
-    assert abs(_numbers_pitch(nums, 18.0) - 19.64) < 0.01  # the centres' slope over the numbers; rows' padded boxes said 18
+    pitch, from_numbers = _numbers_pitch(nums, 18.0)
+    assert abs(pitch - 19.64) < 0.01 and from_numbers  # the numbers' centres' slope (the rows said 18)
     misread = [nums[0], Box(382.0, 286.0, 403.0, 306.0, "18"), nums[2]]  # "10" read as "18": one step of 3.9 px
-    assert _numbers_pitch(misread, 19.0) == 19.0  # a lone step that disagrees with the rows is not trusted
-    assert _numbers_pitch(nums[:1], 18.0) == 18.0
+    assert _numbers_pitch(misread, 19.0) == (19.0, False)  # one step disagreeing with the rows: not trusted
+    assert _numbers_pitch(nums[:1], 18.0) == (18.0, False)
+
+
+def test_a_pane_cut_to_some_of_its_rows_keeps_the_pitch_its_line_numbers_gave() -> None:
+    """Seven rows' padded boxes say 21.34 px where the numbers' step says 20.94 (held-out micro, a cursor line
+    dropped by its tint): the numbers' pitch holds for any subset of the rows."""
+    rows = [[Box(40.0, 10.0 + 21.34 * k, 200.0, 30.0 + 21.34 * k, "x = 1")] for k in range(7)]
+    guess = PaneGuess(rows=rows, gutter_x=30.0, pitch=20.94, numbers_pitch=True)
+    assert guess.pitch_of(rows[:5]) == 20.94
+    assert abs(replace(guess, numbers_pitch=False).pitch_of(rows[:5]) - 21.34) < 0.05
+    assert replace(guess, numbers_pitch=False).pitch_of(rows[:1]) is None
 
 
 def test_an_empty_editors_text_is_not_the_shell_panel_far_below_its_tab() -> None:
@@ -416,7 +430,8 @@ def test_line_numbers_that_agree_among_themselves_beat_rows_spaced_by_blank_line
     nums = [Box(315.0, 266.0, 327.0, 279.0, "9"), Box(308.0, 284.0, 330.0, 306.0, "10"),
             Box(308.0, 306.0, 328.0, 327.0, "11"), Box(303.0, 326.0, 332.0, 351.0, "12")]
     # rows at lines 8, 9 and 12 made the rows' pitch 27.4; the numbers step 21.75-22.5 px per line
-    assert abs(_numbers_pitch(nums, 27.375) - 21.95) < 0.01  # the slope of their centres
+    pitch, from_numbers = _numbers_pitch(nums, 27.375)
+    assert abs(pitch - 21.95) < 0.01 and from_numbers  # the slope of their centres
 
 
 def test_a_minimaps_miniature_beside_a_blank_line_is_not_read() -> None:
@@ -758,3 +773,16 @@ def test_a_probed_number_is_centred_on_its_digits_not_on_a_neighbours_edge() -> 
     probe = Box(5, 18, 40, 60, "1")
     got = centred_on_digits(probe, frame, height=20)
     assert (got.cy, got.h, got.text) == (48.0, 20, "1")
+
+
+def test_a_changed_row_far_below_the_text_is_not_read_as_code() -> None:
+    """After `clear` only the prompt is left at the top; tmux's status bar 55 rows down changed too (its
+    window name): it had text the reading never took as code. Rows next to text, a block pasted below the
+    last line, and rows that held text are read."""
+    from pausecode.recognize.ocr import rows_near_text
+
+    assert rows_near_text([0, 20, 55, 56], {0}, 6) == [0]
+    assert rows_near_text([0, 55, 56], set(), 6) == [0]
+    assert rows_near_text(list(range(11, 21)), set(range(11)), 6) == list(range(11, 21))  # a pasted block
+    assert rows_near_text([40], {0, 40}, 6) == [40]  # a line that held text is read again
+    assert rows_near_text([3, 9, 15], {0}, 6) == [3, 9, 15]  # each within reach of the one above

@@ -66,6 +66,10 @@ class RowRead:
     text: str
     score: float
     weakest: float
+    # each character's x extent in the read image (px, from the first to past the last model step that gave
+    # it), when the engine knows it: a run of one glyph the model did not break with a blank ('"""' read
+    # as '""') spans as many cells as it stands for
+    spans: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass

@@ -432,6 +432,15 @@ class PaneGuess:
     pane: tuple[int, int, int, int] | None = None
     score: float = 0.0  # how code-like, 0..1
     first_number: tuple[int, float] | None = None  # the topmost line number read, and its y centre
+    # the pitch is the line numbers' step: it holds whichever of the rows are kept later (a text row's box
+    # centre jitters by a pixel or two; over seven rows that put micro's twelfth line 4 px off its grid)
+    numbers_pitch: bool = False
+
+    def pitch_of(self, rows: list[list[Box]]) -> float | None:
+        """The pitch for a subset of its rows: the numbers' when they gave it, else the rows' own spacing."""
+        if self.numbers_pitch:
+            return self.pitch
+        return line_pitch(rows) if len(rows) >= 2 else None
 
 
 def digit_pitch(digits: list[Box]) -> float:
@@ -452,18 +461,19 @@ def number_steps(digits: list[Box]) -> list[float]:
             if int(b.text.strip()) > int(a.text.strip())]
 
 
-def _numbers_pitch(digits: list[Box], rows_pitch: float | None, policy: PanePolicy = PANE) -> float | None:
+def _numbers_pitch(digits: list[Box], rows_pitch: float | None,
+                   policy: PanePolicy = PANE) -> tuple[float | None, bool]:
     """The line pitch, from the numbers when two or more were read: their y step per number is exact evidence
     of the grid, while the text rows' spacing comes from padded boxes of uneven height (a few rows measured
-    1.5 px short put a row read 7 lines above them half a line off)."""
+    1.5 px short put a row read 7 lines above them half a line off). With whether the numbers gave it."""
     if len({b.text.strip() for b in digits}) < 2:
-        return rows_pitch
+        return rows_pitch, False
     numbers = digit_pitch(digits)
     steps = number_steps(digits)
     consistent = len(steps) >= 2 and max(steps) <= policy.numbers_pitch_agreement * min(steps) + min(steps)
     if consistent or rows_pitch is None or abs(numbers - rows_pitch) <= policy.numbers_pitch_agreement * rows_pitch:
-        return numbers  # numbers that agree among themselves beat rows spaced by blank lines
-    return rows_pitch
+        return numbers, True  # numbers that agree among themselves beat rows spaced by blank lines
+    return rows_pitch, False
 
 
 def box_ink(frame: np.ndarray, b: Box) -> np.ndarray:
@@ -795,7 +805,7 @@ def find_code_pane(boxes: list[Box], frame_w: int, frame_h: int,
         _, rows, pitch = best
     else:
         rows = cluster_rows(cand)
-        pitch = _numbers_pitch(gutter[1], line_pitch(rows), policy)
+        pitch, g.numbers_pitch = _numbers_pitch(gutter[1], line_pitch(rows), policy)
         if pitch:
             rows = _pitch_chain(rows, pitch, policy)
     if gutter is None and rows:

@@ -123,6 +123,20 @@ class GridPolicy:
     bracket_max_cells: float = 1.6
     boundary_cells: float = 0.2
     cursor_cover: float = 0.75
+    # share of the columns from one side of a bracket's box to the other that its top or bottom pixel row
+    # inks: a box's edge is a line (measured 0.89-1.0 on Monaco light and dark, antialiasing takes the
+    # rest); two bracket glyphs side by side ink at most their serifs (0.33-0.57 on held-out micro)
+    box_edge_share: float = 0.8
+    # A glyph repeated in adjacent cells ('"""', '....') is read one short when the model puts no blank
+    # between two of them. Each character read lands on a cell from where the model emitted it (its step,
+    # shifted by the row's mean phase), so the inked cell that got none is known. It takes the character of
+    # a run around it only when its pixels are that run's glyph: the cell's ink differs from its neighbour's
+    # by at most `same_glyph_slack` (a share of their mean ink) more than the run's own two cells differ.
+    # Measured on held-out micro and emacs rows: one glyph in two cells 0.06-0.63 apart, two glyphs 0.30-1.9.
+    same_glyph_slack: float = 0.3
+    # share of the busiest pixel row's ink: the lowest pixel row with at least this much is the text's
+    # baseline (letter bodies end there; descenders and underscores below it ink a few columns only)
+    baseline_ink_share: float = 0.5
 
 
 GRID = GridPolicy()  # the defaults (frozen: shared safely)
@@ -230,7 +244,9 @@ def line_pitch(rows: list[list[Box]], policy: GridPolicy = GRID) -> float | None
     diffs = diffs[diffs > policy.min_spacing_heights * hs]
     if len(diffs) == 0:
         return None
-    base = float(np.percentile(diffs, policy.spacing_percentile))
+    # a spacing that was measured ("lower"): interpolating between one line's spacing and a status bar's
+    # 55 lines below put a two-line REPL's pitch at 137 px for 18.65
+    base = float(np.percentile(diffs, policy.spacing_percentile, method="lower"))
     # refine using multiples: each diff ≈ k * pitch
     ks = np.maximum(1, np.round(diffs / base))
     pitch = float(np.median(diffs / ks))
@@ -475,30 +491,49 @@ def cell_pattern(cols: np.ndarray, start: float, cw: float, n_cells: int, policy
     return out
 
 
-def underscore_cells(strip: np.ndarray, bg: float, start: float, cw: float, n_cells: int,
-                     policy: GridPolicy = GRID) -> list[bool]:
-    """Per cell: is its only ink a low horizontal stroke (an underscore), nothing in the glyph body?"""
-    ink = np.abs(strip.astype(np.int16) - bg) > policy.ink_level
-    h = strip.shape[0]
-    body, low = ink[: int(policy.underscore_low * h)], ink[int(policy.underscore_low * h):]
+def _bar_cells(ink: np.ndarray, top: int, start: float, cw: float, n_cells: int,
+               policy: GridPolicy) -> list[bool]:
+    """Per cell: is its only ink a straight horizontal bar across it, all of it from pixel row `top` down?"""
     out = []
     for k in range(n_cells):
         a = int(round(start + (k + policy.underscore_from) * cw))
         b = int(round(start + (k + policy.underscore_to) * cw))
         a, b = max(0, a), max(a + 1, b)
-        seg = low[:, a:b]
-        # one straight bar across the cell, nothing above it
+        seg = ink[top:, a:b]
         bar = seg.shape[1] > 0 and bool((seg.mean(axis=1) >= policy.underscore_bar).any())
-        out.append(bar and not body[:, a:b].any())
+        out.append(bar and not ink[:top, a:b].any())
     return out
+
+
+def underscore_cells(strip: np.ndarray, bg: float, start: float, cw: float, n_cells: int,
+                     policy: GridPolicy = GRID) -> list[bool]:
+    """Per cell: is its only ink a low horizontal stroke (an underscore), nothing in the glyph body?"""
+    ink = np.abs(strip.astype(np.int16) - bg) > policy.ink_level
+    return _bar_cells(ink, int(policy.underscore_low * strip.shape[0]), start, cw, n_cells, policy)
+
+
+def bars_under_baseline(strip: np.ndarray, bg: float, start: float, cw: float, n_cells: int,
+                        policy: GridPolicy = GRID) -> list[bool]:
+    """Per cell: is its only ink a horizontal bar below the text's baseline (the lowest pixel row with at
+    least `baseline_ink_share` of the busiest row's ink)? An underscore hangs under the baseline, a hyphen
+    stands at mid-height; in fonts whose underscore sits right under the baseline (emacs's, 0.65 of the row)
+    the row's lowest part misses it."""
+    ink = np.abs(strip.astype(np.int16) - bg) > policy.ink_level
+    counts = ink.sum(axis=1)
+    if not counts.any():
+        return [False] * n_cells
+    baseline = int(np.flatnonzero(counts >= policy.baseline_ink_share * counts.max())[-1])
+    return _bar_cells(ink, baseline + 1, start, cw, n_cells, policy)
 
 
 ELLIPSIS = "\u2026"
 
 
-def respace(text: str, cells: list[bool], under: list[bool] | None = None) -> str | None:
+def respace(text: str, cells: list[bool], under: list[bool] | None = None,
+            low_bars: list[bool] | None = None) -> str | None:
     """Put spaces where the grid has empty cells, if the OCR text's visible characters fit the inked cells
-    one to one (OCR engines drop and merge spaces; the pixels don't). None when they don't fit."""
+    one to one (OCR engines drop and merge spaces; the pixels don't). None when they don't fit. A "-" fitted
+    on a cell whose only ink is a bar under the baseline (`low_bars`) was an underscore."""
     while cells and not cells[-1]:
         cells = cells[:-1]
     if ELLIPSIS in text:  # the recogniser reads three dots (a REPL's "..." prompt) as one ellipsis glyph
@@ -510,7 +545,11 @@ def respace(text: str, cells: list[bool], under: list[bool] | None = None) -> st
         return None
     if len(chars) == sum(cells):
         it = iter(chars)
-        return "".join(next(it) if inked else " " for inked in cells)
+        fitted = [next(it) if inked else " " for inked in cells]
+        if low_bars is not None:
+            fitted = ["_" if c == "-" and k < len(low_bars) and low_bars[k] else c
+                      for k, c in enumerate(fitted)]
+        return "".join(fitted)
     # the recogniser often reads an underscore as a space ("GRADE BANDS"): if the text fits the cells one
     # to one with its spaces, a space on an inked cell was an underscore
     if (
@@ -531,6 +570,98 @@ def respace(text: str, cells: list[bool], under: list[bool] | None = None) -> st
             it = iter(others)
             return "".join(next(it) if b else ("_" if inked else " ") for b, inked in zip(body, cells))
     return None
+
+
+def glyph_distance(ink: np.ndarray, start: float, cw: float, k1: int, k2: int) -> float:
+    """How far apart the glyphs in cells `k1` and `k2` of a row are: the summed difference of their ink
+    (`ink`: per pixel, how far from the background, 0-1), best over a pixel's shift either way (cell edges
+    fall between pixels), as a share of their mean ink. 0 for one glyph drawn twice."""
+    w = int(round(cw))
+
+    def cell(k: int) -> np.ndarray:
+        a = int(round(start + k * cw))
+        out = np.zeros((ink.shape[0], w + 2), dtype=np.float32)
+        part = ink[:, max(0, a - 1): a + w + 1]
+        out[:, : part.shape[1]] = part
+        return out
+
+    a, b = cell(k1), cell(k2)
+    mass = max(1e-6, (a.sum() + b.sum()) / 2)
+    return float(min(np.abs(a - np.roll(b, s, axis=1)).sum() for s in (-1, 0, 1)) / mass)
+
+
+def _placed(text: str, spans: tuple[tuple[float, float], ...], crop_x: float, cw: float,
+            cells: list[bool]) -> tuple[list[str], list[int]]:
+    """The visible characters read and the cell each was emitted in: its step's centre, `crop_x` px right of
+    `cells[0]`, shifted by the row's circular-mean phase (the model emits every glyph about as far into its
+    cell). ([], []) when the spans don't cover the text or a character lands off the inked cells."""
+    if len(spans) < len(text):
+        return [], []
+    chars = [(c, (a + b) / 2 / cw) for c, (a, b) in zip(text, spans) if not c.isspace()]
+    if not chars:
+        return [], []
+    pos = np.array([p for _, p in chars]) + crop_x / cw
+    phase = float(np.angle(np.exp(2j * np.pi * pos).mean()) / (2 * np.pi)) % 1.0
+    at = [int(round(p - phase)) for p in pos]
+    if any(not (0 <= k < len(cells) and cells[k]) for k in at):
+        return [], []
+    return [c for c, _ in chars], at
+
+
+# glyphs that are one vertical stroke: a '"' whose two strokes stand apart (Anonymous Pro's, held-out micro)
+# is read as two of them in one cell ('"""' as "I1 11 11")
+STROKE_GLYPHS = frozenset("1Il|!'")
+
+
+def strokes_merged(text: str, spans: tuple[tuple[float, float], ...], crop_x: float, cw: float,
+                   cells: list[bool]) -> str | None:
+    """The text with every two stroke glyphs the model emitted in one cell read as the '"' they are, or None
+    when no cell holds two or a cell holds anything else twice (`spans`, `crop_x`: see `repeats_filled`)."""
+    chars, at = _placed(text, spans, crop_x, cw, cells)
+    if not chars or any(b < a for a, b in zip(at, at[1:])):
+        return None
+    out: dict[int, str] = {}
+    merged = False
+    for c, k in zip(chars, at):
+        if k not in out:
+            out[k] = c
+        elif len(out[k]) == 1 and out[k] in STROKE_GLYPHS and c in STROKE_GLYPHS:
+            out[k], merged = '"', True
+        else:
+            return None
+    if not merged:
+        return None
+    return "".join(out.get(k, " ") for k in range(max(out) + 1))
+
+
+def repeats_filled(text: str, spans: tuple[tuple[float, float], ...], crop_x: float, cw: float,
+                   cells: list[bool], ink: np.ndarray, start: float, policy: GridPolicy = GRID) -> str | None:
+    """The text with a glyph the model read once too few in a run put back (see `same_glyph_slack`), or None
+    when it lost anything else. `spans`: each character's extent in the read image, whose left edge is
+    `crop_x` px right of `cells[0]`'s; `ink` and `start`: the row's ink (0-1) and `cells[0]`'s x in it."""
+    inked = [k for k, on in enumerate(cells) if on]
+    chars, at = _placed(text, spans, crop_x, cw, cells)
+    if not chars or len(chars) >= len(inked) or any(b <= a for a, b in zip(at, at[1:])):
+        return None
+    held = dict(zip(at, chars))
+    for k in (k for k in inked if k not in held):
+        left, right = held.get(k - 1), held.get(k + 1)
+        # (the character, the neighbour it must look like, and two cells of the run that hold it)
+        if left is not None and left == right:
+            c, near, pair = left, k - 1, (k - 1, k + 1)  # the middle of a run
+        elif left is not None and held.get(k - 2) == left and not (k + 1 < len(cells) and cells[k + 1]):
+            c, near, pair = left, k - 1, (k - 2, k - 1)  # the end of a run
+        elif right is not None and held.get(k + 2) == right and not (k > 0 and cells[k - 1]):
+            c, near, pair = right, k + 1, (k + 1, k + 2)  # its start
+        else:
+            return None
+        own = glyph_distance(ink, start, cw, *pair)
+        if glyph_distance(ink, start, cw, k, near) > own + policy.same_glyph_slack:
+            return None
+        held[k] = c
+    if len(held) != len(inked):
+        return None
+    return "".join(held.get(k, " ") for k in range(max(held) + 1))
 
 
 def text_span(cols: np.ndarray, char_w: float, cursor_like: Callable[[int, int], bool] | None = None,

@@ -46,7 +46,8 @@ def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = 
     """Column ranges of what editors draw over the text in a grid row: a bar cursor (a 1-3 px stroke over
     the whole row height: glyphs never fill the line spacing; or over most of it, standing between two
     cells where no glyph stroke stands) and the two sides of the box around a matching bracket (two thin
-    strokes over most of the height, one cell apart). `x0`: column 0 in strip coordinates, when known."""
+    strokes over most of the height, one cell apart, joined by the box's top or bottom edge). `x0`: column 0
+    in strip coordinates, when known."""
     if strip.shape[0] < policy.mark_min_row_px:
         return []
     ink = np.abs(strip.astype(np.int16) - bg) > policy.ink_level
@@ -61,7 +62,12 @@ def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = 
     bars = thin_runs(policy.bar_cover)
     sides = thin_runs(policy.side_cover)
     for (a1, a2), (b1, b2) in zip(sides, sides[1:]):
-        if policy.bracket_min_cells * char_w <= b1 - a1 <= policy.bracket_max_cells * char_w:
+        # a box is closed: some pixel row (its top or bottom edge) is ink from side to side. Two bracket
+        # glyphs side by side are not ("[]", "{}", "][" in a font whose brackets fill the line: held-out micro
+        # lost every "[]" and "][", Monaco its "= {}")
+        edge = float(ink[:, a1:b2].mean(axis=1).max())
+        if policy.bracket_min_cells * char_w <= b1 - a1 <= policy.bracket_max_cells * char_w \
+                and edge >= policy.box_edge_share:
             bars += [(a1, a2), (b1, b2)]
     if x0 is not None:
         # on a cell boundary (glyphs, "|" and "l" too, are centred in their cells): the cursor between two

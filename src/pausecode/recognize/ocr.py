@@ -42,6 +42,7 @@ from .grid import (
     GRID,
     Box,
     GridPolicy,
+    bars_under_baseline,
     cell_pattern,
     fit_grid_to_text,
     grid_agreement,
@@ -49,8 +50,10 @@ from .grid import (
     join_row,
     refine_char_width,
     refine_row_phase,
+    repeats_filled,
     respace,
     runs,
+    strokes_merged,
     text_fit_advances,
     text_span,
     underscore_cells,
@@ -110,7 +113,8 @@ class ReadPolicy:
     # grid rows left blank between the last line read and a blank row that now has text: a file or a shell
     # grows a line (or a few blank lines) at a time, so text appearing further down is a program that took the
     # whole screen (an editor's status bar and key help under its first line), or another view: read it whole.
-    # A row far down that had text before (vim's ruler, a clock) only changed; one with at most
+    # A row far down that had text before (vim's ruler, a clock) only changed, and is not code
+    # (`rows_near_text`); one with at most
     # `blank_row_cells` cells of ink (the mouse pointer, a cursor block) was blank.
     new_text_gap_rows: int = 6
     blank_row_cells: float = 2.0
@@ -130,6 +134,11 @@ class ReadPolicy:
     grid_snap: float = 0.3
     # text lines: a grid measured on fewer is a guess (one line cannot show the pitch)
     min_grid_lines: int = 3
+    # how code-like (`PaneGuess.score`, 0-1) the pane's text must be to be read as an editor's code on its
+    # grid without other evidence. A shell's output ("NUM 12", "OP  *") scores 0.43; with a prompt or an
+    # editor's status on screen (`editor_on_screen`) and a grid of `min_grid_lines` it is read on the grid
+    # all the same: the detector's boxes lose what stands alone a few cells away (the "*" of "OP  *")
+    code_pane_score: float = 0.5
     # share of the pitch: a remembered grid measured at a pitch this close is the same editor layout
     same_pitch_share: float = 0.06
     # cells: a column 0 seen earlier at most this far left of the one measured now is the same grid's
@@ -521,8 +530,11 @@ class OcrEngine(RecognitionEngine):
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h, pp)
         anchor = editor_anchor(boxes, h, pp)
         elsewhere = off_editor_anchor(pane, anchor, pp) and editor_on_screen(boxes, pp)
-        if pane.score < 0.5 or (not pane.rows and pane.gutter_x is None) or elsewhere:
-            if elsewhere or editor_on_screen(boxes, pp):  # an editor with too little text for the pane finder
+        on_screen = editor_on_screen(boxes, pp)
+        gridded = bool(pane.pitch and pane.char_w) and len(pane.rows) >= self._policy.min_grid_lines
+        if (pane.score < self._policy.code_pane_score and not (on_screen and gridded)) \
+                or (not pane.rows and pane.gutter_x is None) or elsewhere:
+            if elsewhere or on_screen:  # an editor with too little text for the pane finder
                 rows = on_editor_surface(frame, editor_text_rows(boxes, w, h, pp), anchor, pp)
                 rows = [kept for kept in ([b for b in r if not icon_junk(b.text) and not NOTEBOOK_PROMPT_RE.match(b.text)]
                                           for r in rows) if kept]
@@ -591,7 +603,15 @@ class OcrEngine(RecognitionEngine):
         self._pane_bg = self._background(gray, layout)
         if layout.gutter_x is not None:  # dim line numbers below the last detected one still mark lines
             surface = row_surface(frame, x1, y0, w, layout.row_top(last + 1))  # the code's
-            while layout.row_top(last + 2) <= bottom_limit + 1 and self._numbered(gray, layout, last + 1) \
+            # a row whose line spacing only reaches under a border found below is whole (micro's cursor line
+            # is painted from 1.8 px above the grid row it sits on, right above its status bar); its number is
+            # looked for above the border (emacs's mode line under it is ink beside no number). The frame's
+            # edge is no such border: a row must fit above it (VS Code's status bar, on the editor's colour,
+            # over a line scrolled half out of view)
+            reach = self._policy.cut_row_share * pitch if layout.bottom is not None else -1.0
+            above = gray[:int(bottom_limit)]
+            while layout.row_top(last + 2) - reach <= bottom_limit \
+                    and self._numbered(above, layout, last + 1) \
                     and self._continues_pane(gray, layout, last + 1, surface):
                 last += 1
             layout.pane = (x1, int(y0), right, int(min(bottom_limit, layout.row_top(last + 1))))
@@ -946,14 +966,14 @@ class OcrEngine(RecognitionEngine):
             crops.append(crop)
             kept = np.zeros_like(cols_all)
             kept[a:b] = cols_all[a:b]
-            where.append((r, layout.pane[0] + a, kept, ink_strip, bg))
+            where.append((r, layout.pane[0] + a, kept, ink_strip, bg, layout.pane[0] + max(0, a - pad)))
         out: dict[int, TextLine] = {}
         if not crops:
             return out
         results = self._reread_unsure(crops, self._read_row_images(crops))
         self.rows_read += len(crops)
         measured = layout.fit_lines >= self._policy.min_grid_lines  # a rough grid can't check the text
-        for (r, ax, cols, row_strip, bg), got in zip(where, results):
+        for (r, ax, cols, row_strip, bg, crop_x), got in zip(where, results):
             text = strip_cursor(got.text.strip())
             if not text or (len(text) == 1 and text.isalpha() and layout.gutter_x is not None):
                 continue  # a lone letter on an editor line is an icon (code-action bulb, breakpoint), not code
@@ -967,7 +987,21 @@ class OcrEngine(RecognitionEngine):
             cells = cells[indent:]
             # only the grid row itself: the next line's letter tops sit right below its boundary
             under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:]
-            fixed = respace(text, cells, under) if measured else None
+            low = bars_under_baseline(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells,
+                                      gp)[indent:]
+            fixed = respace(text, cells, under, low) if measured else None
+            if fixed is None and measured and got.spans:
+                start = layout.x0 - layout.pane[0] + indent * cw
+                ink = np.abs(row_strip.astype(np.float32) - bg) / 255.0
+                # the characters kept (the text lost its edge spaces and maybe a cursor) with their extents
+                seen = [(c, sp) for c, sp in zip(got.text, got.spans) if not c.isspace()]
+                seen = seen[:len(text.replace(" ", ""))]
+                seen_text, seen_spans = "".join(c for c, _ in seen), tuple(sp for _, sp in seen)
+                shift = crop_x - layout.pane[0] - start
+                filled = repeats_filled(seen_text, seen_spans, shift, cw, cells, ink, start, gp)
+                if filled is None:
+                    filled = strokes_merged(seen_text, seen_spans, shift, cw, cells)
+                fixed = respace(filled, cells, under, low) if filled is not None else None
             line = TextLine(" " * indent + (fixed if fixed is not None else text), layout.row_top(r), got.score, r,
                             got.weakest, on_grid=(fixed is not None) if measured else None)
             if not stray_text(line, gp):
@@ -1068,6 +1102,7 @@ class OcrEngine(RecognitionEngine):
                 new_lines[r] = replace(old_text[src], top=layout.row_top(r), row=r)
             else:
                 new_lines.pop(r, None)
+        to_read = rows_near_text(to_read, set(new_lines), self._policy.new_text_gap_rows)
         if layout.gutter_x is not None:  # nothing below the file's end is code (a status bar, key help)
             end = self._file_end(gray, layout, n_rows)
             to_read = [r for r in to_read if r < end]
@@ -1147,6 +1182,20 @@ class OcrEngine(RecognitionEngine):
                     and abs(float(np.median(new)) - bg) > self._policy.pane_bg_tolerance:
                 return True
         return False
+
+
+def rows_near_text(to_read: list[int], holding: set[int], gap_rows: int) -> list[int]:
+    """The changed rows that can be code: those that held text, and those within `gap_rows` below a row that
+    holds text (one kept, or one read now, top down). A row further down had text before (rows that were
+    blank end the incremental read earlier) that the reading did not take as code: a status bar whose clock
+    or window name changed, vim's ruler; after `clear` it is all that changed below the prompt."""
+    kept: list[int] = []
+    holding = set(holding)
+    for r in sorted(to_read):
+        if r in holding or r - max((k for k in holding if k < r), default=-1) <= gap_rows:
+            kept.append(r)
+            holding.add(r)
+    return kept
 
 
 def rows_to_bottom(layout: CodeLayout, frame_h: int) -> int:

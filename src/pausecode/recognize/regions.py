@@ -23,7 +23,7 @@ from .classify import (
     gutter_span,
     pane_from_rows,
 )
-from .grid import Box, line_pitch
+from .grid import Box
 from .layout import BackgroundPolicy, box_surface, colour_runs, inked, run_at, same_surface, strip_colours, surface_runs
 
 BACKGROUND = BackgroundPolicy()  # one policy for every surface judgement of the reader (frozen: shared safely)
@@ -79,8 +79,7 @@ def one_surface(frame: np.ndarray, boxes: list[Box], pane: PaneGuess, policy: Pa
     if len(best) == len(pane.rows):  # every row is the file's after all: the pane as found, with its pitch
         return pane
     rows = [pane.rows[i] for i in best]
-    pitch = line_pitch(rows) if len(rows) >= 2 else None
-    return pane_from_rows(replace(pane), rows, pitch, text_h, h, policy)
+    return pane_from_rows(replace(pane), rows, pane.pitch_of(rows), text_h, h, policy)
 
 
 def _with_numbered_neighbours(pane: PaneGuess, boxes: list[Box], run: list[int], centres: list[float],
@@ -140,7 +139,7 @@ def without_rows_across_gutter(boxes: list[Box], pane: PaneGuess, frame_h: int, 
     if len(rows) == len(pane.rows):
         return pane
     text_h = float(np.median([b.h for r in rows for b in r]))
-    return pane_from_rows(replace(pane), rows, line_pitch(rows), text_h, frame_h, policy)
+    return pane_from_rows(replace(pane), rows, pane.pitch_of(rows), text_h, frame_h, policy)
 
 
 def without_clipped_top_row(boxes: list[Box], pane: PaneGuess, frame_h: int,
@@ -165,8 +164,8 @@ def without_clipped_top_row(boxes: list[Box], pane: PaneGuess, frame_h: int,
     if numbered(top) or not numbered(second):
         return pane, 0
     rows = pane.rows[1:]
-    return pane_from_rows(replace(pane), rows, line_pitch(rows), float(np.median(rest)), frame_h, policy), \
-        int(max(b.y2 for b in top))
+    return pane_from_rows(replace(pane), rows, pane.pitch_of(rows), float(np.median(rest)), frame_h,
+                          policy), int(max(b.y2 for b in top))
 
 
 def panel_border_x(frame: np.ndarray, pane: PaneGuess, policy: PanePolicy = PANE) -> float | None:

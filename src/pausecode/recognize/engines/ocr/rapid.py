@@ -119,5 +119,6 @@ class RapidOcrEngine(OcrEngine):
             norm = rec.resize_norm_img(img, max(model_w / model_h, w / h))
             with self._lock:
                 probs = rec.session(norm[np.newaxis].astype(np.float32))[0]
-            results.append(greedy_ctc(probs, alphabet))
+            # a model step in the image's own pixels: its height was scaled to the model's, its width with it
+            results.append(greedy_ctc(probs, alphabet, step_px=norm.shape[2] / probs.shape[0] * h / model_h))
         return results
