@@ -20,6 +20,7 @@ from .base import CodeLayout, FrameContext, Recognition, RecognitionEngine, RowR
 from .check import CheckPolicy, capped_by_lines, checked_confidence, needs_confirmation, normalised, readings_agree
 from .classify import (
     PANE,
+    SHELL_PROMPT_RE,
     PanePolicy,
     centred_on_digits,
     confirmed_numbers,
@@ -135,9 +136,10 @@ class ReadPolicy:
     # text lines: a grid measured on fewer is a guess (one line cannot show the pitch)
     min_grid_lines: int = 3
     # how code-like (`PaneGuess.score`, 0-1) the pane's text must be to be read as an editor's code on its
-    # grid without other evidence. A shell's output ("NUM 12", "OP  *") scores 0.43; with a prompt or an
-    # editor's status on screen (`editor_on_screen`) and a grid of `min_grid_lines` it is read on the grid
-    # all the same: the detector's boxes lose what stands alone a few cells away (the "*" of "OP  *")
+    # grid without other evidence. A shell's output ("NUM 12", "OP  *") scores 0.43; with a shell prompt
+    # among its rows and a grid of `min_grid_lines` it is read on the grid all the same: the detector's
+    # boxes lose what stands alone a few cells away (the "*" of "OP  *"). An editor's status on screen is
+    # no such evidence: a slide beside the editor scores low too (dev_overlay)
     code_pane_score: float = 0.5
     # share of the pitch: a remembered grid measured at a pitch this close is the same editor layout
     same_pitch_share: float = 0.06
@@ -530,11 +532,11 @@ class OcrEngine(RecognitionEngine):
         fname = file_name(boxes, pane.pane[1] if pane.pane else None, h, pp)
         anchor = editor_anchor(boxes, h, pp)
         elsewhere = off_editor_anchor(pane, anchor, pp) and editor_on_screen(boxes, pp)
-        on_screen = editor_on_screen(boxes, pp)
-        gridded = bool(pane.pitch and pane.char_w) and len(pane.rows) >= self._policy.min_grid_lines
-        if (pane.score < self._policy.code_pane_score and not (on_screen and gridded)) \
+        shell = bool(pane.pitch and pane.char_w) and len(pane.rows) >= self._policy.min_grid_lines \
+            and any(SHELL_PROMPT_RE.match(b.text.strip()) for r in pane.rows for b in r)
+        if (pane.score < self._policy.code_pane_score and not shell) \
                 or (not pane.rows and pane.gutter_x is None) or elsewhere:
-            if elsewhere or on_screen:  # an editor with too little text for the pane finder
+            if elsewhere or editor_on_screen(boxes, pp):  # an editor with too little text for the pane finder
                 rows = on_editor_surface(frame, editor_text_rows(boxes, w, h, pp), anchor, pp)
                 rows = [kept for kept in ([b for b in r if not icon_junk(b.text) and not NOTEBOOK_PROMPT_RE.match(b.text)]
                                           for r in rows) if kept]
@@ -1102,13 +1104,14 @@ class OcrEngine(RecognitionEngine):
                 new_lines[r] = replace(old_text[src], top=layout.row_top(r), row=r)
             else:
                 new_lines.pop(r, None)
-        to_read = rows_near_text(to_read, set(new_lines), self._policy.new_text_gap_rows)
         if layout.gutter_x is not None:  # nothing below the file's end is code (a status bar, key help)
             end = self._file_end(gray, layout, n_rows)
             to_read = [r for r in to_read if r < end]
             new_lines = {r: ln for r, ln in new_lines.items() if r < end}
             if layout.row_top(end) < layout.pane[3]:  # the pane ends there too, for the states derived from it
                 layout = replace(layout, pane=(*layout.pane[:3], max(layout.pane[1], layout.row_top(end))))
+        else:  # no numbers end the file (a notebook cell's do: a new cell's row had its frame's ink)
+            to_read = rows_near_text(to_read, set(new_lines), self._policy.new_text_gap_rows)
         read = self._read_grid_rows(gray, layout, to_read)
         for r in to_read:
             if r in read:
