@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pausecode.recognize.grid import (bars_under_baseline, cell_pattern, fit_grid_to_text, grid_agreement,
-                                      ink_columns, refine_char_width, repeats_filled, respace, strokes_merged,
+                                      ink_columns, ink_mask, refine_char_width, repeats_filled, respace, strokes_merged,
                                       text_fit_advances, underscore_cells)
 from pausecode.recognize.layout import border_below
 from pausecode.recognize.marks import cursor_bars
@@ -110,7 +110,7 @@ def test_underscores_dropped_or_doubled_by_the_recogniser_come_back_from_the_pix
     img = render_rows([truth])
     cw = cell_width(FONT, SIZE)
     cells = cell_pattern(ink_columns(img, 30.0), 30, cw, len(truth) + 2)
-    under = underscore_cells(img, 30.0, 30, cw, len(truth) + 2)
+    under = underscore_cells(ink_mask(img, 30.0), 30, cw, len(truth) + 2)
     assert [i for i, u in enumerate(under) if u] == [4, 5, 10, 11]  # the pixels see exactly the four underscores
     assert respace(read, cells, under) == truth
     assert respace("def __lnit__(self)", cells, under) is None  # a character lost besides: not guessed
@@ -121,7 +121,7 @@ def test_a_hyphen_read_on_a_bar_under_the_baseline_is_an_underscore_and_a_real_h
     img = render_rows([truth])
     cw = cell_width(FONT, SIZE)
     cells = cell_pattern(ink_columns(img, 30.0), 30, cw, len(truth) + 2)
-    low = bars_under_baseline(img, 30.0, 30, cw, len(truth) + 2)
+    low = bars_under_baseline(ink_mask(img, 30.0), 30, cw, len(truth) + 2)
     assert [k for k, bar in enumerate(low) if bar] == [6]
     assert respace("name, -, rest = a - b", cells, low_bars=low) == truth
 

@@ -505,20 +505,24 @@ def _bar_cells(ink: np.ndarray, top: int, start: float, cw: float, n_cells: int,
     return out
 
 
-def underscore_cells(strip: np.ndarray, bg: float, start: float, cw: float, n_cells: int,
+def ink_mask(strip: np.ndarray, bg: float, policy: GridPolicy = GRID) -> np.ndarray:
+    """The pixels of a row strip that differ from its background by more than the ink level."""
+    return np.abs(strip.astype(np.int16) - bg) > policy.ink_level
+
+
+def underscore_cells(ink: np.ndarray, start: float, cw: float, n_cells: int,
                      policy: GridPolicy = GRID) -> list[bool]:
-    """Per cell: is its only ink a low horizontal stroke (an underscore), nothing in the glyph body?"""
-    ink = np.abs(strip.astype(np.int16) - bg) > policy.ink_level
-    return _bar_cells(ink, int(policy.underscore_low * strip.shape[0]), start, cw, n_cells, policy)
+    """Per cell of a row's ink mask (`ink_mask`): is its only ink a low horizontal stroke (an underscore),
+    nothing in the glyph body?"""
+    return _bar_cells(ink, int(policy.underscore_low * ink.shape[0]), start, cw, n_cells, policy)
 
 
-def bars_under_baseline(strip: np.ndarray, bg: float, start: float, cw: float, n_cells: int,
+def bars_under_baseline(ink: np.ndarray, start: float, cw: float, n_cells: int,
                         policy: GridPolicy = GRID) -> list[bool]:
     """Per cell: is its only ink a horizontal bar below the text's baseline (the lowest pixel row with at
     least `baseline_ink_share` of the busiest row's ink)? An underscore hangs under the baseline, a hyphen
     stands at mid-height; in fonts whose underscore sits right under the baseline (emacs's, 0.65 of the row)
-    the row's lowest part misses it."""
-    ink = np.abs(strip.astype(np.int16) - bg) > policy.ink_level
+    the row's lowest part misses it. `ink`: the row's ink mask (`ink_mask`)."""
     counts = ink.sum(axis=1)
     if not counts.any():
         return [False] * n_cells

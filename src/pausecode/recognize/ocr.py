@@ -48,6 +48,7 @@ from .grid import (
     fit_grid_to_text,
     grid_agreement,
     ink_columns,
+    ink_mask,
     join_row,
     refine_char_width,
     refine_row_phase,
@@ -988,14 +989,17 @@ class OcrEngine(RecognitionEngine):
             indent = cells.index(True) if True in cells else max(0, int(np.floor((ax - layout.x0) / cw + self._policy.grid_snap)))
             cells = cells[indent:]
             # only the grid row itself: the next line's letter tops sit right below its boundary
-            under = underscore_cells(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:]
-            low = bars_under_baseline(row_strip[:-1], bg, layout.x0 - layout.pane[0], cw, n_cells,
-                                      gp)[indent:]
+            row_ink = ink_mask(row_strip[:-1], bg, gp)
+            under = underscore_cells(row_ink, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:]
+            # only a fitted "-" is ever turned into "_"
+            low = bars_under_baseline(row_ink, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:] \
+                if "-" in text else None
             fixed = respace(text, cells, under, low) if measured else None
             if fixed is None and measured and got.spans:
                 start = layout.x0 - layout.pane[0] + indent * cw
                 ink = np.abs(row_strip.astype(np.float32) - bg) / 255.0
-                # the characters kept (the text lost its edge spaces and maybe a cursor) with their extents
+                # the characters kept with their extents: the text lost its edge spaces and maybe a cursor,
+                # and strip_cursor only ever takes characters off the end, so the kept ones are a prefix
                 seen = [(c, sp) for c, sp in zip(got.text, got.spans) if not c.isspace()]
                 seen = seen[:len(text.replace(" ", ""))]
                 seen_text, seen_spans = "".join(c for c, _ in seen), tuple(sp for _, sp in seen)
