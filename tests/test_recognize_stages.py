@@ -13,17 +13,12 @@ from pausecode.recognize.classify import (
     confirmed_numbers,
     digit_pitch,
     find_gutter,
-    first_lines_probes,
-    glyph_ink,
     gutter_regions,
     gutter_span,
-    new_cell_numbers,
-    new_cell_probes,
     number_probes,
 )
 from pausecode.recognize.grid import Box
-from pausecode.recognize.layout import ColourRun, colour_runs, inked, run_at, same_surface, strip_colours
-from pausecode.recognize.regions import with_tinted_lines
+from pausecode.recognize.layout import colour_runs, inked, run_at, same_surface, strip_colours
 
 
 def _numbers(values: list[int], x2: float = 40.0, y0: float = 100.0, pitch: float = 20.0) -> list[Box]:
@@ -791,48 +786,3 @@ def test_a_changed_row_far_below_the_text_is_not_read_as_code() -> None:
     assert rows_near_text(list(range(11, 21)), set(range(11)), 6) == list(range(11, 21))  # a pasted block
     assert rows_near_text([40], {0, 40}, 6) == [40]  # a line that held text is read again
     assert rows_near_text([3, 9, 15], {0}, 6) == [3, 9, 15]  # each within reach of the one above
-
-
-def _read(box: Box, text: str) -> Box:
-    return Box(box.x1, box.y1, box.x2, box.y2, text)
-
-
-def test_a_cell_whose_numbers_were_all_missed_is_numbered_from_its_first_lines() -> None:
-    above = _numbers([1, 2, 3, 4, 5])  # the cell above: lines at 100..180, pitch 20
-    code = [Box(50, cy - 9, 300, cy + 9, "x = 1") for cy in (260, 280)]
-    pointer = Box(400, 240, 410, 265)  # the mouse pointer's box, taller than wide: no line's centre
-    probes = new_cell_probes(above, code + [pointer])
-    assert [round(p.cy) for p in probes] == [260, 280]
-    read = [_read(probes[0], "1"), _read(probes[1], "2")]
-    assert [b.text for b in new_cell_numbers(above, read)] == ["1", "2"]
-    # an editor's next lines carry their numbering on: no new region
-    assert new_cell_numbers(above, [_read(probes[0], "9"), _read(probes[1], "10")]) == []
-    # numbers that do not step by the pitch stop the run at the last one that does
-    assert [b.text for b in new_cell_numbers(above, [read[0], _read(probes[1], "4")])] == ["1"]
-    # a number on a row that already has one is not read twice
-    assert new_cell_numbers(above, [_read(above[-1], "1")]) == []
-
-
-def test_a_new_cells_first_line_missed_by_the_detector_is_probed_one_pitch_up() -> None:
-    above = _numbers([1, 2, 3, 4, 5])
-    second = Box(20, 271, 40, 289, "2")  # the first number read below is a 2: the 1 is a line above it
-    up = first_lines_probes(above, [second])
-    assert len(up) == 1 and abs(up[0].cy - (280 - 20)) < 1e-6
-    # a number that carries on from the one above (5 at 180, 7 at 220) starts no region
-    assert first_lines_probes(above, [Box(20, 211, 40, 229, "7")]) == []
-
-
-def test_a_cells_span_takes_in_its_tinted_typing_line_but_not_the_page() -> None:
-    runs = [ColourRun(0, 90, (18, 18, 18)), ColourRun(90, 120, (62, 64, 66)), ColourRun(120, 140, (70, 65, 64)),
-            ColourRun(140, 200, (18, 18, 18))]
-    assert with_tinted_lines(runs, runs[1]) == (90, 140)
-    assert with_tinted_lines(runs, runs[0]) == (0, 90)
-
-
-def test_a_surface_edge_in_a_probe_is_not_a_digits_ink() -> None:
-    f = np.full((40, 40, 3), 66, np.uint8)
-    f[:, 30:] = 17  # the code's surface begins inside the probe
-    f[12:28, 15:17] = 200  # a "1"
-    ink = glyph_ink(f, Box(0, 0, 40, 40))
-    assert np.flatnonzero(ink.any(axis=0)).tolist() == [15, 16]
-    assert centred_on_digits(Box(0, 0, 40, 40), f, 16.0).cy == 20.0
