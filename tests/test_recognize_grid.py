@@ -7,8 +7,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pausecode.recognize.grid import (bars_under_baseline, cell_pattern, fit_grid_to_text, grid_agreement,
-                                      ink_columns, ink_mask, refine_char_width, refine_row_phase, repeats_filled,
-                                      respace, runs, strokes_merged, text_fit_advances, underscore_cells)
+                                      ink_columns, ink_mask, refine_char_width, repeats_filled, respace, strokes_merged,
+                                      text_fit_advances, underscore_cells)
 from pausecode.recognize.layout import border_below
 from pausecode.recognize.marks import cursor_bars
 from pausecode.recognize.ocr import OcrEngine, clear_number_ink, gap_inked, row_changed, same_screen
@@ -804,21 +804,3 @@ def test_text_far_below_the_last_line_is_another_program_not_typing() -> None:
     moved = typed.copy()
     moved[20 * 20 + 5:20 * 20 + 16, 500:550] = 200  # ... changes with the keystroke: typing, not a new program
     assert eng._incremental(moved, ruled, prev) is not None
-
-
-def test_row_boundaries_fall_mid_band_between_lines_even_with_an_indent_guide_across_them() -> None:
-    lines = ["def f(x):", "    if x:", "        return [x]", "    return None"] * 5
-    img = render_rows(lines).copy()
-    guide = 30 + 4 * cell_width(FONT, SIZE)
-    img[:, guide] = 90  # an indent guide: a vertical stroke through every boundary, a pixel of ink on each
-    ink = (np.abs(img.astype(np.int16) - 30) > 40)
-    ink[:, guide] = False
-    blank = ~ink.any(axis=1)
-    # the pane ends inside a blank band: an offset that drops its last boundary counts one guide pixel less
-    y0 = refine_row_phase(img, (0, 0, img.shape[1], img.shape[0] - 30), 3.0, float(PITCH))
-    for k in range(1, len(lines)):
-        y = int(round(y0 + k * PITCH))
-        assert blank[y]
-        band = runs(np.flatnonzero(blank))
-        a, b = next((int(r[0]), int(r[-1])) for r in band if r[0] <= y <= r[-1])
-        assert abs(y - (a + b) / 2) <= 1.0, (k, y, a, b)  # mid-band: neither line's ink a pixel away

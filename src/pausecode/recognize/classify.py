@@ -152,17 +152,6 @@ class PanePolicy:
     # pitch is then measured); re-reading a gutter the detector mostly saw moved column 0 on vim at 1080p
     # (more rows in the grid fit, one of them misjudged), for no gain.
     number_probe_max_numbers: int = 2
-    # A notebook cell whose numbers the detector missed altogether (JupyterLab's dim numbers beside a cell
-    # being typed) leaves only the cell above numbered: the first rows of text below the last number read,
-    # right of the gutter, are read in the numbers' column, at most this many (a new cell's lines count from
-    # 1; an editor's further lines read their own numbers and are left alone).
-    new_cell_probes_max: int = 6
-    # digit widths: those probes reach this far left of the gutter's edge, room for a one-digit number (a
-    # new cell's first nine lines) and no more: a cell's border stands a few pixels further left and reads "1"
-    new_cell_probe_digits: float = 1.5
-    # share of a probe's rows: a column inked on this many is another surface's edge, not a digit's stroke
-    # (a "1" stem covers about half of them)
-    surface_edge_share: float = 0.8
     # shares of the frame's height: text columns are told apart in the band between these (a menu, title or
     # status bar spans every column), when it holds at least `middle_min_boxes` boxes
     middle_top_share: float = 0.08
@@ -496,28 +485,6 @@ def box_ink(frame: np.ndarray, b: Box) -> np.ndarray:
     return np.abs(crop.astype(np.int16) - float(np.median(crop))) > INK_LEVEL if crop.size else np.zeros((0, 0), bool)
 
 
-def glyph_ink(frame: np.ndarray, b: Box, policy: PanePolicy = PANE) -> np.ndarray:
-    """A box's ink (`box_ink`) without the columns inked on most of its rows: the edge of another surface
-    the box reaches into (JupyterLab's code area, right of the gutter), not a glyph's stroke."""
-    ink = box_ink(frame, b)
-    if ink.size:
-        ink = ink.copy()
-        ink[:, ink.mean(axis=0) >= policy.surface_edge_share] = False
-    return ink
-
-
-def narrowed_to_ink(b: Box, frame: np.ndarray, policy: PanePolicy = PANE) -> Box:
-    """A probe cut to the columns its number's ink covers: it reached a digit further left than needed, and
-    its right edge is the widest numbers' (a cell of two-digit numbers above), right of a one-digit cell's
-    code; the code beside it must stay right of the gutter."""
-    ink = glyph_ink(frame, b, policy)
-    cols = np.flatnonzero(ink.any(axis=0)) if ink.size else np.zeros(0, dtype=int)
-    if not cols.size:
-        return b
-    x1 = max(0.0, b.x1)
-    return Box(x1 + int(cols[0]), b.y1, x1 + int(cols[-1]) + 1, b.y2, b.text, b.score, b.weakest)
-
-
 def number_probes(digits: list[Box], boxes: list[Box], policy: PanePolicy = PANE) -> list[Box]:
     """Where the numbers of lines whose number was not detected would be: the numbers' column (right-aligned at
     the gutter's edge), on the rows of the text boxes that start right of that edge with no number read beside
@@ -537,70 +504,11 @@ def number_probes(digits: list[Box], boxes: list[Box], policy: PanePolicy = PANE
     return probes[:policy.number_probes_max]
 
 
-def new_cell_probes(digits: list[Box], boxes: list[Box], policy: PanePolicy = PANE) -> list[Box]:
-    """Where the numbers of a further region's first lines would be: the numbers' column, on the rows of text
-    that start right of the gutter's edge below the last number read (see `new_cell_numbers`)."""
-    gx = float(np.median([d.x2 for d in digits]))
-    dh = float(np.median([d.h for d in digits]))
-    last = max(d.cy for d in digits)
-    left = gx - policy.new_cell_probe_digits * policy.char_w_per_height * dh
-    probes: list[Box] = []
-    for b in sorted(boxes, key=lambda b: b.cy):
-        if b.cy - last < policy.same_row_heights * dh or b.x1 + min(b.w, b.h) / 2 <= gx:
-            continue
-        if b.w < b.h:  # a glyph or the mouse pointer, not a line's text: its centre is not the line's
-            continue
-        if any(abs(b.cy - p.cy) < policy.same_row_heights * dh for p in probes):
-            continue
-        # the numbers' height around the text's centre: a cell's top border above its first line reads as a dash
-        probes.append(Box(left, b.cy - dh / 2, gx, b.cy + dh / 2))
-    return probes[:policy.new_cell_probes_max]
-
-
-def first_lines_probes(digits: list[Box], probes: list[Box], policy: PanePolicy = PANE) -> list[Box]:
-    """When the first number read below the numbered region is not a 1 but a few (its first lines' text
-    was missed by the detector too: a short keyword, "try:"), where the numbers above it would be: one
-    pitch apart, up to the 1."""
-    read = sorted((p for p in probes if DIGITS_RE.match(p.text.strip())), key=lambda b: b.cy)
-    if not read or not 1 < int(read[0].text.strip()) <= policy.new_cell_probes_max:
-        return []
-    first, pitch = read[0], _pitch_of_digits(digits)
-    last = max(digits, key=lambda b: b.cy)
-    if int(first.text.strip()) - int(last.text.strip()) == int(round((first.cy - last.cy) / pitch)):
-        return []  # the numbering read above carries on: no new region starts here
-    return [Box(first.x1, first.y1 - k * pitch, first.x2, first.y2 - k * pitch)
-            for k in range(1, int(first.text.strip()))]
-
-
-def _pitch_of_digits(digits: list[Box]) -> float:
-    return digit_pitch(digits) if len(digits) >= 2 else float(np.median([d.h for d in digits]))
-
-
-def new_cell_numbers(digits: list[Box], probes: list[Box], policy: PanePolicy = PANE) -> list[Box]:
-    """The probes that number a new region below the numbered ones: from a 1 down, one line apart by the
-    numbers' pitch (blank lines counted). Nothing when the first number read there is not a 1 (an editor's
-    further lines, whose numbers carry on), or when the numbers read do not step by the pitch."""
-    dh = float(np.median([d.h for d in digits]))
-    read = sorted((p for p in probes if DIGITS_RE.match(p.text.strip()) and
-                   all(abs(p.cy - d.cy) >= policy.same_row_heights * dh for d in digits)), key=lambda b: b.cy)
-    if not read or int(read[0].text.strip()) != 1:
-        return []
-    pitch = _pitch_of_digits(digits)
-    kept = [read[0]]
-    for b in read[1:]:
-        lines = (b.cy - kept[-1].cy) / pitch
-        if int(b.text.strip()) - int(kept[-1].text.strip()) != int(round(lines)) or \
-                abs(lines - round(lines)) > policy.numbers_pitch_agreement:
-            break  # another region's numbers or a misread: only the run from the 1 is sure
-        kept.append(b)
-    return kept
-
-
 def centred_on_digits(probe: Box, frame: np.ndarray, height: float, policy: PanePolicy = PANE) -> Box:
     """A probe moved so its centre is the centre of the number's ink, `height` tall (the numbers read): its
     rows came from the text box beside it, padded unevenly by tall or low glyphs (quotes, brackets), and a
     centre a few pixels off bends the pitch measured from the numbers."""
-    ink = glyph_ink(frame, probe, policy)
+    ink = box_ink(frame, probe)
     rows = np.flatnonzero(ink.any(axis=1)) if ink.size else np.zeros(0, dtype=int)
     if not rows.size:
         return probe

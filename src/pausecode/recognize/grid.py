@@ -708,10 +708,7 @@ def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: floa
     for k in steps:
         ys = np.arange(y0 + k - top, len(prof), pitch).astype(int)
         ys = ys[(ys >= 0) & (ys < len(prof))]
-        # ink per boundary: an offset whose last boundary falls off the region must not win by counting one
-        # fewer (on Monaco light the sum put the grid 2 px low, at the blank band's lower edge, and the next
-        # line's letter tops leaked into a row's ink: an indent read 11 for 12)
-        costs.append(float(prof[ys].mean()) if len(ys) else float("inf"))
+        costs.append(float(prof[ys].sum()))
     costs_a = np.array(costs)
     best = np.flatnonzero(costs_a <= costs_a.min() + 1e-6)
     # the middle of the longest run of equally good offsets

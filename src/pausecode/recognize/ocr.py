@@ -32,13 +32,9 @@ from .classify import (
     file_name,
     find_code_pane,
     find_gutter,
-    first_lines_probes,
     gutter_regions,
     gutter_span,
     learning_topic,
-    narrowed_to_ink,
-    new_cell_numbers,
-    new_cell_probes,
     number_probes,
     numbered_rows,
     split_line_numbers,
@@ -444,7 +440,6 @@ class OcrEngine(RecognitionEngine):
             return boxes
         gx, digits = gutter
         found = self._missed_numbers(frame, digits, [b for b in boxes if b not in narrow])
-        found += self._new_cell_numbers(frame, digits + found, [b for b in boxes if b not in narrow])
         digits, boxes = digits + found, boxes + found
         dh = max(b.h for b in digits)
         first = min(digits, key=lambda b: b.cy)
@@ -478,44 +473,31 @@ class OcrEngine(RecognitionEngine):
         if gutter is not None and len(regions) >= 2:
             spans = cell_spans(frame, boxes, gutter[0], regions, pp)
             if len(spans) >= 2:
-                return self._read_regions(frame, boxes, spans, gutter)
+                return self._read_regions(frame, boxes, spans, gutter[0])
         return self._read_region(frame, boxes)
 
     def _missed_numbers(self, frame: np.ndarray, digits: list[Box], boxes: list[Box]) -> list[Box]:
         """Line numbers the detector missed, read where the rows' text says they must be (see
         `number_probes`); only those that fit the numbering read so far."""
-        probes = self._read_probes(frame, number_probes(digits, boxes, self._policy.pane), digits)
-        return confirmed_numbers(digits, probes, self._policy.pane) if probes else []
-
-    def _read_probes(self, frame: np.ndarray, probes: list[Box], digits: list[Box]) -> list[Box]:
-        """Probes in the numbers' column read by the recogniser (every OCR engine has it; some only detect
-        and read together), the ones with text centred on their ink at the numbers' height."""
+        probes = number_probes(digits, boxes, self._policy.pane)
         if not probes:
             return []
+        # the recogniser on the crops (every OCR engine has it; some only detect and read together)
         reads = self._read_row_images([clipped_region(frame, p.x1, p.y1, p.x2, p.y2) for p in probes])
         for p, got in zip(probes, reads):
             p.text, p.score, p.weakest = got.text, got.score, got.weakest
         height = float(np.median([d.h for d in digits]))
-        return [centred_on_digits(p, frame, height, self._policy.pane) for p in probes if p.text.strip()]
-
-    def _new_cell_numbers(self, frame: np.ndarray, digits: list[Box], boxes: list[Box]) -> list[Box]:
-        """The numbers of a region below the numbered ones whose numbers the detector missed (see
-        `new_cell_probes`), read where its first lines' numbers would be."""
-        probes = self._read_probes(frame, new_cell_probes(digits, boxes, self._policy.pane), digits)
-        probes += self._read_probes(frame, first_lines_probes(digits, probes, self._policy.pane), digits)
-        return [narrowed_to_ink(b, frame, self._policy.pane) for b in new_cell_numbers(digits, probes, self._policy.pane)] if probes else []
+        probes = [centred_on_digits(p, frame, height, self._policy.pane) for p in probes if p.text.strip()]
+        return confirmed_numbers(digits, probes, self._policy.pane)
 
     def _read_regions(self, frame: np.ndarray, boxes: list[Box], spans: list[tuple[int, int]],
-                      gutter: tuple[float, list[Box]]) -> Recognition:
+                      gx: float) -> Recognition:
         """Several numbered code regions (notebook cells): each read on its own grid, joined by a blank line.
         No layout is returned, so the next frame is read whole too (rows of one cell move when another
-        grows). Each region's gutter edge is its own numbers' (a cell of one-digit numbers ends its gutter a
-        digit left of one with two), the whole gutter's where none was read."""
+        grows)."""
         parts: list[Recognition] = []
         for top, bot in spans:
             sub = [b for b in boxes if top <= b.cy <= bot]
-            own = [d.x2 for d in gutter[1] if top <= d.cy <= bot]
-            gx = float(np.median(own)) if own else gutter[0]
             rec = self._read_region(frame, sub, limit=(int(max(0, top)), int(bot)), gutter_x=gx)
             if rec.segment_type != "learning" and (rec.code_content or "").strip():
                 parts.append(rec)

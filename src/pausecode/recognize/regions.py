@@ -24,8 +24,7 @@ from .classify import (
     pane_from_rows,
 )
 from .grid import Box
-from .layout import (BackgroundPolicy, ColourRun, box_surface, colour_runs, inked, run_at, same_surface, strip_colours,
-                     surface_runs)
+from .layout import BackgroundPolicy, box_surface, colour_runs, inked, run_at, same_surface, strip_colours, surface_runs
 
 BACKGROUND = BackgroundPolicy()  # one policy for every surface judgement of the reader (frozen: shared safely)
 
@@ -45,7 +44,7 @@ def cell_spans(frame: np.ndarray, boxes: list[Box], gx: float, regions: list[lis
         run = run_at(runs, reg[0].cy)
         if run is not None:
             surface = surface or run.colour
-            top, bot = with_tinted_lines(runs, run)
+            top, bot = run.y1, run.y2
         spans.append((int(max(0, top)), int(bot)))
     if surface is not None:
         code = [b for b in boxes if b.x1 > gx and b.text.strip()]
@@ -57,21 +56,6 @@ def cell_spans(frame: np.ndarray, boxes: list[Box], gx: float, regions: list[lis
                     inked(frame[run.y1:run.y2, gx1:int(gx) + 1], run.colour):  # numbers, though unread
                 spans.append((run.y1, run.y2))
     return sorted(spans)
-
-
-def with_tinted_lines(runs: list[ColourRun], run: ColourRun) -> tuple[int, int]:
-    """A cell's y span: its run of the gutter's colour and the runs touching it, one after the other, in a
-    tint of that colour (the line being typed in, highlighted in the gutter too: JupyterLab Dark's
-    (70, 65, 64) under (62, 64, 66)). The page around the cells is far from both."""
-    i = runs.index(run)
-    lo, hi = i, i
-    while lo > 0 and runs[lo - 1].y2 == runs[lo].y1 and \
-            same_surface(runs[lo - 1].colour, run.colour, BACKGROUND.similar_surface):
-        lo -= 1
-    while hi + 1 < len(runs) and runs[hi + 1].y1 == runs[hi].y2 and \
-            same_surface(runs[hi + 1].colour, run.colour, BACKGROUND.similar_surface):
-        hi += 1
-    return runs[lo].y1, runs[hi].y2
 
 
 def one_surface(frame: np.ndarray, boxes: list[Box], pane: PaneGuess, policy: PanePolicy = PANE) -> PaneGuess:
