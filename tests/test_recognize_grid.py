@@ -7,8 +7,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pausecode.recognize.grid import (bars_under_baseline, cell_pattern, fit_grid_to_text, grid_agreement,
-                                      ink_columns, ink_mask, refine_char_width, repeats_filled, respace, strokes_merged,
-                                      text_fit_advances, underscore_cells)
+                                      ink_columns, ink_mask, refine_char_width, repeats_filled, respace,
+                                      strokes_merged, text_fit_advances, underscore_cells)
 from pausecode.recognize.layout import border_below
 from pausecode.recognize.marks import cursor_bars
 from pausecode.recognize.ocr import OcrEngine, clear_number_ink, gap_inked, row_changed, same_screen

@@ -701,7 +701,7 @@ def refine_row_phase(gray: np.ndarray, pane: tuple[int, int, int, int], y0: floa
     if region.size == 0:
         return y0
     bg = float(np.median(region))
-    prof = (np.abs(region.astype(np.int16) - bg) > policy.ink_level).sum(axis=1).astype(np.float32)
+    prof = ink_mask(region, bg, policy).sum(axis=1).astype(np.float32)
     prof = np.convolve(prof, np.ones(2 * policy.boundary_px + 1, dtype=np.float32), mode="same")  # near a boundary
     steps = np.arange(-pitch / 2, pitch / 2, policy.row_phase_step_px)
     costs = []

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .base import CodeLayout, TextLine
-from .grid import GRID, GridPolicy, runs
+from .grid import GRID, GridPolicy, ink_mask, runs
 
 CURSOR_GLYPHS = "■█▌▍▎▏"  # how the recogniser reads a block cursor
 
@@ -21,7 +21,7 @@ def far_and_tiny(ink_strip: np.ndarray, bg: float, span: tuple[int, int], layout
     a, b = span
     if (a - (layout.x0 - layout.pane[0])) / layout.char_width < policy.stray_text_cols:
         return False
-    rows = np.flatnonzero((np.abs(ink_strip[:, a:b].astype(np.int16) - bg) > policy.ink_level).any(axis=1))
+    rows = np.flatnonzero(ink_mask(ink_strip[:, a:b], bg, policy).any(axis=1))
     return len(rows) > 0 and (rows[-1] - rows[0] + 1) < policy.miniature_ink_share * layout.pitch
 
 
@@ -50,7 +50,7 @@ def cursor_bars(strip: np.ndarray, bg: float, char_w: float, x0: float | None = 
     in strip coordinates, when known."""
     if strip.shape[0] < policy.mark_min_row_px:
         return []
-    ink = np.abs(strip.astype(np.int16) - bg) > policy.ink_level
+    ink = ink_mask(strip, bg, policy)
     cover = ink.sum(axis=0) / strip.shape[0]
 
     def thin_runs(level: float) -> list[tuple[int, int]]:
@@ -108,7 +108,7 @@ def end_of_line_bar(ink: np.ndarray, policy: GridPolicy = GRID) -> tuple[int, in
 def cursor_test(strip: np.ndarray, bg: float, policy: GridPolicy = GRID) -> Callable[[int, int], bool]:
     """Is the ink in columns [a, b] a text cursor: a thin stroke over (nearly) the whole row height?"""
     def test(a: int, b: int) -> bool:
-        ink = np.abs(strip[:, a:b + 1].astype(np.int16) - bg) > policy.ink_level
+        ink = ink_mask(strip[:, a:b + 1], bg, policy)
         return bool(ink.any(axis=1).mean() >= policy.cursor_cover)
 
     return test

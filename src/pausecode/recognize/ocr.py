@@ -930,7 +930,7 @@ class OcrEngine(RecognitionEngine):
                  max(0, int(layout.gutter_x - self._policy.last_digit_cells * layout.char_width)): int(layout.gutter_x + 1)]
         if g.size == 0:
             return False
-        return bool((np.abs(g.astype(np.int16) - float(np.median(g))) > self._policy.grid.ink_level).any())
+        return bool(ink_mask(g, float(np.median(g)), self._policy.grid).any())
 
     def _read_grid_rows(self, gray: np.ndarray, layout: CodeLayout, rows: list[int]) -> dict[int, TextLine]:
         """Re-read grid rows with recognition only; indentation from where the ink starts on the grid."""
@@ -989,12 +989,14 @@ class OcrEngine(RecognitionEngine):
             indent = cells.index(True) if True in cells else max(0, int(np.floor((ax - layout.x0) / cw + self._policy.grid_snap)))
             cells = cells[indent:]
             # only the grid row itself: the next line's letter tops sit right below its boundary
-            row_ink = ink_mask(row_strip[:-1], bg, gp)
-            under = underscore_cells(row_ink, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:]
-            # only a fitted "-" is ever turned into "_"
-            low = bars_under_baseline(row_ink, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:] \
-                if "-" in text else None
-            fixed = respace(text, cells, under, low) if measured else None
+            fixed: str | None = None
+            if measured:
+                row_ink = ink_mask(row_strip[:-1], bg, gp)
+                under = underscore_cells(row_ink, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:]
+                # only a fitted "-" is ever turned into "_"
+                low = bars_under_baseline(row_ink, layout.x0 - layout.pane[0], cw, n_cells, gp)[indent:] \
+                    if "-" in text else None
+                fixed = respace(text, cells, under, low)
             if fixed is None and measured and got.spans:
                 start = layout.x0 - layout.pane[0] + indent * cw
                 ink = np.abs(row_strip.astype(np.float32) - bg) / 255.0
